@@ -1,0 +1,55 @@
+"""Small pass/fail decisions shared by sessions: plain data in, verdict out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Verdict:
+    passed: bool
+    message: str
+
+
+# What a tool prints when it exits 0 having checked nothing: every path was
+# excluded by its settings or by a .gitignore (black reads the enclosing
+# repository's). That is not a pass.
+NOTHING_CHECKED: dict[str, str] = {
+    "ruff": "No Python files found",
+    "ruff-format": "No Python files found",
+    "black": "No Python files are present",
+}
+
+
+def tool_problem(tool: str, exit_code: int, output: str) -> str | None:
+    """Why a tool's run is a failure, or None when it really passed."""
+    if exit_code != 0:
+        return f"exit {exit_code}"
+    marker = NOTHING_CHECKED.get(tool)
+    if marker is not None and marker in output:
+        return "checked no file: every path is excluded by the tool's settings or a .gitignore"
+    return None
+
+
+def all_passed(problems: Mapping[str, str | None]) -> Verdict:
+    """Every tool ran; the gate fails if any had a problem, naming each."""
+    if not problems:
+        return Verdict(False, "no tool ran; enable at least one")
+    failed = [f"{tool} ({problem})" for tool, problem in problems.items() if problem]
+    if failed:
+        return Verdict(False, f"failed: {', '.join(failed)}")
+    return Verdict(True, f"passed: {', '.join(problems)}")
+
+
+def path_problems(root: Path, paths: Iterable[str]) -> list[str]:
+    """Paths a checker would silently pass on: missing, or with no Python file."""
+    problems = []
+    for path in paths:
+        target = root / path
+        if not target.exists():
+            problems.append(f"{path} does not exist")
+        elif target.is_dir() and next(target.rglob("*.py"), None) is None:
+            problems.append(f"{path} has no Python files")
+    return problems

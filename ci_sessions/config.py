@@ -1,0 +1,288 @@
+"""``[tool.ci_sessions]`` -> frozen dataclasses, validated in one place.
+
+The whole schema lives in :data:`SCHEMA`: one row per key with its checker and
+default. Every problem becomes one :class:`ConfigError` that names the file and
+the exact key, raised before any session runs, so nothing is installed or
+written on a bad configuration.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nox.project
+
+TABLE = "tool.ci_sessions"
+DEFAULT_PYTHONS = ("3.11", "3.12", "3.13")
+# The newest Python we assume exists when only requires-python gives a range.
+NEWEST_PYTHON = DEFAULT_PYTHONS[-1]
+LINT_TOOLS = ("ruff", "black", "ruff-format", "mypy")
+VENV_BACKENDS = ("uv|virtualenv", "uv", "virtualenv")
+DOWNLOAD_PYTHON = ("never", "auto", "always")
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded for the user: file, key, what to do."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the sessions need, resolved and checked."""
+
+    root: Path
+    pyproject: Path
+    python: tuple[str, ...]
+    packages: tuple[str, ...]
+    paths: tuple[str, ...]
+    test_paths: tuple[str, ...]
+    test_extras: tuple[str, ...]
+    test_groups: tuple[str, ...]
+    lint_tools: tuple[str, ...]
+    lint_extras: tuple[str, ...]
+    lint_groups: tuple[str, ...]
+    reports_dir: str
+    venv_backend: str
+    download_python: str
+
+    @property
+    def newest_python(self) -> str:
+        return self.python[-1]
+
+    def where(self, key: str) -> str:
+        """``file: [tool.ci_sessions] key`` for messages raised after loading."""
+        return f"{self.pyproject}: [{TABLE}] {key}"
+
+
+# --- value checkers: each returns the normalised value or raises ValueError ---
+
+Checker = Callable[[Any], Any]
+
+
+def _str_list(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of strings")
+    if any(not v.strip() for v in value):
+        raise ValueError("expected non-empty strings")
+    return tuple(value)
+
+
+def _non_empty_str_list(value: Any) -> tuple[str, ...]:
+    items = _str_list(value)
+    if not items:
+        raise ValueError("expected at least one entry")
+    return items
+
+
+def _str_or_str_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    return _non_empty_str_list(value)
+
+
+_VERSION = re.compile(r"^3\.\d+t?$")
+
+
+def _python_versions(value: Any) -> tuple[str, ...]:
+    versions = _non_empty_str_list(value)
+    bad = [v for v in versions if not _VERSION.match(v)]
+    if bad:
+        raise ValueError(f'expected versions like "3.12", got {bad[0]!r}')
+    if len(set(versions)) != len(versions):
+        raise ValueError("lists a version twice")
+    return versions
+
+
+def _choices(allowed: tuple[str, ...]) -> Checker:
+    def check(value: Any) -> str:
+        if value not in allowed:
+            raise ValueError(f"expected one of {', '.join(map(repr, allowed))}")
+        return str(value)
+
+    return check
+
+
+def _subset_of(allowed: tuple[str, ...]) -> Checker:
+    def check(value: Any) -> tuple[str, ...]:
+        items = _str_list(value)
+        unknown = [v for v in items if v not in allowed]
+        if unknown:
+            raise ValueError(f"unknown entry {unknown[0]!r}; expected some of {', '.join(allowed)}")
+        return items
+
+    return check
+
+
+def _relative_dir(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("expected a folder name")
+    if Path(value).is_absolute() or ".." in Path(value).parts:
+        raise ValueError("expected a folder inside the project")
+    return value
+
+
+@dataclass(frozen=True)
+class Key:
+    field: str
+    check: Checker
+
+
+# The schema: TOML key -> dataclass field and checker. Defaults that depend on
+# the project (python, packages, paths) are computed in _defaults().
+SCHEMA: dict[str, Key] = {
+    "python": Key("python", _python_versions),
+    "package": Key("packages", _str_or_str_list),
+    "paths": Key("paths", _non_empty_str_list),
+    "test-paths": Key("test_paths", _non_empty_str_list),
+    "test-extras": Key("test_extras", _str_list),
+    "test-groups": Key("test_groups", _str_list),
+    "lint-tools": Key("lint_tools", _subset_of(LINT_TOOLS)),
+    "lint-extras": Key("lint_extras", _str_list),
+    "lint-groups": Key("lint_groups", _str_list),
+    "reports-dir": Key("reports_dir", _relative_dir),
+    "venv-backend": Key("venv_backend", _choices(VENV_BACKENDS)),
+    "download-python": Key("download_python", _choices(DOWNLOAD_PYTHON)),
+}
+
+STATIC_DEFAULTS: dict[str, Any] = {
+    "test_paths": ("tests",),
+    "test_extras": (),
+    "test_groups": (),
+    "lint_tools": ("ruff", "black", "mypy"),
+    "lint_extras": (),
+    "lint_groups": (),
+    "reports_dir": "reports",
+    "venv_backend": "uv|virtualenv",
+    # Never fetch interpreters behind the user's back: a missing one is
+    # skipped locally (with a hint) and fails on CI, as nox does.
+    "download_python": "never",
+}
+
+
+def load_config(pyproject: Path, overrides: Mapping[str, Any] | None = None) -> Config:
+    """Read, merge and validate; raise one ConfigError on the first problem."""
+    document = read_pyproject(pyproject)
+    from_keywords = _override_keys(overrides or {})
+    values = dict(STATIC_DEFAULTS)
+    for key, raw in {**_table(document, pyproject), **from_keywords}.items():
+        origin = " (register() keyword)" if key in from_keywords else ""
+        spec = SCHEMA.get(key)
+        if spec is None:
+            raise ConfigError(_unknown_key_message(pyproject, key) + origin)
+        try:
+            values[spec.field] = spec.check(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{pyproject}: [{TABLE}] {key}: {exc}, got {raw!r}{origin}") from None
+    for field, default in _defaults(document, pyproject, values).items():
+        values.setdefault(field, default)
+    for dep_key, field in (("test-groups", "test_groups"), ("lint-groups", "lint_groups")):
+        _check_groups(document, pyproject, dep_key, values[field])
+    return Config(root=pyproject.parent, pyproject=pyproject, **values)
+
+
+def read_pyproject(pyproject: Path) -> dict[str, Any]:
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{pyproject}: not found; ci-sessions reads [{TABLE}] from the "
+            "pyproject.toml next to the noxfile"
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{pyproject}: not valid TOML: {exc}") from None
+
+
+def _table(document: Mapping[str, Any], pyproject: Path) -> dict[str, Any]:
+    table = document.get("tool", {}).get("ci_sessions", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{pyproject}: [{TABLE}] must be a table")
+    return dict(table)
+
+
+def _override_keys(overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """register(test_paths=...) means the TOML key test-paths."""
+    return {name.replace("_", "-"): value for name, value in overrides.items()}
+
+
+def _unknown_key_message(pyproject: Path, key: str) -> str:
+    message = f"{pyproject}: [{TABLE}] unknown key {key!r}"
+    close = difflib.get_close_matches(key, list(SCHEMA), n=1)
+    if close:
+        message += f" (did you mean {close[0]!r}?)"
+    return message + f"; known keys: {', '.join(SCHEMA)}"
+
+
+def _defaults(
+    document: Mapping[str, Any], pyproject: Path, values: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Defaults derived from the project itself, computed only when needed."""
+    defaults: dict[str, Any] = {}
+    if "python" not in values:
+        defaults["python"] = default_pythons(document)
+    packages = values.get("packages")
+    if packages is None:
+        packages = (default_package(document, pyproject),)
+        defaults["packages"] = packages
+    if "paths" not in values:
+        defaults["paths"] = default_paths(pyproject.parent, packages)
+    return defaults
+
+
+def default_pythons(document: Mapping[str, Any]) -> tuple[str, ...]:
+    """Classifiers first, then requires-python up to NEWEST_PYTHON."""
+    for max_version in (None, NEWEST_PYTHON):
+        try:
+            versions = nox.project.python_versions(dict(document), max_version=max_version)
+        except ValueError:
+            continue
+        if versions:
+            return tuple(versions)
+    return DEFAULT_PYTHONS
+
+
+def default_package(document: Mapping[str, Any], pyproject: Path) -> str:
+    name = document.get("project", {}).get("name")
+    if not isinstance(name, str) or not name:
+        raise ConfigError(
+            f"{pyproject}: [{TABLE}] package: not set and [project].name is "
+            'missing; set package = "your_import_name"'
+        )
+    return re.sub(r"[-.]+", "_", name).lower()
+
+
+def default_paths(root: Path, packages: tuple[str, ...]) -> tuple[str, ...]:
+    """The packages' source folders (src/ or flat layout) and tests/."""
+    found = [source_dir(root, package) for package in packages]
+    paths = [p for p in found if p is not None]
+    if (root / "tests").is_dir():
+        paths.append("tests")
+    # Nothing found: fall back to the package names so that lint reports the
+    # missing folder by name instead of checking nothing.
+    return tuple(paths) if paths else packages
+
+
+def source_dir(root: Path, package: str) -> str | None:
+    """Where a package's source lives, relative to root (src/ layout first)."""
+    relative = package.replace(".", "/")
+    for candidate in (f"src/{relative}", relative, f"{relative}.py", f"src/{relative}.py"):
+        if (root / candidate).exists():
+            return candidate
+    return None
+
+
+def _check_groups(
+    document: Mapping[str, Any], pyproject: Path, key: str, groups: tuple[str, ...]
+) -> None:
+    declared = document.get("dependency-groups", {})
+    for group in groups:
+        if group not in declared:
+            raise ConfigError(
+                f"{pyproject}: [{TABLE}] {key}: no [dependency-groups] entry " f"named {group!r}"
+            )

@@ -1,0 +1,57 @@
+"""The coverage.py configuration every session measures with.
+
+The project's own ``[tool.coverage]`` settings are kept (omit, exclude_lines,
+precision, ...); ci-sessions forces only what the matrix needs to combine:
+branch coverage, measurement by import name (``source_pkgs``, so the installed
+copy is measured even in a flat layout), relative paths, and ``[paths]`` that
+map every venv's site-packages back to the source tree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+# Keys ci-sessions sets itself; the project's values for them are replaced.
+FORCED_RUN_KEYS = {"branch", "source", "source_pkgs", "relative_files", "data_file", "parallel"}
+
+
+def coverage_settings(
+    user: Mapping[str, Any], packages: Iterable[str], source_dirs: Mapping[str, str]
+) -> dict[str, dict[str, Any]]:
+    """Merge the project's [tool.coverage] with what the matrix needs."""
+    sections: dict[str, dict[str, Any]] = {
+        name: dict(values) for name, values in user.items() if isinstance(values, Mapping)
+    }
+    run = {k: v for k, v in sections.get("run", {}).items() if k not in FORCED_RUN_KEYS}
+    run.update(branch=True, relative_files=True, source_pkgs=list(packages))
+    sections["run"] = run
+    paths = dict(sections.get("paths", {}))
+    for package, source in source_dirs.items():
+        top = package.replace(".", "/")
+        paths[f"ci_sessions_{package.replace('.', '_')}"] = [
+            source,
+            f"*/site-packages/{top}",
+            f"*\\site-packages\\{top}",
+        ]
+    sections["paths"] = paths
+    return sections
+
+
+def render_ini(sections: Mapping[str, Mapping[str, Any]]) -> str:
+    """coverage.py's INI format: lists one item per indented line."""
+    lines: list[str] = []
+    for name, values in sections.items():
+        lines.append(f"[{name}]")
+        for key, value in values.items():
+            lines.append(f"{key} = {_ini_value(value)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _ini_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, (list, tuple)):
+        return "".join(f"\n    {item}" for item in value)
+    return str(value)

@@ -1,0 +1,120 @@
+"""Glue shared by every session family: define, install, run, report.
+
+Only this package's session modules import nox's session machinery; the
+decisions they need live in plain modules (``ci_sessions.checks`` and friends).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Literal, cast
+
+import nox
+import nox.command
+import nox.project
+from nox.logger import OUTPUT, logger
+
+from ci_sessions import checks
+from ci_sessions.config import Config
+from ci_sessions.tools import requirements
+
+SessionFunc = Callable[[nox.Session], None]
+DownloadPython = Literal["auto", "never", "always"]
+
+# Names this package registered, so that a second register() call replaces
+# them quietly while a clash with a user's own session still warns.
+_OURS: set[str] = set()
+
+
+def session(
+    config: Config, name: str, *, python: Sequence[str] | str | None = None, **kwargs: Any
+) -> Callable[[SessionFunc], SessionFunc]:
+    """``nox.session`` with the project's backend and interpreter policy."""
+
+    def decorate(func: SessionFunc) -> SessionFunc:
+        with warnings.catch_warnings():
+            if name in _OURS:
+                warnings.simplefilter("ignore", FutureWarning)
+            nox.session(
+                name=name,
+                python=list(python) if isinstance(python, (list, tuple)) else python,
+                venv_backend=config.venv_backend,
+                download_python=cast(DownloadPython, config.download_python),
+                **kwargs,
+            )(func)
+        _OURS.add(name)
+        return func
+
+    return decorate
+
+
+def install(
+    session: nox.Session,
+    config: Config,
+    *,
+    extras: Iterable[str] = (),
+    groups: Iterable[str] = (),
+    tools: Iterable[str] = (),
+) -> None:
+    """Install the project (with extras and PEP 735 groups) and pinned tools."""
+    extras = list(extras)
+    project = f".[{','.join(extras)}]" if extras else "."
+    document = nox.project.load_toml(config.pyproject)
+    group_requirements = nox.project.dependency_groups(document, *groups) if groups else ()
+    session.install(project, *group_requirements, *requirements(*tools))
+
+
+def require_paths(session: nox.Session, config: Config, key: str, paths: Sequence[str]) -> None:
+    """Fail before running a tool that would check nothing on a missing path."""
+    problems = checks.path_problems(config.root, paths)
+    if problems:
+        session.error(
+            f"{config.where(key)}: {'; '.join(problems)}; "
+            f"set {key} to the files or folders to check"
+        )
+
+
+def run_tool(session: nox.Session, args: Sequence[str], **kwargs: Any) -> int:
+    """Run a command, streaming its output; return its exit status, never raise."""
+    try:
+        session.run(*args, **kwargs)
+    except nox.command.CommandFailed as exc:
+        return exc.return_code if exc.return_code is not None else 1
+    return 0
+
+
+def run_captured(session: nox.Session, args: Sequence[str]) -> tuple[int, str]:
+    """Run a command; return its status and, when it passed, its output.
+
+    A failed command's output is already printed by nox. A passing one's is
+    printed here (nox shows it only with -v) and handed back, so the caller can
+    tell a real pass from a tool that checked nothing and said so.
+    """
+    try:
+        output = session.run(*args, silent=True)
+    except nox.command.CommandFailed as exc:
+        return (exc.return_code if exc.return_code is not None else 1), ""
+    text = output if isinstance(output, str) else ""
+    if text and not logger.isEnabledFor(OUTPUT):
+        print(text, end="" if text.endswith("\n") else "\n", flush=True)
+    return 0, text
+
+
+def run_all(session: nox.Session, commands: Sequence[tuple[str, Sequence[str]]]) -> None:
+    """Run every command even after a failure, then fail naming all that failed."""
+    problems = {}
+    for tool, args in commands:
+        status, output = run_captured(session, args)
+        problems[tool] = checks.tool_problem(tool, status, output)
+    verdict = checks.all_passed(problems)
+    if not verdict.passed:
+        session.error(verdict.message)
+    session.log(verdict.message)
+
+
+def reports_dir(config: Config) -> Path:
+    path = config.root / config.reports_dir
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,75 @@
+"""``lint`` (check only) and ``format`` (apply fixes, never in the default run)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import nox
+
+from ci_sessions.config import Config
+from ci_sessions.sessions._nox import install, require_paths, run_all, session
+from ci_sessions.tools import requirements
+
+# How each lint tool checks without touching a file. `--no-fix` wins over a
+# project's `fix = true`; `--force-exclude` keeps the project's excludes even
+# for paths named on the command line.
+CHECK_COMMANDS: dict[str, list[str]] = {
+    "ruff": ["ruff", "check", "--no-fix", "--force-exclude"],
+    "black": ["black", "--check", "--diff"],
+    "ruff-format": ["ruff", "format", "--check", "--diff", "--force-exclude"],
+    "mypy": ["mypy"],
+}
+
+FIX_COMMANDS: dict[str, list[str]] = {
+    "ruff": ["ruff", "check", "--fix", "--force-exclude"],
+    "black": ["black"],
+    "ruff-format": ["ruff", "format", "--force-exclude"],
+}
+
+# The pinned package that provides each tool.
+PACKAGES: dict[str, str] = {"ruff": "ruff", "black": "black", "ruff-format": "ruff", "mypy": "mypy"}
+
+
+def register(config: Config) -> None:
+    @session(config, "lint", python=config.newest_python, tags=["lint"])
+    def lint(session: nox.Session) -> None:
+        """ruff, black and mypy in check mode; posargs replace the checked paths."""
+        paths = _targets(session, config)
+        tools = config.lint_tools
+        # mypy must see what the checked code imports: the project, its test
+        # dependencies (tests are linted too) and the lint extras/groups. The
+        # formatters need none of it, so without mypy only the tools install.
+        if "mypy" in tools:
+            install(
+                session,
+                config,
+                extras=(*config.test_extras, *config.lint_extras),
+                groups=(*config.test_groups, *config.lint_groups),
+                tools=(*_packages(tools), "pytest"),
+            )
+        else:
+            session.install(*_requirements(tools))
+        run_all(session, [(tool, [*CHECK_COMMANDS[tool], *paths]) for tool in tools])
+
+    @session(config, "format", python=config.newest_python, tags=["format"], default=False)
+    def format_(session: nox.Session) -> None:
+        """Apply ruff's fixes and the formatter; the only session that edits files."""
+        paths = _targets(session, config)
+        fixers = [tool for tool in config.lint_tools if tool in FIX_COMMANDS]
+        session.install(*_requirements(fixers))
+        run_all(session, [(tool, [*FIX_COMMANDS[tool], *paths]) for tool in fixers])
+
+
+def _targets(session: nox.Session, config: Config) -> Sequence[str]:
+    if session.posargs:
+        return session.posargs
+    require_paths(session, config, "paths", config.paths)
+    return config.paths
+
+
+def _packages(tools: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(PACKAGES[tool] for tool in tools))
+
+
+def _requirements(tools: Sequence[str]) -> list[str]:
+    return requirements(*_packages(tools))

@@ -1,0 +1,21 @@
+"""The tools each session installs into its own venv, pinned to tested ranges.
+
+One table, so that raising a pin is a one-line change reviewed in one place.
+Nothing here is installed into nox's own environment.
+"""
+
+from __future__ import annotations
+
+REQUIREMENTS: dict[str, str] = {
+    "ruff": "ruff>=0.17,<0.18",
+    "black": "black>=26.1,<27",
+    "mypy": "mypy>=2.4,<3",
+    "pytest": "pytest>=9.0,<10",
+    "pytest-cov": "pytest-cov>=7.0,<8",
+    "coverage": "coverage>=7.10,<8",
+}
+
+
+def requirements(*tools: str) -> list[str]:
+    """Pinned requirement strings for the named tools, in the given order."""
+    return [REQUIREMENTS[tool] for tool in tools]

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Run nox on this repository from a fresh machine: no set-up needed beforehand.
+#
+#   scripts/nox.sh              the pipeline (nox's default sessions)
+#   scripts/nox.sh -s tests     this project's tests on Python 3.11, 3.12 and 3.13
+#
+# It puts the Python 3.11/3.12/3.13 interpreters on PATH (pyenv's version
+# folders, as its shims fail unless activated), installs the pinned nox and uv
+# into .venv-nox/ (again only when .ci/nox-requirements.txt changes), then runs
+# nox with the arguments given.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+# pyenv's newest patch release of each minor version goes in front of PATH.
+if command -v pyenv >/dev/null 2>&1; then
+  pyenv_versions="$(pyenv root)/versions"
+  for minor in 3.13 3.12 3.11; do
+    newest="$(ls -d "$pyenv_versions/$minor".* 2>/dev/null | sort -V | tail -n 1 || true)"
+    if [ -n "$newest" ]; then
+      PATH="$newest/bin:$PATH"
+    fi
+  done
+  export PATH
+fi
+
+missing=""
+for minor in 3.11 3.12 3.13; do
+  if ! "python$minor" -c "" >/dev/null 2>&1; then
+    missing="$missing python$minor"
+  fi
+done
+if [ -n "$missing" ]; then
+  echo "scripts/nox.sh: not runnable:$missing. Install them (e.g. 'pyenv install 3.13' or" \
+       "'uv python install 3.13') so that python3.X is on PATH." >&2
+  # Locally nox skips a missing interpreter with a hint; on CI it must fail.
+  if [ -n "${CI:-}" ]; then
+    exit 1
+  fi
+fi
+
+venv="$root/.venv-nox"
+requirements="$root/.ci/nox-requirements.txt"
+stamp="$venv/.requirements"
+if ! cmp -s "$requirements" "$stamp" 2>/dev/null; then
+  python3.11 -m venv --clear "$venv"
+  "$venv/bin/python" -m pip install --quiet --requirement "$requirements"
+  cp "$requirements" "$stamp"
+fi
+
+# uv must use the interpreters above, never try to download one (offline CI).
+export UV_PYTHON_DOWNLOADS=never
+exec "$venv/bin/nox" "$@"

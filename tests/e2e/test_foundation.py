@@ -1,0 +1,179 @@
+"""End-to-end: the session list, lint and tests-<python> on the sample project."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import RunNox
+
+pytestmark = pytest.mark.e2e
+
+
+def session_names(listing: str) -> list[str]:
+    return [entry["session"] for entry in json.loads(listing)]
+
+
+def junit_tests(path: Path) -> int:
+    root = ET.parse(path).getroot()
+    suites = [root] if root.tag == "testsuite" else list(root)
+    return sum(int(suite.get("tests", "0")) for suite in suites)
+
+
+def test_list_shows_lint_and_the_matrix(sample: Path, run_nox: RunNox) -> None:
+    result = run_nox(sample, "--json", "-l")
+    assert result.returncode == 0, result
+    assert session_names(result.stdout) == ["lint", "tests-3.11", "tests-3.12", "tests-3.13"]
+
+
+def test_keyword_overrides_and_a_second_register_call(sample: Path, run_nox: RunNox) -> None:
+    noxfile = sample / "noxfile.py"
+    noxfile.write_text(
+        noxfile.read_text().replace(
+            "ci_sessions.register()",
+            'ci_sessions.register()\nci_sessions.register(python=["3.12"])',
+        )
+    )
+    result = run_nox(sample, "--json", "-l")
+    assert result.returncode == 0, result
+    assert session_names(result.stdout) == ["lint", "tests-3.12"]
+    assert "already been registered" not in result.output
+
+
+def test_lint_passes_on_clean_code(sample: Path, run_nox: RunNox) -> None:
+    result = run_nox(sample, "-s", "lint")
+    assert result.returncode == 0, result
+    assert "passed: ruff, black, mypy" in result.output
+
+
+@pytest.mark.parametrize(
+    ("change", "failing_tool"),
+    [
+        ("import os\n", "ruff"),
+        ("SIZES = { 'a':1,'b' :2 }\n", "black"),
+        ('def broken() -> int:\n    return "text"\n', "mypy"),
+    ],
+    ids=["unused-import", "unformatted", "type-error"],
+)
+def test_lint_fails_naming_the_tool(
+    sample: Path, run_nox: RunNox, change: str, failing_tool: str
+) -> None:
+    module = sample / "src" / "sample" / "extra.py"
+    module.write_text(change)
+    result = run_nox(sample, "-s", "lint")
+    assert result.returncode != 0, result
+    assert f"failed: {failing_tool} (exit" in result.output
+    others = {"ruff", "black", "mypy"} - {failing_tool}
+    assert not any(f"{tool} (exit" in result.output for tool in others), result
+
+
+def test_lint_never_edits_even_with_ruff_fix_true(sample: Path, run_nox: RunNox) -> None:
+    pyproject = sample / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n[tool.ruff]\nfix = true\n")
+    module = sample / "src" / "sample" / "extra.py"
+    module.write_text("import os\n\nVALUE = 1\n")
+    before = module.read_text()
+    result = run_nox(sample, "-s", "lint")
+    assert result.returncode != 0, result
+    assert module.read_text() == before
+
+    fixed = run_nox(sample, "-s", "format")
+    assert fixed.returncode == 0, fixed
+    assert "import os" not in module.read_text()
+    assert run_nox(sample, "-s", "lint").returncode == 0
+
+
+def test_lint_posargs_replace_the_paths(sample: Path, run_nox: RunNox) -> None:
+    (sample / "src" / "sample" / "extra.py").write_text("import os\n")
+    result = run_nox(sample, "-s", "lint", "--", "src/sample/shapes.py")
+    assert result.returncode == 0, result
+    assert "ruff check --no-fix --force-exclude src/sample/shapes.py" in result.output
+
+
+def test_lint_fails_when_a_tool_checks_no_file(sample: Path, run_nox: RunNox) -> None:
+    pyproject = sample / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text()
+        + '\n[tool.ruff]\nextend-exclude = ["src", "tests"]\n'
+        + '\n[tool.black]\nextend-exclude = "src|tests"\n'
+    )
+    result = run_nox(sample, "-s", "lint")
+    assert result.returncode != 0, result
+    nothing = "checked no file: every path is excluded by the tool's settings or a .gitignore"
+    assert f"failed: ruff ({nothing}), black ({nothing})" in result.output
+
+
+def test_lint_fails_on_a_missing_path(sample: Path, run_nox: RunNox) -> None:
+    pyproject = sample / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.ci_sessions]\npaths = ["lib"]\n')
+    result = run_nox(sample, "-s", "lint")
+    assert result.returncode != 0, result
+    assert "[tool.ci_sessions] paths: lib does not exist" in result.output
+
+
+def test_tests_pass_and_write_reports(sample: Path, run_nox: RunNox) -> None:
+    result = run_nox(sample, "-s", "tests-3.12")
+    assert result.returncode == 0, result
+    assert junit_tests(sample / "reports" / "junit-tests-3.12.xml") == 3
+    assert (sample / "reports" / "coverage-data" / ".coverage.py3.12").stat().st_size > 0
+
+
+def test_posargs_reach_pytest(sample: Path, run_nox: RunNox) -> None:
+    result = run_nox(sample, "-s", "tests-3.12", "--", "-k", "negative")
+    assert result.returncode == 0, result
+    assert junit_tests(sample / "reports" / "junit-tests-3.12.xml") == 1
+
+
+def test_tests_fail_on_a_failing_test(sample: Path, run_nox: RunNox) -> None:
+    (sample / "tests" / "test_broken.py").write_text("def test_broken():\n    assert 1 == 2\n")
+    result = run_nox(sample, "-s", "tests-3.12")
+    assert result.returncode != 0, result
+    assert "1 failed, 3 passed" in result.output
+    assert "pytest failed (exit 1)" in result.output
+
+
+def test_tests_fail_when_nothing_is_collected(sample: Path, run_nox: RunNox) -> None:
+    for test_file in (sample / "tests").glob("test_*.py"):
+        test_file.unlink()
+    (sample / "tests" / "__init__.py").write_text("")
+    result = run_nox(sample, "-s", "tests-3.12")
+    assert result.returncode != 0, result
+    assert "pytest collected no tests from tests" in result.output
+
+
+def test_tests_fail_on_a_missing_test_folder(sample: Path, run_nox: RunNox) -> None:
+    pyproject = sample / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.ci_sessions]\ntest-paths = ["spec"]\n')
+    result = run_nox(sample, "-s", "tests-3.12")
+    assert result.returncode != 0, result
+    assert "[tool.ci_sessions] test-paths: spec does not exist" in result.output
+
+
+def test_bad_key_fails_before_any_venv(sample: Path, run_nox: RunNox, tmp_path: Path) -> None:
+    pyproject = sample / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.ci_sessions]\ntest-path = ["t"]\n')
+    envdir = tmp_path / "envs"
+    result = run_nox(sample, "-s", "lint", envdir=envdir)
+    assert result.returncode != 0, result
+    assert "unknown key 'test-path' (did you mean 'test-paths'?)" in result.output
+    assert str(pyproject) in result.output
+    assert "Traceback" not in result.output
+    assert not envdir.exists() or not any(envdir.iterdir())
+
+
+@pytest.mark.parametrize(("ci", "expected_code"), [("true", 1), (None, 0)])
+def test_missing_interpreter_fails_on_ci_only(
+    sample: Path, run_nox: RunNox, ci: str | None, expected_code: int
+) -> None:
+    pyproject = sample / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.ci_sessions]\npython = ["3.99"]\n')
+    result = run_nox(sample, "-s", "tests-3.99", env={"CI": ci})
+    assert result.returncode == expected_code, result
+    if ci is None:
+        assert "skipped" in result.output
+        assert "uv python install 3.99" in result.output
+    else:
+        assert "Session tests-3.99 failed: Python interpreter 3.99 not found" in result.output

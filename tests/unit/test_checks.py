@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ci_sessions.checks import all_passed, path_problems, tool_problem
+
+
+def test_all_passed_lists_every_failure() -> None:
+    verdict = all_passed({"ruff": "exit 1", "black": None, "mypy": "exit 2"})
+    assert not verdict.passed
+    assert verdict.message == "failed: ruff (exit 1), mypy (exit 2)"
+
+
+def test_all_passed_when_every_tool_passed() -> None:
+    verdict = all_passed({"ruff": None, "mypy": None})
+    assert verdict.passed
+    assert verdict.message == "passed: ruff, mypy"
+
+
+def test_no_tool_is_not_a_pass() -> None:
+    assert not all_passed({}).passed
+
+
+def test_path_problems(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "mod.py").write_text("")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "script.py").write_text("")
+    problems = path_problems(tmp_path, ["pkg", "empty", "script.py", "gone"])
+    assert problems == ["empty has no Python files", "gone does not exist"]
+
+
+@pytest.mark.parametrize(
+    ("tool", "output"),
+    [
+        ("ruff", "warning: No Python files found under the given path(s)\nAll checks passed!"),
+        ("ruff-format", "warning: No Python files found under the given path(s)"),
+        ("black", "No Python files are present to be formatted. Nothing to do 😴"),
+    ],
+)
+def test_a_tool_that_checked_nothing_failed(tool: str, output: str) -> None:
+    assert tool_problem(tool, 0, output) == (
+        "checked no file: every path is excluded by the tool's settings or a .gitignore"
+    )
+
+
+def test_tool_problem_on_exit_status_and_real_pass() -> None:
+    assert tool_problem("mypy", 2, "") == "exit 2"
+    assert tool_problem("ruff", 0, "All checks passed!") is None

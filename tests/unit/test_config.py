@@ -1,0 +1,160 @@
+"""[tool.ci_sessions] loading: defaults, overrides and every kind of bad input."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ci_sessions.config import DEFAULT_PYTHONS, ConfigError, load_config
+
+
+def write_project(root: Path, toml: str, *, layout: str = "src") -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(textwrap.dedent(toml), encoding="utf-8")
+    package = root / "src" / "demo_pkg" if layout == "src" else root / "demo_pkg"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (root / "tests").mkdir()
+    return pyproject
+
+
+MINIMAL = """
+[project]
+name = "Demo-Pkg"
+requires-python = ">=3.12"
+"""
+
+
+def test_defaults_come_from_the_project(tmp_path: Path) -> None:
+    config = load_config(write_project(tmp_path, MINIMAL))
+    assert config.packages == ("demo_pkg",)
+    assert config.paths == ("src/demo_pkg", "tests")
+    assert config.python == ("3.12", "3.13")  # requires-python up to the newest we know
+    assert config.test_paths == ("tests",)
+    assert config.lint_tools == ("ruff", "black", "mypy")
+    assert config.reports_dir == "reports"
+    assert config.newest_python == "3.13"
+
+
+def test_flat_layout_is_found(tmp_path: Path) -> None:
+    config = load_config(write_project(tmp_path, MINIMAL, layout="flat"))
+    assert config.paths == ("demo_pkg", "tests")
+
+
+def test_python_default_prefers_classifiers(tmp_path: Path) -> None:
+    toml = MINIMAL + textwrap.dedent("""
+        classifiers = [
+            "Programming Language :: Python :: 3.13",
+            "Programming Language :: Python :: 3.12",
+        ]
+        """)
+    assert load_config(write_project(tmp_path, toml)).python == ("3.12", "3.13")
+
+
+def test_python_default_without_any_hint(tmp_path: Path) -> None:
+    config = load_config(write_project(tmp_path, '[project]\nname = "demo-pkg"\n'))
+    assert config.python == DEFAULT_PYTHONS
+
+
+def test_table_values_are_read(tmp_path: Path) -> None:
+    toml = MINIMAL + textwrap.dedent("""
+        [tool.ci_sessions]
+        python = ["3.11", "3.13"]
+        package = ["a", "b"]
+        paths = ["src"]
+        test-paths = ["tests/unit"]
+        test-extras = ["fast"]
+        lint-tools = ["ruff", "ruff-format"]
+        reports-dir = "out/reports"
+        venv-backend = "virtualenv"
+        """)
+    config = load_config(write_project(tmp_path, toml))
+    assert config.python == ("3.11", "3.13")
+    assert config.packages == ("a", "b")
+    assert config.paths == ("src",)
+    assert config.test_paths == ("tests/unit",)
+    assert config.test_extras == ("fast",)
+    assert config.lint_tools == ("ruff", "ruff-format")
+    assert config.reports_dir == "out/reports"
+    assert config.venv_backend == "virtualenv"
+
+
+def test_keyword_overrides_win_over_the_file(tmp_path: Path) -> None:
+    toml = MINIMAL + '[tool.ci_sessions]\npython = ["3.11"]\ntest-paths = ["t"]\n'
+    config = load_config(write_project(tmp_path, toml), {"python": ["3.13"], "lint_tools": []})
+    assert config.python == ("3.13",)
+    assert config.test_paths == ("t",)
+    assert config.lint_tools == ()
+
+
+def test_dependency_groups_must_exist(tmp_path: Path) -> None:
+    toml = MINIMAL + '[dependency-groups]\ntest = ["hypothesis"]\n'
+    toml += '[tool.ci_sessions]\ntest-groups = ["test"]\nlint-groups = ["typing"]\n'
+    with pytest.raises(
+        ConfigError, match=r"lint-groups: no \[dependency-groups\] entry named 'typing'"
+    ):
+        load_config(write_project(tmp_path, toml))
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ('pythn = ["3.12"]', r"unknown key 'pythn' \(did you mean 'python'\?\)"),
+        ("frobnicate = 1", r"unknown key 'frobnicate'; known keys: python, package"),
+        ('python = "3.12"', r"python: expected a list of strings, got '3.12'"),
+        ('python = ["3.12", "3.12"]', r"python: lists a version twice"),
+        ('python = ["twelve"]', r"python: expected versions like \"3.12\", got 'twelve'"),
+        ("python = []", r"python: expected at least one entry"),
+        ("package = 3", r"package: expected a list of strings, got 3"),
+        ('paths = ["src", 1]', r"paths: expected a list of strings"),
+        ('test-paths = [""]', r"test-paths: expected non-empty strings"),
+        ('lint-tools = ["pylint"]', r"lint-tools: unknown entry 'pylint'"),
+        ('reports-dir = "../elsewhere"', r"reports-dir: expected a folder inside the project"),
+        ('reports-dir = "/tmp/x"', r"reports-dir: expected a folder inside the project"),
+        ('venv-backend = "conda"', r"venv-backend: expected one of 'uv\|virtualenv', 'uv'"),
+        ('download-python = "yes"', r"download-python: expected one of 'never', 'auto'"),
+    ],
+)
+def test_bad_values_name_the_key_and_the_file(tmp_path: Path, table: str, expected: str) -> None:
+    pyproject = write_project(tmp_path, MINIMAL + f"[tool.ci_sessions]\n{table}\n")
+    with pytest.raises(ConfigError, match=expected) as raised:
+        load_config(pyproject)
+    assert str(raised.value).startswith(f"{pyproject}: [tool.ci_sessions]")
+
+
+def test_bad_keyword_override_says_where_it_came_from(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"unknown key 'pythons'.*\(register\(\) keyword\)"):
+        load_config(write_project(tmp_path, MINIMAL), {"pythons": ["3.12"]})
+    with pytest.raises(ConfigError, match=r"test-paths: expected a list.*\(register\(\) keyword\)"):
+        load_config(tmp_path / "pyproject.toml", {"test_paths": "tests"})
+
+
+def test_table_that_is_not_a_table(tmp_path: Path) -> None:
+    pyproject = write_project(tmp_path, MINIMAL + "[tool]\nci_sessions = 3\n")
+    with pytest.raises(ConfigError, match=r"\[tool.ci_sessions\] must be a table"):
+        load_config(pyproject)
+
+
+def test_malformed_toml_names_the_file(tmp_path: Path) -> None:
+    pyproject = write_project(tmp_path, MINIMAL + "[tool.ci_sessions\n")
+    with pytest.raises(ConfigError, match=r"pyproject.toml: not valid TOML"):
+        load_config(pyproject)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"pyproject.toml: not found"):
+        load_config(tmp_path / "pyproject.toml")
+
+
+def test_package_needs_a_project_name(tmp_path: Path) -> None:
+    pyproject = write_project(tmp_path, "[tool.ci_sessions]\n")
+    with pytest.raises(ConfigError, match=r"package: not set and \[project\].name is missing"):
+        load_config(pyproject)
+
+
+def test_where_names_file_and_key(tmp_path: Path) -> None:
+    pyproject = write_project(tmp_path, MINIMAL)
+    assert load_config(pyproject).where("paths") == f"{pyproject}: [tool.ci_sessions] paths"
