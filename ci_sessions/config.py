@@ -32,6 +32,19 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class CoverageConfig:
+    """``[tool.ci_sessions.coverage]``: the combined gate's thresholds."""
+
+    fail_under: float | None = None
+    modules: tuple[tuple[str, float], ...] = ()
+    patch_fail_under: float | None = None
+    # None: origin/main, falling back to main.
+    compare_branch: str | None = None
+    require_all_pythons: bool = True
+    worst_files: int = 5
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything the sessions need, resolved and checked."""
 
@@ -49,6 +62,7 @@ class Config:
     reports_dir: str
     venv_backend: str
     download_python: str
+    coverage: CoverageConfig = CoverageConfig()
 
     @property
     def newest_python(self) -> str:
@@ -126,6 +140,44 @@ def _relative_dir(value: Any) -> str:
     return value
 
 
+def _percentage(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("expected a number from 0 to 100")
+    if not 0 <= value <= 100:
+        raise ValueError("expected a number from 0 to 100")
+    return float(value)
+
+
+def _percentage_table(value: Any) -> tuple[tuple[str, float], ...]:
+    if not isinstance(value, dict):
+        raise ValueError('expected a table of "glob" = percentage')
+    entries = []
+    for pattern, minimum in value.items():
+        try:
+            entries.append((pattern, _percentage(minimum)))
+        except ValueError as exc:
+            raise ValueError(f"entry {pattern!r}: {exc}") from None
+    return tuple(entries)
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
+def _positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError("expected a whole number of at least 1")
+    return value
+
+
+def _git_ref(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or value.startswith("-"):
+        raise ValueError("expected a git branch or ref")
+    return value
+
+
 @dataclass(frozen=True)
 class Key:
     field: str
@@ -149,6 +201,29 @@ SCHEMA: dict[str, Key] = {
     "download-python": Key("download_python", _choices(DOWNLOAD_PYTHON)),
 }
 
+COVERAGE_SCHEMA: dict[str, Key] = {
+    "fail-under": Key("fail_under", _percentage),
+    "modules": Key("modules", _percentage_table),
+    "patch-fail-under": Key("patch_fail_under", _percentage),
+    "compare-branch": Key("compare_branch", _git_ref),
+    "require-all-pythons": Key("require_all_pythons", _bool),
+    "worst-files": Key("worst_files", _positive_int),
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    """A sub-table: [tool.ci_sessions.<name>] -> a dataclass with defaults."""
+
+    field: str
+    schema: dict[str, Key]
+    build: Callable[..., Any]
+
+
+SECTIONS: dict[str, Section] = {
+    "coverage": Section("coverage", COVERAGE_SCHEMA, CoverageConfig),
+}
+
 STATIC_DEFAULTS: dict[str, Any] = {
     "test_paths": ("tests",),
     "test_extras": (),
@@ -169,20 +244,44 @@ def load_config(pyproject: Path, overrides: Mapping[str, Any] | None = None) -> 
     document = read_pyproject(pyproject)
     from_keywords = _override_keys(overrides or {})
     values = dict(STATIC_DEFAULTS)
-    for key, raw in {**_table(document, pyproject), **from_keywords}.items():
+    for key, raw in _merge(_table(document, pyproject), from_keywords).items():
         origin = " (register() keyword)" if key in from_keywords else ""
+        if key in SECTIONS:
+            section = SECTIONS[key]
+            values[section.field] = _load_section(pyproject, key, section, raw, origin)
+            continue
         spec = SCHEMA.get(key)
         if spec is None:
-            raise ConfigError(_unknown_key_message(pyproject, key) + origin)
-        try:
-            values[spec.field] = spec.check(raw)
-        except ValueError as exc:
-            raise ConfigError(f"{pyproject}: [{TABLE}] {key}: {exc}, got {raw!r}{origin}") from None
+            known = [*SCHEMA, *SECTIONS]
+            raise ConfigError(_unknown_key_message(pyproject, TABLE, key, known) + origin)
+        values[spec.field] = _check(pyproject, key, spec, raw, origin)
     for field, default in _defaults(document, pyproject, values).items():
         values.setdefault(field, default)
     for dep_key, field in (("test-groups", "test_groups"), ("lint-groups", "lint_groups")):
         _check_groups(document, pyproject, dep_key, values[field])
     return Config(root=pyproject.parent, pyproject=pyproject, **values)
+
+
+def _check(pyproject: Path, key: str, spec: Key, raw: Any, origin: str, table: str = TABLE) -> Any:
+    try:
+        return spec.check(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{pyproject}: [{table}] {key}: {exc}, got {raw!r}{origin}") from None
+
+
+def _load_section(pyproject: Path, name: str, section: Section, raw: Any, origin: str) -> Any:
+    table = f"{TABLE}.{name}"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{pyproject}: [{table}] must be a table, got {raw!r}{origin}")
+    values = {}
+    for key, value in raw.items():
+        spec = section.schema.get(key)
+        if spec is None:
+            raise ConfigError(
+                _unknown_key_message(pyproject, table, key, list(section.schema)) + origin
+            )
+        values[spec.field] = _check(pyproject, key, spec, value, origin, table)
+    return section.build(**values)
 
 
 def read_pyproject(pyproject: Path) -> dict[str, Any]:
@@ -206,17 +305,28 @@ def _table(document: Mapping[str, Any], pyproject: Path) -> dict[str, Any]:
     return dict(table)
 
 
+def _merge(table: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """Keywords win; a keyword sub-table is merged into the file's, key by key."""
+    merged = dict(table)
+    for key, value in overrides.items():
+        if key in SECTIONS and isinstance(value, dict) and isinstance(table.get(key), dict):
+            merged[key] = {**table[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
 def _override_keys(overrides: Mapping[str, Any]) -> dict[str, Any]:
     """register(test_paths=...) means the TOML key test-paths."""
     return {name.replace("_", "-"): value for name, value in overrides.items()}
 
 
-def _unknown_key_message(pyproject: Path, key: str) -> str:
-    message = f"{pyproject}: [{TABLE}] unknown key {key!r}"
-    close = difflib.get_close_matches(key, list(SCHEMA), n=1)
+def _unknown_key_message(pyproject: Path, table: str, key: str, known: list[str]) -> str:
+    message = f"{pyproject}: [{table}] unknown key {key!r}"
+    close = difflib.get_close_matches(key, known, n=1)
     if close:
         message += f" (did you mean {close[0]!r}?)"
-    return message + f"; known keys: {', '.join(SCHEMA)}"
+    return message + f"; known keys: {', '.join(known)}"
 
 
 def _defaults(

@@ -13,6 +13,7 @@ REQUIREMENTS: dict[str, str] = {
     "pytest": "pytest>=9.0,<10",
     "pytest-cov": "pytest-cov>=7.0,<8",
     "coverage": "coverage>=7.10,<8",
+    "diff-cover": "diff-cover>=10,<12",
 }
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import nox
 from nox.logger import logger
 
-from ci_sessions import coverage_rc
-from ci_sessions.config import Config, read_pyproject, source_dir
+from ci_sessions.config import Config
+from ci_sessions.sessions._coverage import coverage_data_dir, write_coverage_rc
 from ci_sessions.sessions._nox import install, reports_dir, require_paths, run_tool, session
 
 PYTEST_NO_TESTS = 5
@@ -46,7 +46,7 @@ def register(config: Config) -> None:
             ],
             # One data file per Python, named for it, so the coverage gate can
             # tell which interpreter of the matrix contributed.
-            env={"COVERAGE_FILE": str(coverage_data_file(config, python))},
+            env={"COVERAGE_FILE": str(coverage_data_dir(config) / f".coverage.py{python}")},
         )
         if status == PYTEST_NO_TESTS:
             session.error(
@@ -55,27 +55,6 @@ def register(config: Config) -> None:
             )
         if status != 0:
             session.error(f"pytest failed (exit {status})")
-
-
-def coverage_data_file(config: Config, python: str) -> Path:
-    folder = config.root / config.reports_dir / "coverage-data"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f".coverage.py{python}"
-
-
-def write_coverage_rc(config: Config, folder: Path) -> Path:
-    document = read_pyproject(config.pyproject)
-    source_dirs = {
-        package: found
-        for package in config.packages
-        if (found := source_dir(config.root, package)) is not None
-    }
-    settings = coverage_rc.coverage_settings(
-        document.get("tool", {}).get("coverage", {}), config.packages, source_dirs
-    )
-    rcfile = folder / "coveragerc"
-    rcfile.write_text(coverage_rc.render_ini(settings), encoding="utf-8")
-    return rcfile
 
 
 def _hint_missing_interpreters(config: Config) -> None:

@@ -30,12 +30,41 @@ def clean_env(extra: Mapping[str, str | None] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(LEAKY_PREFIXES)}
     # Fail fast instead of trying to download an interpreter (offline here).
     env["UV_PYTHON_DOWNLOADS"] = "never"
+    # A missing interpreter must fail a test, never turn it into a skipped pass.
+    env["CI"] = "true"
     for key, value in (extra or {}).items():
         if value is None:
             env.pop(key, None)
         else:
             env[key] = value
     return env
+
+
+def coverage_of_subprocess() -> tuple[list[str], dict[str, str]]:
+    """How to start Python so that ci_sessions code run inside nox is measured.
+
+    When this test run is itself measured (the tests-<python> sessions of this
+    repository), nox runs under `coverage run --parallel-mode` with the same
+    configuration and data file; pytest-cov combines the pieces at the end.
+    """
+    try:
+        import coverage
+    except ImportError:
+        return [sys.executable], {}
+    current = coverage.Coverage.current()
+    if current is None or not current.config.config_file:
+        return [sys.executable], {}
+    return (
+        [
+            sys.executable,
+            "-m",
+            "coverage",
+            "run",
+            "--parallel-mode",
+            f"--rcfile={current.config.config_file}",
+        ],
+        {"COVERAGE_FILE": str(current.config.data_file)},
+    )
 
 
 class NoxRun:
@@ -73,25 +102,21 @@ def projects_dir() -> Iterator[Path]:
 @pytest.fixture
 def sample(projects_dir: Path) -> Path:
     """A fresh copy of tests/fixtures/sample."""
-    return copy_fixture("sample", Path(tempfile.mkdtemp(dir=projects_dir)))
+    return new_copy(projects_dir, FIXTURES / "sample")
 
 
-def copy_fixture(name: str, tmp_path: Path) -> Path:
-    target = tmp_path / name
-    shutil.copytree(FIXTURES / name, target, ignore=shutil.ignore_patterns(".nox", "reports"))
-    return target
+def nox_runner(shared_envdir: Path) -> RunNox:
+    """A function that runs real nox on a project, sharing venvs through envdir."""
 
-
-@pytest.fixture
-def run_nox(shared_envdir: Path) -> RunNox:
     def run(
         project: Path,
         *args: str,
         env: Mapping[str, str | None] | None = None,
         envdir: Path | None = None,
     ) -> NoxRun:
+        measure, measure_env = coverage_of_subprocess()
         command = [
-            sys.executable,
+            *measure,
             "-m",
             "nox",
             "--envdir",
@@ -102,7 +127,7 @@ def run_nox(shared_envdir: Path) -> RunNox:
         completed = subprocess.run(
             command,
             cwd=project,
-            env=clean_env(env),
+            env={**clean_env(env), **measure_env},
             capture_output=True,
             text=True,
             timeout=NOX_TIMEOUT,
@@ -111,3 +136,21 @@ def run_nox(shared_envdir: Path) -> RunNox:
         return NoxRun(completed)
 
     return run
+
+
+@pytest.fixture
+def run_nox(shared_envdir: Path) -> RunNox:
+    return nox_runner(shared_envdir)
+
+
+def new_copy(projects_dir: Path, source: Path) -> Path:
+    """A fresh copy of a fixture or of an already prepared project."""
+    target = Path(tempfile.mkdtemp(dir=projects_dir)) / source.name
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".nox"), symlinks=True)
+    return target
+
+
+def add_config(project: Path, toml: str) -> None:
+    """Append TOML (a [tool.ci_sessions...] table) to the project's pyproject."""
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n" + toml.strip() + "\n")

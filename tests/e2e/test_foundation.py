@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import RunNox
+from tests.e2e.conftest import RunNox, add_config
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +26,13 @@ def junit_tests(path: Path) -> int:
 def test_list_shows_lint_and_the_matrix(sample: Path, run_nox: RunNox) -> None:
     result = run_nox(sample, "--json", "-l")
     assert result.returncode == 0, result
-    assert session_names(result.stdout) == ["lint", "tests-3.11", "tests-3.12", "tests-3.13"]
+    assert session_names(result.stdout) == [
+        "lint",
+        "tests-3.11",
+        "tests-3.12",
+        "tests-3.13",
+        "coverage",
+    ]
 
 
 def test_keyword_overrides_and_a_second_register_call(sample: Path, run_nox: RunNox) -> None:
@@ -39,7 +45,7 @@ def test_keyword_overrides_and_a_second_register_call(sample: Path, run_nox: Run
     )
     result = run_nox(sample, "--json", "-l")
     assert result.returncode == 0, result
-    assert session_names(result.stdout) == ["lint", "tests-3.12"]
+    assert session_names(result.stdout) == ["lint", "tests-3.12", "coverage"]
     assert "already been registered" not in result.output
 
 
@@ -71,8 +77,7 @@ def test_lint_fails_naming_the_tool(
 
 
 def test_lint_never_edits_even_with_ruff_fix_true(sample: Path, run_nox: RunNox) -> None:
-    pyproject = sample / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + "\n[tool.ruff]\nfix = true\n")
+    add_config(sample, "[tool.ruff]\nfix = true")
     module = sample / "src" / "sample" / "extra.py"
     module.write_text("import os\n\nVALUE = 1\n")
     before = module.read_text()
@@ -94,12 +99,8 @@ def test_lint_posargs_replace_the_paths(sample: Path, run_nox: RunNox) -> None:
 
 
 def test_lint_fails_when_a_tool_checks_no_file(sample: Path, run_nox: RunNox) -> None:
-    pyproject = sample / "pyproject.toml"
-    pyproject.write_text(
-        pyproject.read_text()
-        + '\n[tool.ruff]\nextend-exclude = ["src", "tests"]\n'
-        + '\n[tool.black]\nextend-exclude = "src|tests"\n'
-    )
+    add_config(sample, '[tool.ruff]\nextend-exclude = ["src", "tests"]')
+    add_config(sample, '[tool.black]\nextend-exclude = "src|tests"')
     result = run_nox(sample, "-s", "lint")
     assert result.returncode != 0, result
     nothing = "checked no file: every path is excluded by the tool's settings or a .gitignore"
@@ -107,8 +108,7 @@ def test_lint_fails_when_a_tool_checks_no_file(sample: Path, run_nox: RunNox) ->
 
 
 def test_lint_fails_on_a_missing_path(sample: Path, run_nox: RunNox) -> None:
-    pyproject = sample / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + '\n[tool.ci_sessions]\npaths = ["lib"]\n')
+    add_config(sample, '[tool.ci_sessions]\npaths = ["lib"]')
     result = run_nox(sample, "-s", "lint")
     assert result.returncode != 0, result
     assert "[tool.ci_sessions] paths: lib does not exist" in result.output
@@ -117,7 +117,7 @@ def test_lint_fails_on_a_missing_path(sample: Path, run_nox: RunNox) -> None:
 def test_tests_pass_and_write_reports(sample: Path, run_nox: RunNox) -> None:
     result = run_nox(sample, "-s", "tests-3.12")
     assert result.returncode == 0, result
-    assert junit_tests(sample / "reports" / "junit-tests-3.12.xml") == 3
+    assert junit_tests(sample / "reports" / "junit-tests-3.12.xml") == 4
     assert (sample / "reports" / "coverage-data" / ".coverage.py3.12").stat().st_size > 0
 
 
@@ -131,7 +131,7 @@ def test_tests_fail_on_a_failing_test(sample: Path, run_nox: RunNox) -> None:
     (sample / "tests" / "test_broken.py").write_text("def test_broken():\n    assert 1 == 2\n")
     result = run_nox(sample, "-s", "tests-3.12")
     assert result.returncode != 0, result
-    assert "1 failed, 3 passed" in result.output
+    assert "1 failed, 4 passed" in result.output
     assert "pytest failed (exit 1)" in result.output
 
 
@@ -145,16 +145,15 @@ def test_tests_fail_when_nothing_is_collected(sample: Path, run_nox: RunNox) -> 
 
 
 def test_tests_fail_on_a_missing_test_folder(sample: Path, run_nox: RunNox) -> None:
-    pyproject = sample / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + '\n[tool.ci_sessions]\ntest-paths = ["spec"]\n')
+    add_config(sample, '[tool.ci_sessions]\ntest-paths = ["spec"]')
     result = run_nox(sample, "-s", "tests-3.12")
     assert result.returncode != 0, result
     assert "[tool.ci_sessions] test-paths: spec does not exist" in result.output
 
 
 def test_bad_key_fails_before_any_venv(sample: Path, run_nox: RunNox, tmp_path: Path) -> None:
+    add_config(sample, '[tool.ci_sessions]\ntest-path = ["t"]')
     pyproject = sample / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + '\n[tool.ci_sessions]\ntest-path = ["t"]\n')
     envdir = tmp_path / "envs"
     result = run_nox(sample, "-s", "lint", envdir=envdir)
     assert result.returncode != 0, result
@@ -168,8 +167,7 @@ def test_bad_key_fails_before_any_venv(sample: Path, run_nox: RunNox, tmp_path: 
 def test_missing_interpreter_fails_on_ci_only(
     sample: Path, run_nox: RunNox, ci: str | None, expected_code: int
 ) -> None:
-    pyproject = sample / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + '\n[tool.ci_sessions]\npython = ["3.99"]\n')
+    add_config(sample, '[tool.ci_sessions]\npython = ["3.99"]')
     result = run_nox(sample, "-s", "tests-3.99", env={"CI": ci})
     assert result.returncode == expected_code, result
     if ci is None:

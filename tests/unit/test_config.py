@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ci_sessions.config import DEFAULT_PYTHONS, ConfigError, load_config
+from ci_sessions.config import DEFAULT_PYTHONS, ConfigError, CoverageConfig, load_config
 
 
 def write_project(root: Path, toml: str, *, layout: str = "src") -> Path:
@@ -158,3 +158,68 @@ def test_package_needs_a_project_name(tmp_path: Path) -> None:
 def test_where_names_file_and_key(tmp_path: Path) -> None:
     pyproject = write_project(tmp_path, MINIMAL)
     assert load_config(pyproject).where("paths") == f"{pyproject}: [tool.ci_sessions] paths"
+
+
+def test_coverage_section_defaults_and_values(tmp_path: Path) -> None:
+    assert load_config(write_project(tmp_path / "a", MINIMAL)).coverage == CoverageConfig()
+    toml = MINIMAL + textwrap.dedent("""
+        [tool.ci_sessions.coverage]
+        fail-under = 85
+        patch-fail-under = 90.5
+        compare-branch = "origin/develop"
+        require-all-pythons = false
+        worst-files = 3
+
+        [tool.ci_sessions.coverage.modules]
+        "src/pkg/core/*" = 100
+        """)
+    coverage = load_config(write_project(tmp_path / "b", toml)).coverage
+    assert coverage == CoverageConfig(
+        fail_under=85.0,
+        modules=(("src/pkg/core/*", 100.0),),
+        patch_fail_under=90.5,
+        compare_branch="origin/develop",
+        require_all_pythons=False,
+        worst_files=3,
+    )
+
+
+def test_coverage_keyword_override_merges_into_the_file_table(tmp_path: Path) -> None:
+    toml = MINIMAL + "[tool.ci_sessions.coverage]\nfail-under = 85\nworst-files = 2\n"
+    config = load_config(write_project(tmp_path, toml), {"coverage": {"fail-under": 95}})
+    assert (config.coverage.fail_under, config.coverage.worst_files) == (95.0, 2)
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        (
+            "fail-unde = 80",
+            r"\[tool.ci_sessions.coverage\] unknown key 'fail-unde' "
+            r"\(did you mean 'fail-under'\?\)",
+        ),
+        (
+            "fail-under = 101",
+            r"\[tool.ci_sessions.coverage\] fail-under: expected a number",
+        ),
+        ("fail-under = true", r"fail-under: expected a number from 0 to 100, got True"),
+        ('patch-fail-under = "90"', r"patch-fail-under: expected a number"),
+        ("require-all-pythons = 1", r"require-all-pythons: expected true or false"),
+        ("worst-files = 0", r"worst-files: expected a whole number of at least 1"),
+        ('compare-branch = "--all"', r"compare-branch: expected a git branch or ref"),
+        ('modules = {"a/*" = "high"}', r"modules: entry 'a/\*': expected a number from 0 to 100"),
+        ("modules = 3", r'modules: expected a table of "glob" = percentage'),
+    ],
+)
+def test_bad_coverage_values_name_the_sub_table_and_key(
+    tmp_path: Path, table: str, expected: str
+) -> None:
+    pyproject = write_project(tmp_path, MINIMAL + f"[tool.ci_sessions.coverage]\n{table}\n")
+    with pytest.raises(ConfigError, match=expected):
+        load_config(pyproject)
+
+
+def test_coverage_must_be_a_table(tmp_path: Path) -> None:
+    pyproject = write_project(tmp_path, MINIMAL + "[tool.ci_sessions]\ncoverage = 80\n")
+    with pytest.raises(ConfigError, match=r"\[tool.ci_sessions.coverage\] must be a table, got 80"):
+        load_config(pyproject)

@@ -1,0 +1,208 @@
+"""The combined coverage gate: plain data in (coverage.py's JSON report,
+diff-cover's JSON report, data file names), verdict and Markdown out."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ci_sessions.config import CoverageConfig
+
+# `.coverage.py3.12`, and the parallel/shard files beside it
+# (`.coverage.py3.12.host.1234.XyZ`, `.coverage.py3.12.shard2`).
+DATA_FILE = re.compile(r"^\.coverage\.py(?P<python>\d+\.\d+t?)(?:\..+)?$")
+
+
+def python_of(file_name: str) -> str | None:
+    """The Python version a coverage data file's name carries, if any."""
+    match = DATA_FILE.match(file_name)
+    return match["python"] if match else None
+
+
+def missing_pythons(expected: Sequence[str], file_names: Iterable[str]) -> list[str]:
+    """Pythons of the matrix that contributed no data file."""
+    present = {python_of(name) for name in file_names}
+    return [python for python in expected if python not in present]
+
+
+@dataclass(frozen=True)
+class Patch:
+    """Coverage of the lines changed against the compare branch."""
+
+    branch: str
+    percent: float | None  # None: no changed line is measurable code
+    changed_lines: int
+    missing_lines: int
+    files: tuple[tuple[str, float, tuple[int, ...]], ...] = ()
+
+
+def patch_from_diff_cover(report: Mapping[str, Any], branch: str) -> Patch:
+    """Read diff-cover's --format json report."""
+    files = tuple(
+        (name, float(stats.get("percent_covered", 0.0)), tuple(stats.get("violation_lines", ())))
+        for name, stats in sorted(report.get("src_stats", {}).items())
+    )
+    measured = int(report.get("total_num_lines", 0))
+    return Patch(
+        branch=branch,
+        percent=float(report["total_percent_covered"]) if measured else None,
+        changed_lines=measured,
+        missing_lines=int(report.get("total_num_violations", 0)),
+        files=files,
+    )
+
+
+@dataclass(frozen=True)
+class Miss:
+    kind: str  # "data", "total", "module" or "patch"
+    message: str
+
+
+@dataclass(frozen=True)
+class GateResult:
+    total: float
+    misses: tuple[Miss, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.misses
+
+
+def effective_fail_under(config: CoverageConfig, user_coverage: Mapping[str, Any]) -> float | None:
+    """ci-sessions' fail-under, else the project's [tool.coverage.report] fail_under.
+
+    The latter is taken out of the config the tests run with, where it would
+    fail a single Python's partial figure, and applied here to the combination.
+    """
+    if config.fail_under is not None:
+        return config.fail_under
+    value = user_coverage.get("report", {}).get("fail_under")
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def evaluate(
+    report: Mapping[str, Any],
+    config: CoverageConfig,
+    *,
+    fail_under: float | None,
+    missing: Sequence[str] = (),
+    patch: Patch | None = None,
+) -> GateResult:
+    """Every threshold the combined report misses, each with its figure."""
+    total = float(report["totals"]["percent_covered"])
+    misses: list[Miss] = []
+    if missing:
+        misses.append(
+            Miss(
+                "data",
+                f"no coverage data from Python {', '.join(missing)}: its tests session did "
+                "not run or its data was not collected (set require-all-pythons = false "
+                "to accept partial data)",
+            )
+        )
+    if fail_under is not None and total < fail_under:
+        misses.append(
+            Miss(
+                "total",
+                f"total {total:.2f}% is below fail-under {fail_under:g}% "
+                f"(short by {fail_under - total:.2f})",
+            )
+        )
+    misses.extend(_module_misses(report, config.modules))
+    patch_miss = _patch_miss(patch, config.patch_fail_under)
+    if patch_miss is not None:
+        misses.append(patch_miss)
+    return GateResult(total=total, misses=tuple(misses))
+
+
+def _patch_miss(patch: Patch | None, minimum: float | None) -> Miss | None:
+    if patch is None or minimum is None or patch.percent is None:
+        return None  # no gate, or no changed line that is measurable code
+    if patch.percent >= minimum:
+        return None
+    return Miss(
+        "patch",
+        f"patch coverage {patch.percent:.2f}% against {patch.branch} is below "
+        f"patch-fail-under {minimum:g}% ({patch.missing_lines} of "
+        f"{patch.changed_lines} changed lines not run)",
+    )
+
+
+def _module_misses(report: Mapping[str, Any], modules: Sequence[tuple[str, float]]) -> list[Miss]:
+    files: Mapping[str, Any] = report.get("files", {})
+    misses = []
+    for pattern, minimum in modules:
+        matched = [name for name in files if fnmatch.fnmatchcase(name, pattern)]
+        if not matched:
+            misses.append(Miss("module", f"modules entry {pattern!r} matches no measured file"))
+        for name in sorted(matched):
+            percent = float(files[name]["summary"]["percent_covered"])
+            if percent < minimum:
+                misses.append(
+                    Miss(
+                        "module",
+                        f"{name}: {percent:.2f}% is below {minimum:g}% "
+                        f"(modules entry {pattern!r})",
+                    )
+                )
+    return misses
+
+
+def worst_files(report: Mapping[str, Any], count: int) -> list[tuple[str, float, str]]:
+    """The least-covered files: name, percent, missing lines as coverage prints them."""
+    rows = []
+    for name, data in report.get("files", {}).items():
+        percent = float(data["summary"]["percent_covered"])
+        if percent < 100:
+            rows.append((name, percent, _ranges(data.get("missing_lines", []))))
+    return sorted(rows, key=lambda row: (row[1], row[0]))[:count]
+
+
+def _ranges(lines: Sequence[int]) -> str:
+    """[1, 2, 3, 5] -> "1-3, 5"."""
+    spans: list[list[int]] = []
+    for line in sorted(lines):
+        if spans and spans[-1][1] == line - 1:
+            spans[-1][1] = line
+        else:
+            spans.append([line, line])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+
+
+def summary_markdown(
+    report: Mapping[str, Any],
+    result: GateResult,
+    *,
+    fail_under: float | None,
+    pythons: Sequence[str],
+    patch: Patch | None,
+    worst: int,
+) -> str:
+    verdict = "passed" if result.passed else "FAILED"
+    threshold = f" (fail-under {fail_under:g}%)" if fail_under is not None else ""
+    lines = [
+        f"## Coverage: {verdict}",
+        "",
+        f"**Total: {result.total:.2f}%**{threshold}, lines and branches, "
+        f"combined from Python {', '.join(pythons) or 'none'}.",
+    ]
+    if patch is not None:
+        figure = "no measurable changed line" if patch.percent is None else f"{patch.percent:.2f}%"
+        lines.append(f"Patch coverage against `{patch.branch}`: {figure}.")
+    if result.misses:
+        lines += ["", "### Misses", ""]
+        lines += [f"- {miss.message}" for miss in result.misses]
+    rows = worst_files(report, worst)
+    if rows:
+        lines += [
+            "",
+            "### Least covered files",
+            "",
+            "| file | coverage | missing lines |",
+            "|---|---:|---|",
+        ]
+        lines += [f"| `{name}` | {percent:.2f}% | {missing} |" for name, percent, missing in rows]
+    return "\n".join(lines) + "\n"

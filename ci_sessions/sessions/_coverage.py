@@ -1,0 +1,36 @@
+"""Coverage files shared by the sessions that measure and the one that gates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ci_sessions import coverage_rc
+from ci_sessions.config import Config, read_pyproject, source_dir
+
+
+def coverage_data_dir(config: Config) -> Path:
+    """Where every measuring session writes `.coverage.py<version>` (CI artifacts too)."""
+    folder = config.root / config.reports_dir / "coverage-data"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def user_coverage_settings(config: Config) -> dict[str, Any]:
+    settings = read_pyproject(config.pyproject).get("tool", {}).get("coverage", {})
+    return settings if isinstance(settings, dict) else {}
+
+
+def write_coverage_rc(config: Config, folder: Path) -> Path:
+    """The project's [tool.coverage] plus what the matrix needs, as an rc file."""
+    source_dirs = {
+        package: found
+        for package in config.packages
+        if (found := source_dir(config.root, package)) is not None
+    }
+    settings = coverage_rc.coverage_settings(
+        user_coverage_settings(config), config.packages, source_dirs
+    )
+    rcfile = folder / "coveragerc"
+    rcfile.write_text(coverage_rc.render_ini(settings), encoding="utf-8")
+    return rcfile

@@ -1,0 +1,125 @@
+"""``coverage``: combine the matrix' data and gate total, per-module and patch coverage."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import nox
+
+from ci_sessions import coverage_gate
+from ci_sessions.config import Config
+from ci_sessions.reports import append_step_summary
+from ci_sessions.sessions._coverage import (
+    coverage_data_dir,
+    user_coverage_settings,
+    write_coverage_rc,
+)
+from ci_sessions.sessions._nox import reports_dir, session
+from ci_sessions.tools import requirements
+
+DEFAULT_COMPARE_BRANCHES = ("origin/main", "main")
+
+
+def register(config: Config) -> None:
+    @session(config, "coverage", python=config.newest_python, tags=["coverage"])
+    def coverage(session: nox.Session) -> None:
+        """Combine every Python's coverage data, write reports, apply the thresholds."""
+        settings = config.coverage
+        data_files = sorted(
+            path
+            for path in coverage_data_dir(config).iterdir()
+            if coverage_gate.python_of(path.name)
+        )
+        if not data_files:
+            session.error(
+                f"no coverage data in {coverage_data_dir(config)}: run the tests sessions "
+                "first (`nox -s tests`), or download the matrix jobs' data there"
+            )
+        tools = ["coverage"] + (["diff-cover"] if settings.patch_fail_under is not None else [])
+        session.install(*requirements(*tools))
+
+        reports = reports_dir(config)
+        work = Path(session.create_tmp()) / "combine"
+        shutil.rmtree(work, ignore_errors=True)
+        (work / "inputs").mkdir(parents=True)
+        # Combine copies, so the inputs survive and a second run gives the same result.
+        copies = [shutil.copy2(path, work / "inputs" / path.name) for path in data_files]
+        rcfile = write_coverage_rc(config, work)
+        env = {"COVERAGE_FILE": str(work / ".coverage")}
+        cov = ["coverage"]
+        session.run(*cov, "combine", "--keep", f"--rcfile={rcfile}", *map(str, copies), env=env)
+        json_report = reports / "coverage.json"
+        for args in (
+            ["json", "-o", str(json_report)],
+            ["xml", "-o", str(reports / "coverage.xml")],
+            ["html", "-d", str(reports / "coverage-html")],
+            ["report"],
+        ):
+            session.run(*cov, *args, f"--rcfile={rcfile}", env=env)
+
+        patch = _patch(session, config, reports) if settings.patch_fail_under is not None else None
+        report = json.loads(json_report.read_text(encoding="utf-8"))
+        fail_under = coverage_gate.effective_fail_under(settings, user_coverage_settings(config))
+        missing = (
+            coverage_gate.missing_pythons(config.python, [p.name for p in data_files])
+            if settings.require_all_pythons
+            else []
+        )
+        result = coverage_gate.evaluate(
+            report, settings, fail_under=fail_under, missing=missing, patch=patch
+        )
+        pythons = sorted({coverage_gate.python_of(p.name) or "" for p in data_files})
+        markdown = coverage_gate.summary_markdown(
+            report,
+            result,
+            fail_under=fail_under,
+            pythons=pythons,
+            patch=patch,
+            worst=settings.worst_files,
+        )
+        (reports / "coverage-summary.md").write_text(markdown, encoding="utf-8")
+        print(markdown)
+        append_step_summary(markdown)
+        if not result.passed:
+            session.error("coverage gate failed: " + "; ".join(m.message for m in result.misses))
+
+
+def _patch(session: nox.Session, config: Config, reports: Path) -> coverage_gate.Patch:
+    """diff-cover over coverage.xml against the compare branch."""
+    candidates = (
+        (config.coverage.compare_branch,)
+        if config.coverage.compare_branch
+        else DEFAULT_COMPARE_BRANCHES
+    )
+    branch = next((ref for ref in candidates if _ref_exists(config.root, ref)), None)
+    if branch is None:
+        session.error(
+            f"patch coverage: compare-branch {' / '.join(candidates)} is not a git ref "
+            "here; fetch it (in CI: actions/checkout with fetch-depth: 0) or set "
+            f"{config.where('coverage')} compare-branch"
+        )
+    report = reports / "patch-coverage.json"
+    session.run(
+        "diff-cover",
+        str(reports / "coverage.xml"),
+        f"--compare-branch={branch}",
+        "--branch-coverage",
+        f"--format=json:{report},markdown:{reports / 'patch-coverage.md'}",
+    )
+    return coverage_gate.patch_from_diff_cover(
+        json.loads(report.read_text(encoding="utf-8")), branch
+    )
+
+
+def _ref_exists(root: Path, ref: str) -> bool:
+    # A read-only query, run directly: nox would log each miss as an error.
+    probe = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
+    return probe.returncode == 0

@@ -1,0 +1,195 @@
+"""End-to-end: the coverage gate over the sample project's 3.11-3.13 matrix.
+
+The sample has code that runs on one Python only (`sys.version_info >= (3, 13)`)
+and a module its tests cover in part, so the combined figure differs from each
+single Python's and the per-module gate has something to catch.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import FIXTURES, RunNox, add_config, new_copy, nox_runner
+
+pytestmark = pytest.mark.e2e
+
+PYTHONS = ("3.11", "3.12", "3.13")
+
+
+@pytest.fixture(scope="module")
+def measured(projects_dir: Path, shared_envdir: Path) -> Iterator[Path]:
+    """The sample after `nox -s tests-3.11 tests-3.12 tests-3.13`, measured once."""
+    project = new_copy(projects_dir, FIXTURES / "sample")
+    result = nox_runner(shared_envdir)(project, "-s", *(f"tests-{py}" for py in PYTHONS))
+    assert result.returncode == 0, result
+    yield project
+
+
+@pytest.fixture
+def project(measured: Path, projects_dir: Path) -> Path:
+    """A fresh copy of the measured sample; coverage data paths are relative."""
+    return new_copy(projects_dir, measured)
+
+
+def total(project: Path) -> float:
+    report = json.loads((project / "reports" / "coverage.json").read_text())
+    return float(report["totals"]["percent_covered"])
+
+
+def data_files(project: Path) -> list[str]:
+    return sorted(p.name for p in (project / "reports" / "coverage-data").iterdir())
+
+
+def test_combined_beats_every_single_python_and_keeps_its_inputs(
+    project: Path, projects_dir: Path, run_nox: RunNox
+) -> None:
+    before = data_files(project)
+    first = run_nox(project, "-s", "coverage")
+    assert first.returncode == 0, first
+    combined = total(project)
+    assert "## Coverage: passed" in first.output
+    # Inputs survive combining, and a second run gives the same figure.
+    assert data_files(project) == before
+    assert run_nox(project, "-s", "coverage").returncode == 0
+    assert total(project) == combined
+
+    for python in PYTHONS:
+        single = new_copy(projects_dir, project)
+        for other in set(PYTHONS) - {python}:
+            (single / "reports" / "coverage-data" / f".coverage.py{other}").unlink()
+        add_config(single, f'[tool.ci_sessions]\npython = ["{python}"]')
+        result = run_nox(single, "-s", "coverage")
+        assert result.returncode == 0, result
+        assert total(single) < combined, python
+
+
+def test_fail_under_just_under_passes_and_just_over_fails(
+    project: Path, projects_dir: Path, run_nox: RunNox
+) -> None:
+    assert run_nox(project, "-s", "coverage").returncode == 0
+    combined = total(project)
+    assert combined < 100  # the sample leaves a branch of report.py unrun
+
+    under = new_copy(projects_dir, project)
+    add_config(under, f"[tool.ci_sessions.coverage]\nfail-under = {combined - 0.01:.2f}")
+    passing = run_nox(under, "-s", "coverage")
+    assert passing.returncode == 0, passing
+
+    add_config(project, f"[tool.ci_sessions.coverage]\nfail-under = {combined + 0.01:.2f}")
+    failing = run_nox(project, "-s", "coverage")
+    assert failing.returncode != 0, failing
+    assert f"total {combined:.2f}% is below fail-under {combined + 0.01:.2f}%" in failing.output
+
+
+def test_a_missing_python_fails_and_reports_are_still_written(
+    project: Path, run_nox: RunNox
+) -> None:
+    (project / "reports" / "coverage-data" / ".coverage.py3.12").unlink()
+    summary = project / "summary.md"
+    result = run_nox(project, "-s", "coverage", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.returncode != 0, result
+    assert "no coverage data from Python 3.12" in result.output
+    for report in ("coverage.xml", "coverage.json", "coverage-html/index.html"):
+        assert (project / "reports" / report).is_file(), report
+    assert "## Coverage: FAILED" in summary.read_text()
+    assert "no coverage data from Python 3.12" in summary.read_text()
+
+
+def test_partial_data_can_be_accepted_explicitly(project: Path, run_nox: RunNox) -> None:
+    (project / "reports" / "coverage-data" / ".coverage.py3.12").unlink()
+    add_config(project, "[tool.ci_sessions.coverage]\nrequire-all-pythons = false")
+    result = run_nox(project, "-s", "coverage")
+    assert result.returncode == 0, result
+
+
+def test_no_data_at_all_fails(sample: Path, run_nox: RunNox) -> None:
+    result = run_nox(sample, "-s", "coverage")
+    assert result.returncode != 0, result
+    assert "no coverage data in" in result.output
+    assert "run the tests sessions first" in result.output
+
+
+def test_a_module_below_its_minimum_fails_while_the_total_passes(
+    project: Path, run_nox: RunNox
+) -> None:
+    add_config(
+        project,
+        "[tool.ci_sessions.coverage]\nfail-under = 50\n"
+        '[tool.ci_sessions.coverage.modules]\n"src/sample/report.py" = 100\n'
+        '"src/sample/shapes.py" = 100',
+    )
+    result = run_nox(project, "-s", "coverage")
+    assert result.returncode != 0, result
+    assert "src/sample/report.py: " in result.output
+    assert "is below 100% (modules entry 'src/sample/report.py')" in result.output
+    assert "src/sample/shapes.py: " not in result.output
+    assert "below fail-under" not in result.output
+
+
+def git(repo: Path, *args: str) -> str:
+    identity = ["-c", "user.name=ci-sessions tests", "-c", "user.email=tests@example.invalid"]
+    done = subprocess.run(
+        ["git", *identity, *args], cwd=repo, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+@pytest.fixture
+def scratch_repo(sample: Path) -> Path:
+    """The sample as a git repository: main, then a feature branch."""
+    add_config(
+        sample,
+        '[tool.ci_sessions]\npython = ["3.12"]\n'
+        '[tool.ci_sessions.coverage]\npatch-fail-under = 100\ncompare-branch = "main"',
+    )
+    (sample / ".gitignore").write_text("reports/\n.nox/\n")
+    git(sample, "init", "-q", "-b", "main")
+    git(sample, "add", "-A")
+    git(sample, "commit", "-q", "-m", "base")
+    git(sample, "checkout", "-q", "-b", "feature")
+    shapes = sample / "src" / "sample" / "shapes.py"
+    shapes.write_text(
+        shapes.read_text() + "\n\ndef perimeter(width: float, height: float) -> float:\n"
+        "    return 2 * (width + height)\n"
+    )
+    return sample
+
+
+def test_patch_coverage_fails_on_an_untested_change_and_passes_with_a_test(
+    scratch_repo: Path, run_nox: RunNox
+) -> None:
+    git(scratch_repo, "commit", "-q", "-am", "add perimeter, untested")
+    untested = run_nox(scratch_repo, "-s", "tests-3.12", "coverage")
+    assert untested.returncode != 0, untested
+    assert (
+        "patch coverage 50.00% against main is below patch-fail-under 100%"
+        " (1 of 2 changed lines not run)"
+    ) in untested.output
+    assert "below fail-under" not in untested.output
+
+    (scratch_repo / "tests" / "test_perimeter.py").write_text(
+        "from sample.shapes import perimeter\n\n\n"
+        "def test_perimeter() -> None:\n    assert perimeter(1, 2) == 6\n"
+    )
+    git(scratch_repo, "add", "-A")
+    git(scratch_repo, "commit", "-q", "--amend", "-m", "add perimeter, tested")
+    tested = run_nox(scratch_repo, "-s", "tests-3.12", "coverage")
+    assert tested.returncode == 0, tested
+    assert "Patch coverage against `main`: 100.00%" in tested.output
+
+
+def test_a_missing_compare_branch_is_an_error_not_a_miss(
+    scratch_repo: Path, run_nox: RunNox
+) -> None:
+    add_config(scratch_repo, "")  # keep the file as is; the branch name is what changes
+    pyproject = scratch_repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"main"', '"release"'))
+    result = run_nox(scratch_repo, "-s", "tests-3.12", "coverage")
+    assert result.returncode != 0, result
+    assert "patch coverage: compare-branch release is not a git ref here" in result.output
+    assert "below patch-fail-under" not in result.output

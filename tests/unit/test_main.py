@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ci_sessions.__main__ import main
+
+
+def test_check_config_prints_what_it_resolved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "demo"\n[tool.ci_sessions]\npython = ["3.12"]\n')
+    assert main(["check-config", str(pyproject)]) == 0
+    out = capsys.readouterr().out
+    assert f"{pyproject}: OK" in out
+    assert "python = ('3.12',)" in out
+
+
+def test_check_config_reports_the_bad_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "demo"\n[tool.ci_sessions]\npythn = ["3.12"]\n')
+    assert main(["check-config", str(pyproject)]) == 2
+    assert "unknown key 'pythn' (did you mean 'python'?)" in capsys.readouterr().err
