@@ -13,6 +13,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,35 @@ class CoverageConfig:
     worst_files: int = 5
 
 
+SEVERITIES = ("low", "medium", "high")
+SCANNERS = ("bandit", "safety")
+
+
+@dataclass(frozen=True)
+class IgnoreEntry:
+    """An accepted advisory: why, and until when."""
+
+    id: str
+    reason: str
+    expires: date | None = None
+
+
+@dataclass(frozen=True)
+class SecurityConfig:
+    """``[tool.ci_sessions.security]``: bandit and the dependency scan."""
+
+    scanners: tuple[str, ...] = SCANNERS
+    # None: the packages' source folders.
+    bandit_paths: tuple[str, ...] | None = None
+    bandit_severity: str = "medium"
+    bandit_confidence: str = "medium"
+    bandit_baseline: str | None = None
+    # None: safety's online service (CI_SESSIONS_VULN_DB still wins).
+    db: str | None = None
+    max_db_age_days: int = 30
+    ignore: tuple[IgnoreEntry, ...] = ()
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the sessions need, resolved and checked."""
@@ -63,6 +93,7 @@ class Config:
     venv_backend: str
     download_python: str
     coverage: CoverageConfig = CoverageConfig()
+    security: SecurityConfig = SecurityConfig()
 
     @property
     def newest_python(self) -> str:
@@ -178,6 +209,46 @@ def _git_ref(value: Any) -> str:
     return value
 
 
+def _non_empty_str(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("expected a non-empty string")
+    return value
+
+
+def _ignore_entries(value: Any) -> tuple[IgnoreEntry, ...]:
+    if not isinstance(value, list):
+        raise ValueError('expected a list of { id = "...", reason = "...", expires = 2026-12-31 }')
+    entries = []
+    for index, item in enumerate(value):
+        where = f"entry {index + 1}"
+        if not isinstance(item, dict):
+            raise ValueError(f"{where}: expected a table with id, reason and optional expires")
+        unknown = set(item) - {"id", "reason", "expires"}
+        if unknown:
+            raise ValueError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+        if not isinstance(item.get("id"), str) or not item["id"].strip():
+            raise ValueError(f"{where}: id is required (an advisory ID such as PYSEC-2018-28)")
+        if not isinstance(item.get("reason"), str) or not item["reason"].strip():
+            raise ValueError(f"{where} ({item['id']}): reason is required: say why it is accepted")
+        entries.append(IgnoreEntry(item["id"], item["reason"], _date(item.get("expires"), where)))
+    return tuple(entries)
+
+
+def _date(value: Any, where: str) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{where}: expires must be a date such as 2026-12-31")
+
+
 @dataclass(frozen=True)
 class Key:
     field: str
@@ -211,6 +282,18 @@ COVERAGE_SCHEMA: dict[str, Key] = {
 }
 
 
+SECURITY_SCHEMA: dict[str, Key] = {
+    "scanners": Key("scanners", _subset_of(SCANNERS)),
+    "bandit-paths": Key("bandit_paths", _non_empty_str_list),
+    "bandit-severity": Key("bandit_severity", _choices(SEVERITIES)),
+    "bandit-confidence": Key("bandit_confidence", _choices(SEVERITIES)),
+    "bandit-baseline": Key("bandit_baseline", _non_empty_str),
+    "db": Key("db", _non_empty_str),
+    "max-db-age-days": Key("max_db_age_days", _positive_int),
+    "ignore": Key("ignore", _ignore_entries),
+}
+
+
 @dataclass(frozen=True)
 class Section:
     """A sub-table: [tool.ci_sessions.<name>] -> a dataclass with defaults."""
@@ -222,6 +305,7 @@ class Section:
 
 SECTIONS: dict[str, Section] = {
     "coverage": Section("coverage", COVERAGE_SCHEMA, CoverageConfig),
+    "security": Section("security", SECURITY_SCHEMA, SecurityConfig),
 }
 
 STATIC_DEFAULTS: dict[str, Any] = {

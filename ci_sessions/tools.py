@@ -14,6 +14,10 @@ REQUIREMENTS: dict[str, str] = {
     "pytest-cov": "pytest-cov>=7.0,<8",
     "coverage": "coverage>=7.10,<8",
     "diff-cover": "diff-cover>=10,<12",
+    "bandit": "bandit[sarif]>=1.8,<2",
+    # safety 3.8 crashes offline before doing anything; 3.7 reads --db offline.
+    "safety": "safety>=3.7,<3.8",
+    "typer": "typer<0.26",  # safety 3.7's CLI breaks with newer typer
 }
 
 

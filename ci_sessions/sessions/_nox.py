@@ -50,6 +50,17 @@ def session(
     return decorate
 
 
+def project_requirements(
+    config: Config, *, extras: Iterable[str] = (), groups: Iterable[str] = ()
+) -> list[str]:
+    """The project (with extras) and its PEP 735 groups, as installer arguments."""
+    extras = list(extras)
+    project = f".[{','.join(extras)}]" if extras else "."
+    groups = list(groups)
+    document = nox.project.load_toml(config.pyproject)
+    return [project, *(nox.project.dependency_groups(document, *groups) if groups else ())]
+
+
 def install(
     session: nox.Session,
     config: Config,
@@ -59,11 +70,9 @@ def install(
     tools: Iterable[str] = (),
 ) -> None:
     """Install the project (with extras and PEP 735 groups) and pinned tools."""
-    extras = list(extras)
-    project = f".[{','.join(extras)}]" if extras else "."
-    document = nox.project.load_toml(config.pyproject)
-    group_requirements = nox.project.dependency_groups(document, *groups) if groups else ()
-    session.install(project, *group_requirements, *requirements(*tools))
+    session.install(
+        *project_requirements(config, extras=extras, groups=groups), *requirements(*tools)
+    )
 
 
 def require_paths(session: nox.Session, config: Config, key: str, paths: Sequence[str]) -> None:

@@ -19,6 +19,8 @@ import pytest
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 REPO_ROOT = FIXTURES.parent.parent
+# The PyPA advisory database snapshot (OSV, CC-BY 4.0) beside this repository.
+ADVISORY_DB = REPO_ROOT.parent / "shared" / "advisory-db" / "vulns"
 NOX_TIMEOUT = 600
 
 # Variables of an enclosing nox/pytest/coverage run that must not leak into the

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import textwrap
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from ci_sessions.config import DEFAULT_PYTHONS, ConfigError, CoverageConfig, load_config
+from ci_sessions.config import (
+    DEFAULT_PYTHONS,
+    ConfigError,
+    CoverageConfig,
+    IgnoreEntry,
+    load_config,
+)
 
 
 def write_project(root: Path, toml: str, *, layout: str = "src") -> Path:
@@ -223,3 +230,53 @@ def test_coverage_must_be_a_table(tmp_path: Path) -> None:
     pyproject = write_project(tmp_path, MINIMAL + "[tool.ci_sessions]\ncoverage = 80\n")
     with pytest.raises(ConfigError, match=r"\[tool.ci_sessions.coverage\] must be a table, got 80"):
         load_config(pyproject)
+
+
+def test_security_section(tmp_path: Path) -> None:
+    toml = MINIMAL + textwrap.dedent("""
+        [tool.ci_sessions.security]
+        scanners = ["safety"]
+        bandit-severity = "high"
+        db = "mirror/vulns"
+        max-db-age-days = 7
+        ignore = [
+            { id = "PYSEC-2018-28", reason = "internal only", expires = 2026-12-31 },
+            { id = "CVE-2024-1", reason = "no fix yet", expires = "2027-01-02" },
+            { id = "GHSA-x", reason = "never reached" },
+        ]
+        """)
+    security = load_config(write_project(tmp_path, toml)).security
+    assert security.scanners == ("safety",)
+    assert security.bandit_severity == "high"
+    assert security.db == "mirror/vulns"
+    assert security.max_db_age_days == 7
+    assert security.ignore == (
+        IgnoreEntry("PYSEC-2018-28", "internal only", date(2026, 12, 31)),
+        IgnoreEntry("CVE-2024-1", "no fix yet", date(2027, 1, 2)),
+        IgnoreEntry("GHSA-x", "never reached", None),
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ('{ id = "X" }', r"ignore: entry 1 \(X\): reason is required"),
+        ('{ reason = "r" }', r"ignore: entry 1: id is required"),
+        (
+            '{ id = "X", reason = "r", expires = "soon" }',
+            r"ignore: entry 1: expires must be a date",
+        ),
+        ('{ id = "X", reason = "r", until = 2026-01-01 }', r"ignore: entry 1: unknown key 'until'"),
+        ('"X"', r"ignore: entry 1: expected a table"),
+    ],
+)
+def test_bad_ignore_entries(tmp_path: Path, entry: str, expected: str) -> None:
+    toml = MINIMAL + f"[tool.ci_sessions.security]\nignore = [{entry}]\n"
+    with pytest.raises(ConfigError, match=r"\[tool.ci_sessions.security\] " + expected):
+        load_config(write_project(tmp_path, toml))
+
+
+def test_bad_security_values(tmp_path: Path) -> None:
+    toml = MINIMAL + '[tool.ci_sessions.security]\nbandit-severity = "critical"\n'
+    with pytest.raises(ConfigError, match=r"bandit-severity: expected one of 'low', 'medium'"):
+        load_config(write_project(tmp_path, toml))

@@ -1,0 +1,168 @@
+"""End-to-end, offline: the security session against the real PyPA advisory data."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import ADVISORY_DB, FIXTURES, RunNox, add_config, new_copy
+
+pytestmark = pytest.mark.e2e
+
+# The snapshot is from 2024-10-10; the age gate is tested on its own below.
+SNAPSHOT_AGE_OK = "max-db-age-days = 100000"
+
+
+def advisory_db() -> Path:
+    if not (ADVISORY_DB / "requests" / "PYSEC-2018-28.yaml").is_file():
+        raise AssertionError(
+            f"the advisory database snapshot is missing at {ADVISORY_DB}; these tests "
+            "need shared/advisory-db beside the repository"
+        )
+    return ADVISORY_DB
+
+
+@pytest.fixture
+def webapp(projects_dir: Path) -> Path:
+    project = new_copy(projects_dir, FIXTURES / "webapp")
+    add_config(
+        project,
+        f'[tool.ci_sessions.security]\ndb = "{advisory_db()}"\n{SNAPSHOT_AGE_OK}',
+    )
+    return project
+
+
+def pin_requests(project: Path, version: str) -> None:
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("requests==2.19.1", f"requests=={version}"))
+
+
+def report(project: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((project / "reports" / "vulnerabilities.json").read_text())
+    return data
+
+
+def test_a_vulnerable_pin_fails_and_the_report_names_it(webapp: Path, run_nox: RunNox) -> None:
+    result = run_nox(webapp, "-s", "security")
+    assert result.returncode != 0, result
+    assert "PYSEC-2018-28" in result.output
+    found = report(webapp)["vulnerabilities"]
+    entry = next(v for v in found if v["advisory_id"] == "PYSEC-2018-28")
+    assert entry["package"] == "requests"
+    assert entry["installed_version"] == "2.19.1"
+    assert "2.20.0" in entry["fixed_versions"]
+    # Transitive dependencies are resolved and scanned too.
+    assert "urllib3" in {v["package"] for v in found}
+    for name in ("bandit.json", "bandit.sarif", "security-summary.md"):
+        assert (webapp / "reports" / name).is_file(), name
+
+
+def test_a_fixed_version_passes(webapp: Path, run_nox: RunNox) -> None:
+    pin_requests(webapp, "2.32.3")
+    result = run_nox(webapp, "-s", "security")
+    assert result.returncode == 0, result
+    assert "## Security: passed" in result.output
+    assert "requests==2.32.3" in report(webapp)["scanned"]
+
+
+def test_an_unpinned_requirement_is_resolved_and_checked(webapp: Path, run_nox: RunNox) -> None:
+    pyproject = webapp / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"requests==2.19.1"', '"requests<2.20"'))
+    result = run_nox(webapp, "-s", "security")
+    assert result.returncode != 0, result
+    assert "PYSEC-2018-28" in result.output
+
+
+def test_eval_of_input_fails_bandit(webapp: Path, run_nox: RunNox) -> None:
+    pin_requests(webapp, "2.32.3")
+    (webapp / "src" / "webapp" / "calc.py").write_text("def calc():\n    return eval(input())\n")
+    result = run_nox(webapp, "-s", "security")
+    assert result.returncode != 0, result
+    assert "bandit: 1 finding(s)" in result.output
+    assert "B307" in result.output
+    sarif = json.loads((webapp / "reports" / "bandit.sarif").read_text())
+    assert sarif["runs"][0]["results"]
+
+
+def test_a_file_bandit_cannot_parse_fails(webapp: Path, run_nox: RunNox) -> None:
+    pin_requests(webapp, "2.32.3")
+    (webapp / "src" / "webapp" / "broken.py").write_text("def broken(:\n    pass\n")
+    result = run_nox(webapp, "-s", "security")
+    assert result.returncode != 0, result
+    assert "bandit could not scan" in result.output
+    assert "broken.py" in result.output
+
+
+def test_a_missing_database_fails_clearly(webapp: Path, run_nox: RunNox, tmp_path: Path) -> None:
+    result = run_nox(webapp, "-s", "security", env={"CI_SESSIONS_VULN_DB": str(tmp_path / "nope")})
+    assert result.returncode != 0, result
+    assert "vulnerability database from $CI_SESSIONS_VULN_DB cannot be used" in result.output
+    assert "does not exist" in result.output
+
+
+def test_a_corrupt_database_fails_clearly(webapp: Path, run_nox: RunNox, tmp_path: Path) -> None:
+    mirror = tmp_path / "vulns"
+    shutil.copytree(advisory_db() / "requests", mirror / "requests")
+    (mirror / "requests" / "PYSEC-2018-28.yaml").write_text("id: [unclosed\n  : :\n")
+    result = run_nox(webapp, "-s", "security", env={"CI_SESSIONS_VULN_DB": str(mirror)})
+    assert result.returncode != 0, result
+    assert "PYSEC-2018-28.yaml: not a readable OSV advisory" in result.output
+
+
+def test_an_old_database_fails(webapp: Path, run_nox: RunNox) -> None:
+    pyproject = webapp / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(SNAPSHOT_AGE_OK, "max-db-age-days = 30"))
+    result = run_nox(webapp, "-s", "security")
+    assert result.returncode != 0, result
+    assert "older than max-db-age-days = 30: update the mirror" in result.output
+
+
+def test_an_empty_dependency_set_fails(webapp: Path, run_nox: RunNox) -> None:
+    pyproject = webapp / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('["requests==2.19.1"]', "[]"))
+    result = run_nox(webapp, "-s", "security")
+    assert result.returncode != 0, result
+    assert "no dependency to scan" in result.output
+
+
+def ignore_entry(expires: date) -> str:
+    return (
+        '[[tool.ci_sessions.security.ignore]]\nid = "PYSEC-2018-28"\n'
+        'reason = "only talks to our own https host"\n'
+        f"expires = {expires.isoformat()}"
+    )
+
+
+def test_an_ignore_with_a_reason_passes_and_expires(webapp: Path, run_nox: RunNox) -> None:
+    # Only PYSEC-2018-28 affects requests 2.19.1 among what is left after the
+    # other pins: accept it, and pin urllib3/idna/chardet to versions the
+    # snapshot knows no advisory for.
+    pyproject = webapp / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            '["requests==2.19.1"]', '["requests==2.19.1", "urllib3==1.23"]'
+        )
+    )
+    baseline = run_nox(webapp, "-s", "security")
+    others = {v["advisory_id"] for v in report(webapp)["vulnerabilities"]} - {"PYSEC-2018-28"}
+    accepted = "\n".join(
+        f'[[tool.ci_sessions.security.ignore]]\nid = "{other}"\nreason = "test: accepted"'
+        for other in sorted(others)
+    )
+    add_config(webapp, accepted)
+    current = new_copy(webapp.parent.parent, webapp)
+    add_config(current, ignore_entry(date.today() + timedelta(days=30)))
+    passing = run_nox(current, "-s", "security")
+    assert baseline.returncode != 0, baseline
+    assert passing.returncode == 0, passing
+    assert "PYSEC-2018-28, only talks to our own https host" in passing.output
+
+    add_config(webapp, ignore_entry(date.today() - timedelta(days=1)))
+    expired = run_nox(webapp, "-s", "security")
+    assert expired.returncode != 0, expired
+    assert "ignore entry PYSEC-2018-28 expired on" in expired.output
