@@ -43,6 +43,8 @@ class CoverageConfig:
     compare_branch: str | None = None
     require_all_pythons: bool = True
     worst_files: int = 5
+    # Add the integration session's data (reports/coverage-data/integration/).
+    include_integration: bool = False
 
 
 SEVERITIES = ("low", "medium", "high")
@@ -74,6 +76,21 @@ class SecurityConfig:
     ignore: tuple[IgnoreEntry, ...] = ()
 
 
+SERVICE_NAMES = ("postgres", "redis")
+
+
+@dataclass(frozen=True)
+class IntegrationConfig:
+    """``[tool.ci_sessions.integration]``: tests against real services."""
+
+    paths: tuple[str, ...] = ("tests/integration",)
+    markers: str | None = None
+    services: tuple[str, ...] = ()
+    # Service -> the variable that gives its URL (and that the tests read).
+    url_env: tuple[tuple[str, str], ...] = ()
+    ready_timeout: float = 30.0
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the sessions need, resolved and checked."""
@@ -94,6 +111,8 @@ class Config:
     download_python: str
     coverage: CoverageConfig = CoverageConfig()
     security: SecurityConfig = SecurityConfig()
+    # None: not configured, so there is no integration session.
+    integration: IntegrationConfig | None = None
 
     @property
     def newest_python(self) -> str:
@@ -249,6 +268,25 @@ def _date(value: Any, where: str) -> date | None:
     raise ValueError(f"{where}: expires must be a date such as 2026-12-31")
 
 
+def _seconds(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ValueError("expected a number of seconds above 0")
+    return float(value)
+
+
+def _env_table(value: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        raise ValueError('expected a table of service = "VARIABLE"')
+    for service, variable in value.items():
+        if service not in SERVICE_NAMES:
+            raise ValueError(
+                f"unknown service {service!r}; expected one of {', '.join(SERVICE_NAMES)}"
+            )
+        if not isinstance(variable, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", variable):
+            raise ValueError(f"{service}: expected an environment variable name")
+    return tuple(value.items())
+
+
 @dataclass(frozen=True)
 class Key:
     field: str
@@ -279,6 +317,7 @@ COVERAGE_SCHEMA: dict[str, Key] = {
     "compare-branch": Key("compare_branch", _git_ref),
     "require-all-pythons": Key("require_all_pythons", _bool),
     "worst-files": Key("worst_files", _positive_int),
+    "include-integration": Key("include_integration", _bool),
 }
 
 
@@ -294,6 +333,15 @@ SECURITY_SCHEMA: dict[str, Key] = {
 }
 
 
+INTEGRATION_SCHEMA: dict[str, Key] = {
+    "paths": Key("paths", _non_empty_str_list),
+    "markers": Key("markers", _non_empty_str),
+    "services": Key("services", _subset_of(SERVICE_NAMES)),
+    "url-env": Key("url_env", _env_table),
+    "ready-timeout": Key("ready_timeout", _seconds),
+}
+
+
 @dataclass(frozen=True)
 class Section:
     """A sub-table: [tool.ci_sessions.<name>] -> a dataclass with defaults."""
@@ -306,6 +354,7 @@ class Section:
 SECTIONS: dict[str, Section] = {
     "coverage": Section("coverage", COVERAGE_SCHEMA, CoverageConfig),
     "security": Section("security", SECURITY_SCHEMA, SecurityConfig),
+    "integration": Section("integration", INTEGRATION_SCHEMA, IntegrationConfig),
 }
 
 STATIC_DEFAULTS: dict[str, Any] = {

@@ -5,7 +5,8 @@
 #   scripts/nox.sh -s tests     this project's tests on Python 3.11, 3.12 and 3.13
 #
 # It puts the Python 3.11/3.12/3.13 interpreters on PATH (pyenv's version
-# folders, as its shims fail unless activated), installs the pinned nox and uv
+# folders, as its shims fail unless activated), installs PostgreSQL and Redis
+# when missing (Debian packages), installs the pinned nox and uv
 # into .venv-nox/ (again only when .ci/nox-requirements.txt changes), then runs
 # nox with the arguments given.
 set -euo pipefail
@@ -36,6 +37,20 @@ if [ -n "$missing" ]; then
        "'uv python install 3.13') so that python3.X is on PATH." >&2
   # Locally nox skips a missing interpreter with a hint; on CI it must fail.
   if [ -n "${CI:-}" ]; then
+    exit 1
+  fi
+fi
+
+# The end-to-end tests of the integration session start real PostgreSQL and
+# Redis servers: install the Debian packages when they are missing.
+if ! command -v redis-server >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      postgresql redis-server
+  else
+    echo "scripts/nox.sh: PostgreSQL and Redis servers are missing; install them" \
+         "(e.g. 'sudo apt-get install postgresql redis-server')." >&2
     exit 1
   fi
 fi

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 
 import nox
 from nox.logger import logger
 
 from ci_sessions.config import Config
-from ci_sessions.sessions._coverage import coverage_data_dir, write_coverage_rc
-from ci_sessions.sessions._nox import install, reports_dir, require_paths, run_tool, session
+from ci_sessions.sessions._coverage import coverage_data_dir
+from ci_sessions.sessions._nox import install, require_paths, session
+from ci_sessions.sessions._pytest import run_pytest
 
-PYTEST_NO_TESTS = 5
+TEST_TOOLS = ("pytest", "pytest-cov", "coverage")
 
 
 def register(config: Config) -> None:
@@ -24,37 +24,19 @@ def register(config: Config) -> None:
         """pytest over test-paths with coverage; posargs go to pytest."""
         require_paths(session, config, "test-paths", config.test_paths)
         install(
-            session,
-            config,
-            extras=config.test_extras,
-            groups=config.test_groups,
-            tools=("pytest", "pytest-cov", "coverage"),
+            session, config, extras=config.test_extras, groups=config.test_groups, tools=TEST_TOOLS
         )
         python = str(session.python)
-        reports = reports_dir(config)
-        rcfile = write_coverage_rc(config, Path(session.create_tmp()))
-        status = run_tool(
+        run_pytest(
             session,
-            [
-                "pytest",
-                *config.test_paths,
-                f"--cov-config={rcfile}",
-                "--cov",
-                "--cov-report=",
-                f"--junitxml={reports / f'junit-tests-{python}.xml'}",
-                *session.posargs,
-            ],
+            config,
+            paths=config.test_paths,
+            paths_key="test-paths",
+            name=f"tests-{python}",
             # One data file per Python, named for it, so the coverage gate can
             # tell which interpreter of the matrix contributed.
-            env={"COVERAGE_FILE": str(coverage_data_dir(config) / f".coverage.py{python}")},
+            data_file=coverage_data_dir(config) / f".coverage.py{python}",
         )
-        if status == PYTEST_NO_TESTS:
-            session.error(
-                f"pytest collected no tests from {' '.join(config.test_paths)}; "
-                f"check {config.where('test-paths')} and the -k/-m options given"
-            )
-        if status != 0:
-            session.error(f"pytest failed (exit {status})")
 
 
 def _hint_missing_interpreters(config: Config) -> None:

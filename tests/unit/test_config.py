@@ -13,6 +13,7 @@ from ci_sessions.config import (
     ConfigError,
     CoverageConfig,
     IgnoreEntry,
+    IntegrationConfig,
     load_config,
 )
 
@@ -279,4 +280,38 @@ def test_bad_ignore_entries(tmp_path: Path, entry: str, expected: str) -> None:
 def test_bad_security_values(tmp_path: Path) -> None:
     toml = MINIMAL + '[tool.ci_sessions.security]\nbandit-severity = "critical"\n'
     with pytest.raises(ConfigError, match=r"bandit-severity: expected one of 'low', 'medium'"):
+        load_config(write_project(tmp_path, toml))
+
+
+def test_integration_section(tmp_path: Path) -> None:
+    assert load_config(write_project(tmp_path / "a", MINIMAL)).integration is None
+    toml = MINIMAL + textwrap.dedent("""
+        [tool.ci_sessions.integration]
+        services = ["postgres", "redis"]
+        markers = "integration and not slow"
+        url-env = { postgres = "PG_URL" }
+        ready-timeout = 5
+        """)
+    integration = load_config(write_project(tmp_path / "b", toml)).integration
+    assert integration == IntegrationConfig(
+        paths=("tests/integration",),
+        markers="integration and not slow",
+        services=("postgres", "redis"),
+        url_env=(("postgres", "PG_URL"),),
+        ready_timeout=5.0,
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ('services = ["mysql"]', r"services: unknown entry 'mysql'"),
+        ('url-env = { kafka = "K" }', r"url-env: unknown service 'kafka'"),
+        ('url-env = { redis = "not a name" }', r"url-env: redis: expected an environment"),
+        ("ready-timeout = 0", r"ready-timeout: expected a number of seconds above 0"),
+    ],
+)
+def test_bad_integration_values(tmp_path: Path, table: str, expected: str) -> None:
+    toml = MINIMAL + f"[tool.ci_sessions.integration]\n{table}\n"
+    with pytest.raises(ConfigError, match=r"\[tool.ci_sessions.integration\] " + expected):
         load_config(write_project(tmp_path, toml))

@@ -1,0 +1,38 @@
+"""Throwaway services for the integration session, one module each, same shape.
+
+Every service module provides:
+
+- ``NAME``, ``URL_ENV`` (the variable the tests read), ``INSTALL_HINT``;
+- ``start(workdir, port, password) -> Started``: a private instance on
+  127.0.0.1, everything it writes under ``workdir``;
+- ``answers(url, timeout) -> bool``: one readiness probe;
+- ``stop(started)``: stop it; safe to call twice.
+
+Adding a service (a message broker, say) is one new module and one line in
+:data:`SERVICES`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from ci_sessions.services import postgres, redis
+from ci_sessions.services._base import ServiceError, Started
+
+
+class Service(Protocol):
+    NAME: str
+    URL_ENV: str
+    INSTALL_HINT: str
+
+    def start(self, workdir: Path, port: int, password: str) -> Started: ...
+
+    def answers(self, url: str, timeout: float) -> bool: ...
+
+    def stop(self, started: Started) -> None: ...
+
+
+SERVICES: dict[str, Service] = {"postgres": postgres, "redis": redis}
+
+__all__ = ["SERVICES", "Service", "ServiceError", "Started"]

@@ -1,0 +1,129 @@
+"""A throwaway PostgreSQL cluster: initdb + pg_ctl on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import struct
+from pathlib import Path
+
+from ci_sessions.services._base import (
+    ServiceError,
+    Started,
+    find_binary,
+    host_port,
+    run_checked,
+)
+
+NAME = "postgres"
+URL_ENV = "DATABASE_URL"
+INSTALL_HINT = "apt-get install postgresql (Debian/Ubuntu), or your system's PostgreSQL server"
+DEFAULT_PORT = 5432
+DATABASE = "test"
+# initdb refuses to run as root ("cannot be run as root"), as CI containers
+# often are; the cluster then runs as this unprivileged user instead.
+UNPRIVILEGED = "nobody"
+# What the SSLRequest message starts with: any PostgreSQL server answers it,
+# before authentication, with one byte (S or N).
+SSL_REQUEST = struct.pack("!ii", 8, 80877103)
+
+
+def start(workdir: Path, port: int, password: str) -> Started:
+    initdb = find_binary("initdb", INSTALL_HINT)
+    pg_ctl = find_binary("pg_ctl", INSTALL_HINT)
+    createdb = find_binary("createdb", INSTALL_HINT)
+    run_as = UNPRIVILEGED if os.geteuid() == 0 else None
+    data, sockets = workdir / "data", workdir / "sockets"
+    sockets.mkdir()
+    # The password goes through a file, never a command line others can read.
+    pwfile = workdir / "pwfile"
+    pwfile.write_text(password)
+    pwfile.chmod(0o600)
+    if run_as is not None:
+        _give_to(workdir, run_as)
+    run_checked(
+        [
+            initdb,
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            f"--pwfile={pwfile}",
+            "--auth=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ],
+        user=run_as,
+        what="initdb",
+    )
+    pwfile.unlink()
+    started = Started(
+        NAME,
+        f"postgresql://postgres:{password}@127.0.0.1:{port}/{DATABASE}",
+        workdir,
+        stop_command=[pg_ctl, "-D", str(data), "-m", "immediate", "stop"],
+        run_as=run_as,
+    )
+    options = (
+        f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 "
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    )
+    try:
+        run_checked(
+            [
+                pg_ctl,
+                "-D",
+                str(data),
+                "-l",
+                str(workdir / "postgres.log"),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                options,
+                "start",
+            ],
+            user=run_as,
+            what="pg_ctl start",
+        )
+        run_checked(
+            [createdb, "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", DATABASE],
+            user=run_as,
+            what="createdb",
+            env={"PGPASSWORD": password},
+        )
+    except ServiceError:
+        stop(started)
+        raise
+    return started
+
+
+def _give_to(folder: Path, user: str) -> None:
+    entry = pwd.getpwnam(user)
+    for path in (folder, *folder.rglob("*")):
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+
+
+def answers(url: str, timeout: float) -> bool:
+    host, port = host_port(url, DEFAULT_PORT)
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as connection:
+            connection.sendall(SSL_REQUEST)
+            return connection.recv(1) in (b"S", b"N")
+    except OSError:
+        return False
+
+
+def stop(started: Started) -> None:
+    if started.stopped:
+        return
+    started.stopped = True
+    try:
+        run_checked(started.stop_command, user=started.run_as, what="pg_ctl stop")
+    except ServiceError:
+        pass  # not running (it failed to start): nothing to stop
+    finally:
+        shutil.rmtree(started.workdir, ignore_errors=True)

@@ -1,0 +1,76 @@
+"""A throwaway redis-server on a free loopback port, no persistence."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ci_sessions.services._base import Started, find_binary, host_port
+
+NAME = "redis"
+URL_ENV = "REDIS_URL"
+INSTALL_HINT = "apt-get install redis-server (Debian/Ubuntu), or your system's Redis server"
+DEFAULT_PORT = 6379
+
+
+def start(workdir: Path, port: int, password: str) -> Started:
+    server = find_binary("redis-server", INSTALL_HINT)
+    # The password goes through the config file, never the command line.
+    config = workdir / "redis.conf"
+    config.write_text(
+        f"port {port}\nbind 127.0.0.1\nprotected-mode yes\n"
+        f'save ""\nappendonly no\ndir {workdir}\nlogfile {workdir / "redis.log"}\n'
+        f"requirepass {password}\n"
+    )
+    config.chmod(0o600)
+    process = subprocess.Popen(
+        [server, str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    return Started(NAME, f"redis://:{password}@127.0.0.1:{port}/0", workdir, process=process)
+
+
+def answers(url: str, timeout: float) -> bool:
+    """AUTH (when the URL has a password) and PING, over a plain socket."""
+    parts = urlsplit(url)
+    host, port = host_port(url, DEFAULT_PORT)
+    commands = []
+    if parts.password:
+        auth = [parts.username, parts.password] if parts.username else [parts.password]
+        commands.append(["AUTH", *(unquote(a) for a in auth)])
+    commands.append(["PING"])
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as connection:
+            for command in commands:
+                connection.sendall(_encode(command))
+                reply = connection.recv(64)
+            return reply.startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _encode(command: list[str]) -> bytes:
+    parts = [f"*{len(command)}\r\n".encode()]
+    for word in command:
+        data = word.encode()
+        parts.append(b"$%d\r\n%s\r\n" % (len(data), data))
+    return b"".join(parts)
+
+
+def stop(started: Started) -> None:
+    if started.stopped:
+        return
+    started.stopped = True
+    process = started.process
+    try:
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    finally:
+        shutil.rmtree(started.workdir, ignore_errors=True)

@@ -1,0 +1,51 @@
+"""``integration``: the project's integration tests against real PostgreSQL / Redis."""
+
+from __future__ import annotations
+
+import os
+
+import nox
+
+from ci_sessions.config import Config
+from ci_sessions.services import ServiceError
+from ci_sessions.services.lifecycle import running
+from ci_sessions.sessions._coverage import coverage_data_dir
+from ci_sessions.sessions._nox import install, require_paths, session
+from ci_sessions.sessions._pytest import run_pytest
+from ci_sessions.sessions.tests import TEST_TOOLS
+
+
+def register(config: Config) -> None:
+    settings = config.integration
+    if settings is None:
+        return  # no [tool.ci_sessions.integration]: nothing to run
+
+    @session(config, "integration", python=config.newest_python, tags=["integration"])
+    def integration(session: nox.Session) -> None:
+        """Start (or find) the services, export their URLs, run the integration tests."""
+        require_paths(session, config, "integration.paths", settings.paths)
+        install(
+            session, config, extras=config.test_extras, groups=config.test_groups, tools=TEST_TOOLS
+        )
+        data_dir = coverage_data_dir(config) / "integration"
+        data_dir.mkdir(exist_ok=True)
+        try:
+            with running(
+                settings.services,
+                url_env=dict(settings.url_env),
+                environ=os.environ,
+                budget=settings.ready_timeout,
+                log=session.log,
+            ) as urls:
+                run_pytest(
+                    session,
+                    config,
+                    paths=settings.paths,
+                    paths_key="integration.paths",
+                    name="integration",
+                    data_file=data_dir / f".coverage.py{session.python}",
+                    args=["-m", settings.markers] if settings.markers else [],
+                    env=urls,
+                )
+        except ServiceError as exc:
+            session.error(str(exc))
