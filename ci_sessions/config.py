@@ -52,8 +52,8 @@ SCANNERS = ("bandit", "safety")
 
 
 @dataclass(frozen=True)
-class IgnoreEntry:
-    """An accepted advisory: why, and until when."""
+class Waiver:
+    """An accepted exception (an advisory to ignore, a test to quarantine): why, until when."""
 
     id: str
     reason: str
@@ -73,7 +73,7 @@ class SecurityConfig:
     # None: safety's online service (CI_SESSIONS_VULN_DB still wins).
     db: str | None = None
     max_db_age_days: int = 30
-    ignore: tuple[IgnoreEntry, ...] = ()
+    ignore: tuple[Waiver, ...] = ()
 
 
 SERVICE_NAMES = ("postgres", "redis")
@@ -89,6 +89,15 @@ class IntegrationConfig:
     # Service -> the variable that gives its URL (and that the tests read).
     url_env: tuple[tuple[str, str], ...] = ()
     ready_timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class FlakyConfig:
+    """``[tool.ci_sessions.flaky]``: the repeated runs that find flaky tests."""
+
+    runs: int = 10
+    # None: test-paths.
+    paths: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -109,10 +118,14 @@ class Config:
     reports_dir: str
     venv_backend: str
     download_python: str
+    quarantine: tuple[Waiver, ...] = ()
+    slowest: int = 10
+    slow_marker: str = "slow"
     coverage: CoverageConfig = CoverageConfig()
     security: SecurityConfig = SecurityConfig()
     # None: not configured, so there is no integration session.
     integration: IntegrationConfig | None = None
+    flaky: FlakyConfig = FlakyConfig()
 
     @property
     def newest_python(self) -> str:
@@ -234,23 +247,35 @@ def _non_empty_str(value: Any) -> str:
     return value
 
 
-def _ignore_entries(value: Any) -> tuple[IgnoreEntry, ...]:
-    if not isinstance(value, list):
-        raise ValueError('expected a list of { id = "...", reason = "...", expires = 2026-12-31 }')
-    entries = []
-    for index, item in enumerate(value):
-        where = f"entry {index + 1}"
-        if not isinstance(item, dict):
-            raise ValueError(f"{where}: expected a table with id, reason and optional expires")
-        unknown = set(item) - {"id", "reason", "expires"}
-        if unknown:
-            raise ValueError(f"{where}: unknown key {sorted(unknown)[0]!r}")
-        if not isinstance(item.get("id"), str) or not item["id"].strip():
-            raise ValueError(f"{where}: id is required (an advisory ID such as PYSEC-2018-28)")
-        if not isinstance(item.get("reason"), str) or not item["reason"].strip():
-            raise ValueError(f"{where} ({item['id']}): reason is required: say why it is accepted")
-        entries.append(IgnoreEntry(item["id"], item["reason"], _date(item.get("expires"), where)))
-    return tuple(entries)
+def _waivers(id_example: str, *, expires_required: bool) -> Checker:
+    """A list of { id, reason, expires } tables; a reason is always required."""
+    shape = f'{{ id = "{id_example}", reason = "...", expires = 2026-12-31 }}'
+
+    def check(value: Any) -> tuple[Waiver, ...]:
+        if not isinstance(value, list):
+            raise ValueError(f"expected a list of {shape}")
+        entries = []
+        for index, item in enumerate(value):
+            where = f"entry {index + 1}"
+            if not isinstance(item, dict):
+                raise ValueError(f"{where}: expected a table with id, reason and expires")
+            unknown = set(item) - {"id", "reason", "expires"}
+            if unknown:
+                raise ValueError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+            if not isinstance(item.get("id"), str) or not item["id"].strip():
+                raise ValueError(f"{where}: id is required (such as {id_example})")
+            if not isinstance(item.get("reason"), str) or not item["reason"].strip():
+                raise ValueError(f"{where} ({item['id']}): reason is required: say why")
+            if expires_required and "expires" not in item:
+                raise ValueError(f"{where} ({item['id']}): expires is required: a date to revisit")
+            entries.append(Waiver(item["id"], item["reason"], _date(item.get("expires"), where)))
+        ids = [entry.id for entry in entries]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"{duplicates[0]!r} is listed twice")
+        return tuple(entries)
+
+    return check
 
 
 def _date(value: Any, where: str) -> date | None:
@@ -266,6 +291,24 @@ def _date(value: Any, where: str) -> date | None:
         except ValueError:
             pass
     raise ValueError(f"{where}: expires must be a date such as 2026-12-31")
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError("expected a whole number, 0 or more")
+    return value
+
+
+def _at_least_two(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        raise ValueError("expected a whole number of at least 2 (one run shows no flake)")
+    return value
+
+
+def _marker_name(value: Any) -> str:
+    if not isinstance(value, str) or not value.isidentifier():
+        raise ValueError('expected a pytest marker name such as "slow"')
+    return value
 
 
 def _seconds(value: Any) -> float:
@@ -308,6 +351,11 @@ SCHEMA: dict[str, Key] = {
     "reports-dir": Key("reports_dir", _relative_dir),
     "venv-backend": Key("venv_backend", _choices(VENV_BACKENDS)),
     "download-python": Key("download_python", _choices(DOWNLOAD_PYTHON)),
+    "quarantine": Key(
+        "quarantine", _waivers("tests/test_api.py::test_fetch", expires_required=True)
+    ),
+    "slowest": Key("slowest", _count),
+    "slow-marker": Key("slow_marker", _marker_name),
 }
 
 COVERAGE_SCHEMA: dict[str, Key] = {
@@ -329,7 +377,7 @@ SECURITY_SCHEMA: dict[str, Key] = {
     "bandit-baseline": Key("bandit_baseline", _non_empty_str),
     "db": Key("db", _non_empty_str),
     "max-db-age-days": Key("max_db_age_days", _positive_int),
-    "ignore": Key("ignore", _ignore_entries),
+    "ignore": Key("ignore", _waivers("PYSEC-2018-28", expires_required=False)),
 }
 
 
@@ -339,6 +387,12 @@ INTEGRATION_SCHEMA: dict[str, Key] = {
     "services": Key("services", _subset_of(SERVICE_NAMES)),
     "url-env": Key("url_env", _env_table),
     "ready-timeout": Key("ready_timeout", _seconds),
+}
+
+
+FLAKY_SCHEMA: dict[str, Key] = {
+    "runs": Key("runs", _at_least_two),
+    "paths": Key("paths", _non_empty_str_list),
 }
 
 
@@ -355,6 +409,7 @@ SECTIONS: dict[str, Section] = {
     "coverage": Section("coverage", COVERAGE_SCHEMA, CoverageConfig),
     "security": Section("security", SECURITY_SCHEMA, SecurityConfig),
     "integration": Section("integration", INTEGRATION_SCHEMA, IntegrationConfig),
+    "flaky": Section("flaky", FLAKY_SCHEMA, FlakyConfig),
 }
 
 STATIC_DEFAULTS: dict[str, Any] = {

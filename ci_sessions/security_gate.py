@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ci_sessions.config import IgnoreEntry
+from ci_sessions.config import Waiver
 
 
 @dataclass(frozen=True)
@@ -102,18 +102,18 @@ def safety_problems(report: Mapping[str, Any], expected_packages: int) -> list[s
 @dataclass(frozen=True)
 class IgnoreOutcome:
     active: tuple[Vulnerability, ...]
-    ignored: tuple[tuple[Vulnerability, IgnoreEntry], ...]
-    expired: tuple[IgnoreEntry, ...]
+    ignored: tuple[tuple[Vulnerability, Waiver], ...]
+    expired: tuple[Waiver, ...]
 
 
 def apply_ignores(
-    vulnerabilities: Iterable[Vulnerability], ignores: Sequence[IgnoreEntry], today: date
+    vulnerabilities: Iterable[Vulnerability], ignores: Sequence[Waiver], today: date
 ) -> IgnoreOutcome:
     """Accepted advisories drop out until their entry expires; then they count again."""
     expired = tuple(entry for entry in ignores if entry.expires and entry.expires < today)
     current = {entry.id: entry for entry in ignores if entry not in expired}
     active: list[Vulnerability] = []
-    ignored: list[tuple[Vulnerability, IgnoreEntry]] = []
+    ignored: list[tuple[Vulnerability, Waiver]] = []
     for vulnerability in vulnerabilities:
         entry = next(
             (current[i] for i in (vulnerability.id, *vulnerability.aliases) if i in current), None

@@ -13,6 +13,7 @@ REQUIREMENTS: dict[str, str] = {
     "pytest": "pytest>=9.0,<10",
     "pytest-cov": "pytest-cov>=7.0,<8",
     "coverage": "coverage>=7.10,<8",
+    "pytest-randomly": "pytest-randomly>=3.15,<6",
     "diff-cover": "diff-cover>=10,<12",
     "bandit": "bandit[sarif]>=1.8,<2",
     # safety 3.8 crashes offline before doing anything; 3.7 reads --db offline.

@@ -10,14 +10,21 @@ from __future__ import annotations
 from typing import Protocol
 
 from ci_sessions.config import Config
-from ci_sessions.sessions import coverage, integration, lint, security, tests
+from ci_sessions.sessions import coverage, flaky, integration, lint, security, tests
 
 
 class SessionFamily(Protocol):
     def register(self, config: Config) -> None: ...
 
 
-FAMILIES: tuple[SessionFamily, ...] = (lint, tests, integration, coverage, security)
+FAMILIES: tuple[SessionFamily, ...] = (
+    lint,
+    tests,
+    integration,
+    coverage,
+    security,
+    flaky,
+)
 
 
 def register_all(config: Config) -> None:

@@ -12,8 +12,8 @@ from ci_sessions.config import (
     DEFAULT_PYTHONS,
     ConfigError,
     CoverageConfig,
-    IgnoreEntry,
     IntegrationConfig,
+    Waiver,
     load_config,
 )
 
@@ -252,9 +252,9 @@ def test_security_section(tmp_path: Path) -> None:
     assert security.db == "mirror/vulns"
     assert security.max_db_age_days == 7
     assert security.ignore == (
-        IgnoreEntry("PYSEC-2018-28", "internal only", date(2026, 12, 31)),
-        IgnoreEntry("CVE-2024-1", "no fix yet", date(2027, 1, 2)),
-        IgnoreEntry("GHSA-x", "never reached", None),
+        Waiver("PYSEC-2018-28", "internal only", date(2026, 12, 31)),
+        Waiver("CVE-2024-1", "no fix yet", date(2027, 1, 2)),
+        Waiver("GHSA-x", "never reached", None),
     )
 
 
@@ -315,3 +315,43 @@ def test_bad_integration_values(tmp_path: Path, table: str, expected: str) -> No
     toml = MINIMAL + f"[tool.ci_sessions.integration]\n{table}\n"
     with pytest.raises(ConfigError, match=r"\[tool.ci_sessions.integration\] " + expected):
         load_config(write_project(tmp_path, toml))
+
+
+def test_quarantine_flaky_and_slow_settings(tmp_path: Path) -> None:
+    toml = MINIMAL + textwrap.dedent("""
+        [tool.ci_sessions]
+        slowest = 0
+        slow-marker = "sluggish"
+        quarantine = [{ id = "tests/test_a.py::test_x", reason = "issue 7", expires = 2026-12-31 }]
+
+        [tool.ci_sessions.flaky]
+        runs = 20
+        """)
+    config = load_config(write_project(tmp_path, toml))
+    assert config.quarantine == (Waiver("tests/test_a.py::test_x", "issue 7", date(2026, 12, 31)),)
+    assert (config.slowest, config.slow_marker, config.flaky.runs) == (0, "sluggish", 20)
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        (
+            'quarantine = [{ id = "t", reason = "r" }]',
+            r"quarantine: entry 1 \(t\): expires is required",
+        ),
+        (
+            'quarantine = [{ id = "t", reason = "r", expires = 2026-01-01 },'
+            ' { id = "t", reason = "s", expires = 2026-01-01 }]',
+            r"quarantine: 't' is listed twice",
+        ),
+        ("slowest = -1", r"slowest: expected a whole number, 0 or more"),
+        ('slow-marker = "not slow"', r"slow-marker: expected a pytest marker name"),
+        (
+            "flaky = { runs = 1 }",
+            r"\[tool.ci_sessions.flaky\] runs: expected a whole number of at least 2",
+        ),
+    ],
+)
+def test_bad_quarantine_and_flaky_values(tmp_path: Path, table: str, expected: str) -> None:
+    with pytest.raises(ConfigError, match=expected):
+        load_config(write_project(tmp_path, MINIMAL + f"[tool.ci_sessions]\n{table}\n"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ci_sessions.config import IgnoreEntry
+from ci_sessions.config import Waiver
 from ci_sessions.security_gate import (
     SecurityResult,
     apply_ignores,
@@ -97,13 +97,13 @@ def test_safety_problems() -> None:
 
 def test_ignores_by_id_or_alias_until_they_expire() -> None:
     vulnerabilities = safety_vulnerabilities(SAFETY)
-    by_alias = IgnoreEntry("CVE-2018-18074", "internal hosts only", date(2026, 12, 31))
+    by_alias = Waiver("CVE-2018-18074", "internal hosts only", date(2026, 12, 31))
     outcome = apply_ignores(vulnerabilities, [by_alias], TODAY)
     assert [v.id for v in outcome.active] == ["PYSEC-2024-60"]
     assert [(v.id, e.reason) for v, e in outcome.ignored] == [
         ("PYSEC-2018-28", "internal hosts only")
     ]
-    expired = IgnoreEntry("PYSEC-2018-28", "internal hosts only", date(2026, 11, 22))
+    expired = Waiver("PYSEC-2018-28", "internal hosts only", date(2026, 11, 22))
     outcome = apply_ignores(vulnerabilities, [expired], TODAY)
     assert len(outcome.active) == 2
     assert outcome.expired == (expired,)
@@ -112,7 +112,7 @@ def test_ignores_by_id_or_alias_until_they_expire() -> None:
 
 
 def test_an_ignore_without_expiry_holds() -> None:
-    entry = IgnoreEntry("PYSEC-2024-60", "not reachable")
+    entry = Waiver("PYSEC-2024-60", "not reachable")
     outcome = apply_ignores(safety_vulnerabilities(SAFETY), [entry], TODAY)
     assert [v.id for v in outcome.active] == ["PYSEC-2018-28"]
     assert outcome.expired == ()
@@ -120,7 +120,7 @@ def test_an_ignore_without_expiry_holds() -> None:
 
 def test_verdict_and_summary() -> None:
     outcome = apply_ignores(
-        safety_vulnerabilities(SAFETY), [IgnoreEntry("PYSEC-2024-60", "not reachable")], TODAY
+        safety_vulnerabilities(SAFETY), [Waiver("PYSEC-2024-60", "not reachable")], TODAY
     )
     result = SecurityResult(
         ("bandit could not scan x.py: syntax error",), tuple(bandit_findings(BANDIT)), outcome

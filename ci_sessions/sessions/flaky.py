@@ -1,0 +1,99 @@
+"""``flaky``: run the suite several times in varying order and name the flaky tests."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import nox
+
+from ci_sessions import outcomes
+from ci_sessions.config import Config
+from ci_sessions.reports import append_step_summary
+from ci_sessions.sessions._nox import install, reports_dir, require_paths, run_tool, session
+from ci_sessions.sessions._pytest import PYTEST_NO_TESTS, refuse_expired_quarantine
+
+# The environment variable that tells a test which run it is in, so a test
+# suite can make its own randomness reproducible per run.
+RUN_ENV = "CI_SESSIONS_FLAKY_RUN"
+
+
+def register(config: Config) -> None:
+    settings = config.flaky
+
+    @session(config, "flaky", python=config.newest_python, tags=["flaky", "nightly"], default=False)
+    def flaky(session: nox.Session) -> None:
+        """Run the tests `runs` times, each in another order; fail on an unquarantined flake."""
+        refuse_expired_quarantine(session, config)
+        paths = settings.paths or config.test_paths
+        require_paths(session, config, "flaky.paths", paths)
+        install(
+            session,
+            config,
+            extras=config.test_extras,
+            groups=config.test_groups,
+            tools=("pytest", "pytest-randomly"),
+        )
+        folder = reports_dir(config) / "flaky"
+        folder.mkdir(exist_ok=True)
+        for old in folder.glob("junit-run-*.xml"):
+            old.unlink()
+        runs = [
+            _run(session, config, paths, folder, number) for number in range(1, settings.runs + 1)
+        ]
+
+        unknown = outcomes.unknown_ids([e.id for e in config.quarantine], runs)
+        if unknown:
+            session.error(
+                f"{config.where('quarantine')}: entries that match no test (remove or fix "
+                f"them): {', '.join(unknown)}"
+            )
+        report = outcomes.analyse_runs(runs, [entry.id for entry in config.quarantine])
+        markdown = outcomes.flaky_markdown(report)
+        _write(folder.parent, report, markdown)
+        print(markdown)
+        append_step_summary(markdown)
+        if report.failures:
+            session.error("; ".join(report.failures))
+
+
+def _run(
+    session: nox.Session, config: Config, paths: tuple[str, ...], folder: Path, number: int
+) -> list[outcomes.Case]:
+    junit = folder / f"junit-run-{number}.xml"
+    status = run_tool(
+        session,
+        [
+            "pytest",
+            *paths,
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            # pytest-randomly: another order in each run, reproducible by its seed.
+            "-p",
+            "randomly",
+            f"--randomly-seed={number}",
+            "-o",
+            "junit_family=xunit1",
+            f"--junitxml={junit}",
+            *session.posargs,
+        ],
+        env={RUN_ENV: str(number)},
+    )
+    if status == PYTEST_NO_TESTS:
+        session.error(f"pytest collected no tests from {' '.join(paths)}")
+    if status not in (0, 1):  # 1: some test failed, which is what is being measured
+        session.error(f"pytest could not run the suite (exit {status}) in run {number}")
+    return outcomes.read_junit_file(junit)
+
+
+def _write(reports: Path, report: outcomes.FlakyReport, markdown: str) -> None:
+    (reports / "flaky.md").write_text(markdown, encoding="utf-8")
+    data = {
+        "runs": report.runs,
+        "tests": report.tests,
+        "flaky": [{**asdict(f), "failure_rate": f.failure_rate} for f in report.flaky],
+        "failing_every_run": [asdict(f) for f in report.always_failing],
+    }
+    (reports / "flaky.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
