@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -231,7 +232,8 @@ def prepare(source: Path, cache_root: Path) -> Path:
     short, full = to_safety_db(read_osv_folder(source), source=str(source))
     target.mkdir(parents=True, exist_ok=True)
     for name, data in zip(SAFETY_FILES, (short, full), strict=True):
-        partial = target / f"{name}.partial"
+        # A name of its own per process: parallel sessions may convert at once.
+        partial = target / f"{name}.{os.getpid()}.partial"
         partial.write_text(json.dumps(data), encoding="utf-8")
         partial.replace(target / name)
     return target

@@ -20,7 +20,14 @@ def register(config: Config) -> None:
     if settings is None:
         return  # no [tool.ci_sessions.integration]: nothing to run
 
-    @session(config, "integration", python=config.newest_python, tags=["integration"])
+    # Parallel-safe: free ports and fresh folders for every service.
+    @session(
+        config,
+        "integration",
+        python=config.newest_python,
+        tags=["integration"],
+        allow_parallel=True,
+    )
     def integration(session: nox.Session) -> None:
         """Start (or find) the services, export their URLs, run the integration tests."""
         require_paths(session, config, "integration.paths", settings.paths)

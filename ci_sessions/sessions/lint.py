@@ -31,7 +31,7 @@ PACKAGES: dict[str, str] = {"ruff": "ruff", "black": "black", "ruff-format": "ru
 
 
 def register(config: Config) -> None:
-    @session(config, "lint", python=config.newest_python, tags=["lint"])
+    @session(config, "lint", python=config.newest_python, tags=["lint"], allow_parallel=True)
     def lint(session: nox.Session) -> None:
         """ruff, black and mypy in check mode; posargs replace the checked paths."""
         paths = _targets(session, config)

@@ -28,7 +28,9 @@ INSTALLERS = {"pip"}  # in the venv to install, not a dependency of the project
 
 
 def register(config: Config) -> None:
-    @session(config, "security", python=config.newest_python, tags=["security"])
+    @session(
+        config, "security", python=config.newest_python, tags=["security"], allow_parallel=True
+    )
     def security(session: nox.Session) -> None:
         """bandit and a safety scan of the project's resolved dependencies."""
         settings = config.security

@@ -19,7 +19,8 @@ TEST_TOOLS = ("pytest", "pytest-cov", "coverage")
 def register(config: Config) -> None:
     _hint_missing_interpreters(config)
 
-    @session(config, "tests", python=config.python, tags=["tests"])
+    # Parallel-safe: each Python has its own venv, data file and report names.
+    @session(config, "tests", python=config.python, tags=["tests"], allow_parallel=True)
     def tests(session: nox.Session) -> None:
         """pytest over test-paths with coverage; posargs go to pytest."""
         require_paths(session, config, "test-paths", config.test_paths)

@@ -193,3 +193,15 @@ def test_a_missing_compare_branch_is_an_error_not_a_miss(
     assert result.returncode != 0, result
     assert "patch coverage: compare-branch release is not a git ref here" in result.output
     assert "below patch-fail-under" not in result.output
+
+
+def test_the_matrix_runs_in_parallel_and_the_gate_combines_it(
+    sample: Path, run_nox: RunNox
+) -> None:
+    result = run_nox(sample, "-j", "3", "-s", *(f"tests-{py}" for py in PYTHONS), "coverage")
+    assert result.returncode == 0, result
+    assert data_files(sample) == [f".coverage.py{py}" for py in PYTHONS]
+    for python in PYTHONS:
+        assert (sample / "reports" / f"junit-tests-{python}.xml").is_file()
+    assert "## Coverage: passed" in result.output
+    assert "combined from Python 3.11, 3.12, 3.13" in result.output
