@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ci_sessions.config import Waiver
+from ci_sessions.config_values import Waiver
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from ci_sessions import coverage_rc
-from ci_sessions.config import Config, read_pyproject, source_dir
+from ci_sessions.config import Config, read_pyproject
+from ci_sessions.project import source_dir
 
 
 def coverage_data_dir(config: Config) -> Path:

@@ -12,7 +12,8 @@ import nox.command
 import nox.virtualenv
 
 from ci_sessions import security_gate, vulndb
-from ci_sessions.config import Config, read_pyproject, source_dir
+from ci_sessions.config import Config, read_pyproject
+from ci_sessions.project import source_dir
 from ci_sessions.reports import append_step_summary
 from ci_sessions.sessions._nox import project_requirements, reports_dir, require_paths, session
 from ci_sessions.tools import requirements

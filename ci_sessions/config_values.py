@@ -1,0 +1,219 @@
+"""Value checkers for [tool.ci_sessions]: each returns the normalised value or
+raises ValueError with what was expected; config.py adds the file and the key."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+Checker = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An accepted exception (an advisory to ignore, a test to quarantine): why, until when."""
+
+    id: str
+    reason: str
+    expires: date | None = None
+
+
+def str_list(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of strings")
+    if any(not v.strip() for v in value):
+        raise ValueError("expected non-empty strings")
+    return tuple(value)
+
+
+def non_empty_str_list(value: Any) -> tuple[str, ...]:
+    items = str_list(value)
+    if not items:
+        raise ValueError("expected at least one entry")
+    return items
+
+
+def str_or_str_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    return non_empty_str_list(value)
+
+
+VERSION = re.compile(r"^3\.\d+t?$")
+
+
+def python_versions(value: Any) -> tuple[str, ...]:
+    versions = non_empty_str_list(value)
+    bad = [v for v in versions if not VERSION.match(v)]
+    if bad:
+        raise ValueError(f'expected versions like "3.12", got {bad[0]!r}')
+    if len(set(versions)) != len(versions):
+        raise ValueError("lists a version twice")
+    return versions
+
+
+def choices(allowed: tuple[str, ...]) -> Checker:
+    def check(value: Any) -> str:
+        if value not in allowed:
+            raise ValueError(f"expected one of {', '.join(map(repr, allowed))}")
+        return str(value)
+
+    return check
+
+
+def subset_of(allowed: tuple[str, ...]) -> Checker:
+    def check(value: Any) -> tuple[str, ...]:
+        items = str_list(value)
+        unknown = [v for v in items if v not in allowed]
+        if unknown:
+            raise ValueError(f"unknown entry {unknown[0]!r}; expected some of {', '.join(allowed)}")
+        return items
+
+    return check
+
+
+def relative_dir(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("expected a folder name")
+    if Path(value).is_absolute() or ".." in Path(value).parts:
+        raise ValueError("expected a folder inside the project")
+    return value
+
+
+def percentage(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("expected a number from 0 to 100")
+    if not 0 <= value <= 100:
+        raise ValueError("expected a number from 0 to 100")
+    return float(value)
+
+
+def percentage_table(value: Any) -> tuple[tuple[str, float], ...]:
+    if not isinstance(value, dict):
+        raise ValueError('expected a table of "glob" = percentage')
+    entries = []
+    for pattern, minimum in value.items():
+        try:
+            entries.append((pattern, percentage(minimum)))
+        except ValueError as exc:
+            raise ValueError(f"entry {pattern!r}: {exc}") from None
+    return tuple(entries)
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
+def whole_number(minimum: int, why: str = "") -> Checker:
+    """A whole number of at least `minimum` (TOML booleans are not numbers here)."""
+    wanted = ", 0 or more" if minimum == 0 else f" of at least {minimum}"
+
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ValueError(f"expected a whole number{wanted}{why}")
+        return value
+
+    return check
+
+
+positive_int = whole_number(1)
+count = whole_number(0)
+at_least_two = whole_number(2, " (one run shows no flake)")
+
+
+def git_ref(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or value.startswith("-"):
+        raise ValueError("expected a git branch or ref")
+    return value
+
+
+def non_empty_str(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("expected a non-empty string")
+    return value
+
+
+def waivers(id_example: str, *, expires_required: bool) -> Checker:
+    """A list of { id, reason, expires } tables; a reason is always required."""
+    shape = f'{{ id = "{id_example}", reason = "...", expires = 2026-12-31 }}'
+
+    def check(value: Any) -> tuple[Waiver, ...]:
+        if not isinstance(value, list):
+            raise ValueError(f"expected a list of {shape}")
+        entries = []
+        for index, item in enumerate(value):
+            where = f"entry {index + 1}"
+            if not isinstance(item, dict):
+                raise ValueError(f"{where}: expected a table with id, reason and expires")
+            unknown = set(item) - {"id", "reason", "expires"}
+            if unknown:
+                raise ValueError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+            if not isinstance(item.get("id"), str) or not item["id"].strip():
+                raise ValueError(f"{where}: id is required (such as {id_example})")
+            if not isinstance(item.get("reason"), str) or not item["reason"].strip():
+                raise ValueError(f"{where} ({item['id']}): reason is required: say why")
+            if expires_required and "expires" not in item:
+                raise ValueError(f"{where} ({item['id']}): expires is required: a date to revisit")
+            entries.append(
+                Waiver(item["id"], item["reason"], parse_date(item.get("expires"), where))
+            )
+        ids = [entry.id for entry in entries]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"{duplicates[0]!r} is listed twice")
+        return tuple(entries)
+
+    return check
+
+
+def parse_date(value: Any, where: str) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{where}: expires must be a date such as 2026-12-31")
+
+
+def marker_name(value: Any) -> str:
+    if not isinstance(value, str) or not value.isidentifier():
+        raise ValueError('expected a pytest marker name such as "slow"')
+    return value
+
+
+def seconds(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ValueError("expected a number of seconds above 0")
+    return float(value)
+
+
+def env_table(services: tuple[str, ...]) -> Checker:
+    """A table of service = "VARIABLE" for the given services."""
+
+    def check(value: Any) -> tuple[tuple[str, str], ...]:
+        if not isinstance(value, dict):
+            raise ValueError('expected a table of service = "VARIABLE"')
+        for service, variable in value.items():
+            if service not in services:
+                raise ValueError(
+                    f"unknown service {service!r}; expected one of {', '.join(services)}"
+                )
+            if not isinstance(variable, str) or not re.fullmatch(
+                r"[A-Za-z_][A-Za-z0-9_]*", variable
+            ):
+                raise ValueError(f"{service}: expected an environment variable name")
+        return tuple(value.items())
+
+    return check

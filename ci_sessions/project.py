@@ -1,0 +1,54 @@
+"""Defaults read off the project itself: its Pythons, package and source layout."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import nox.project
+
+DEFAULT_PYTHONS = ("3.11", "3.12", "3.13")
+# The newest Python we assume exists when only requires-python gives a range.
+NEWEST_PYTHON = DEFAULT_PYTHONS[-1]
+
+
+def default_pythons(document: Mapping[str, Any]) -> tuple[str, ...]:
+    """Classifiers first, then requires-python up to NEWEST_PYTHON."""
+    for max_version in (None, NEWEST_PYTHON):
+        try:
+            versions = nox.project.python_versions(dict(document), max_version=max_version)
+        except ValueError:
+            continue
+        if versions:
+            return tuple(versions)
+    return DEFAULT_PYTHONS
+
+
+def default_package(document: Mapping[str, Any]) -> str | None:
+    """The import name [project].name suggests (dashes and dots become underscores)."""
+    name = document.get("project", {}).get("name")
+    if not isinstance(name, str) or not name:
+        return None
+    return re.sub(r"[-.]+", "_", name).lower()
+
+
+def default_paths(root: Path, packages: tuple[str, ...]) -> tuple[str, ...]:
+    """The packages' source folders (src/ or flat layout) and tests/."""
+    found = [source_dir(root, package) for package in packages]
+    paths = [p for p in found if p is not None]
+    if (root / "tests").is_dir():
+        paths.append("tests")
+    # Nothing found: fall back to the package names so that lint reports the
+    # missing folder by name instead of checking nothing.
+    return tuple(paths) if paths else packages
+
+
+def source_dir(root: Path, package: str) -> str | None:
+    """Where a package's source lives, relative to root (src/ layout first)."""
+    relative = package.replace(".", "/")
+    for candidate in (f"src/{relative}", relative, f"{relative}.py", f"src/{relative}.py"):
+        if (root / candidate).exists():
+            return candidate
+    return None
