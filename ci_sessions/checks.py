@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +41,15 @@ def all_passed(problems: Mapping[str, str | None]) -> Verdict:
     if failed:
         return Verdict(False, f"failed: {', '.join(failed)}")
     return Verdict(True, f"passed: {', '.join(problems)}")
+
+
+def distribution_problem(names: Sequence[str]) -> str | None:
+    """What is wrong with a build's output: it must be one sdist and one wheel."""
+    sdists = [name for name in names if name.endswith(".tar.gz")]
+    wheels = [name for name in names if name.endswith(".whl")]
+    if len(sdists) != 1 or len(wheels) != 1 or len(names) != 2:
+        return f"expected one sdist and one wheel, got {', '.join(names) or 'nothing'}"
+    return None
 
 
 def path_problems(root: Path, paths: Iterable[str]) -> list[str]:

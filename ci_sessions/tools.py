@@ -14,6 +14,8 @@ REQUIREMENTS: dict[str, str] = {
     "pytest-cov": "pytest-cov>=7.0,<8",
     "coverage": "coverage>=7.10,<8",
     "pytest-randomly": "pytest-randomly>=3.15,<6",
+    "build": "build[uv]>=1.2,<2",
+    "twine": "twine>=6,<8",
     "diff-cover": "diff-cover>=10,<12",
     "bandit": "bandit[sarif]>=1.8,<2",
     # safety 3.8 crashes offline before doing anything; 3.7 reads --db offline.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from ci_sessions.config import Config
-from ci_sessions.sessions import coverage, flaky, integration, lint, security, tests
+from ci_sessions.sessions import build, coverage, flaky, integration, lint, security, tests
 
 
 class SessionFamily(Protocol):
@@ -23,6 +23,7 @@ FAMILIES: tuple[SessionFamily, ...] = (
     integration,
     coverage,
     security,
+    build,
     flaky,
 )
 

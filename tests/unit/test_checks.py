@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ci_sessions.checks import all_passed, path_problems, tool_problem
+from ci_sessions.checks import all_passed, distribution_problem, path_problems, tool_problem
 
 
 def test_all_passed_lists_every_failure() -> None:
@@ -49,3 +49,12 @@ def test_a_tool_that_checked_nothing_failed(tool: str, output: str) -> None:
 def test_tool_problem_on_exit_status_and_real_pass() -> None:
     assert tool_problem("mypy", 2, "") == "exit 2"
     assert tool_problem("ruff", 0, "All checks passed!") is None
+
+
+def test_distribution_problem() -> None:
+    assert distribution_problem(["p-1.0.tar.gz", "p-1.0-py3-none-any.whl"]) is None
+    assert (
+        distribution_problem(["p-1.0.tar.gz"])
+        == "expected one sdist and one wheel, got p-1.0.tar.gz"
+    )
+    assert distribution_problem([]) == "expected one sdist and one wheel, got nothing"

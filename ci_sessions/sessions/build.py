@@ -1,0 +1,34 @@
+"""``build``: the sdist and the wheel, checked with twine, kept in the reports folder."""
+
+from __future__ import annotations
+
+import shutil
+
+import nox
+import nox.virtualenv
+
+from ci_sessions import checks
+from ci_sessions.config import Config
+from ci_sessions.sessions._nox import reports_dir, session
+from ci_sessions.tools import requirements
+
+
+def register(config: Config) -> None:
+    @session(config, "build", python=config.newest_python, tags=["build"], allow_parallel=True)
+    def build(session: nox.Session) -> None:
+        """python -m build (sdist + wheel), then twine check on both."""
+        session.install(*requirements("build", "twine"))
+        dist = reports_dir(config) / "dist"
+        shutil.rmtree(dist, ignore_errors=True)
+        has_uv, _, _ = nox.virtualenv.find_uv()
+        # build's isolated environments install with uv when it is there: faster.
+        installer = ["--installer=uv"] if has_uv else []
+        session.run("python", "-m", "build", *installer, "--outdir", str(dist), ".")
+        artefacts = sorted(path.name for path in dist.iterdir())
+        problem = checks.distribution_problem(artefacts)
+        if problem:
+            session.error(f"build: {problem}")
+        # Not --strict: a missing description is a warning on PyPI too; broken
+        # markup, which PyPI would not render, is an error and fails.
+        session.run("twine", "check", *(str(dist / name) for name in artefacts))
+        session.log(f"built and checked: {', '.join(artefacts)} in {dist}")
