@@ -25,3 +25,18 @@ def test_check_config_reports_the_bad_key(
     pyproject.write_text('[project]\nname = "demo"\n[tool.ci_sessions]\npythn = ["3.12"]\n')
     assert main(["check-config", str(pyproject)]) == 2
     assert "unknown key 'pythn' (did you mean 'python'?)" in capsys.readouterr().err
+
+
+def test_doctor_lists_what_is_found_and_fails_on_a_missing_interpreter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(
+        '[project]\nname = "demo"\n[tool.ci_sessions]\npython = ["3.11", "3.99"]\n'
+    )
+    code = main(["doctor", str(pyproject)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "MISSING python3.99 (needed by tests-3.99): -> `uv python install 3.99`" in out
+    assert "ok      python3.11 (needed by tests-3.11): /" in out
+    assert "1 missing thing(s) that a session needs" in out
