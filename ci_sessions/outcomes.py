@@ -32,7 +32,8 @@ def node_id(file: str, classname: str, name: str) -> str:
 
 
 def read_junit(text: str) -> list[Case]:
-    root = ET.fromstring(text)
+    # The XML is what the pytest run this session started just wrote, hence the nosec.
+    root = ET.fromstring(text)  # nosec B314
     cases = []
     for case in root.iter("testcase"):
         problem = next((c for c in case if c.tag in ("failure", "error")), None)

@@ -210,7 +210,8 @@ def read_osv_folder(folder: Path) -> list[dict[str, Any]]:
 def _load_yaml(text: str, loader: Any) -> Any:
     import yaml
 
-    return yaml.load(text, loader)  # nosec B506: a safe loader (CSafeLoader or SafeLoader)
+    # The loader is a safe one (libyaml's CSafeLoader or SafeLoader), hence the nosec.
+    return yaml.load(text, loader)  # nosec B506
 
 
 def prepare(source: Path, cache_root: Path) -> Path:

@@ -19,9 +19,15 @@ from ci_sessions.services._base import ServiceError, Started, free_port, mask, w
 PROBE_TIMEOUT = 2.0
 
 
+# The system temp dir, not $TMPDIR: nox points that into the project, which the
+# unprivileged user a PostgreSQL cluster runs as (when root) may not reach.
+# mkdtemp makes a private folder of a unique name inside it, hence the nosec.
+SYSTEM_TMP = Path("/tmp")  # nosec B108
+
+
 def service_workdir() -> Path:
-    """A fresh folder in the system temp dir, which the unprivileged user can reach."""
-    base = "/tmp" if Path("/tmp").is_dir() else tempfile.gettempdir()
+    """A fresh private folder that the unprivileged user can reach."""
+    base = SYSTEM_TMP if SYSTEM_TMP.is_dir() else Path(tempfile.gettempdir())
     return Path(tempfile.mkdtemp(prefix="ci-sessions-service-", dir=base))
 
 
