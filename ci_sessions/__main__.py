@@ -7,8 +7,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ci_sessions import doctor
-from ci_sessions.config import ConfigError, load_config
+from ci_sessions import doctor, workflow
+from ci_sessions.config import Config, ConfigError, load_config
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -17,15 +17,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, text in (
         ("check-config", "validate [tool.ci_sessions] and print what it resolves to"),
         ("doctor", "which interpreters, tools and services the sessions find here"),
+        ("workflow", f"write {workflow.WORKFLOW_PATH} from the configured sessions"),
     ):
         command = commands.add_parser(name, help=text)
         command.add_argument("pyproject", nargs="?", default="pyproject.toml", type=Path)
+        if name == "workflow":
+            command.add_argument(
+                "--check", action="store_true", help="exit 1 if the committed file differs"
+            )
     args = parser.parse_args(argv)
     try:
         config = load_config(args.pyproject.resolve())
     except ConfigError as exc:
         print(f"ci-sessions: error: {exc}", file=sys.stderr)
         return 2
+    if args.command == "workflow":
+        return _workflow(config, check=args.check)
     if args.command == "doctor":
         found = doctor.checks(config, doctor.working_which)
         print(doctor.render(found))
@@ -33,6 +40,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{config.pyproject}: OK")
     for field, value in vars(config).items():
         print(f"  {field} = {value}")
+    return 0
+
+
+def _workflow(config: Config, *, check: bool) -> int:
+    target = config.root / workflow.WORKFLOW_PATH
+    expected = workflow.render(workflow.workflow(config))
+    if check:
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+        difference = workflow.drift(current, expected)
+        if difference:
+            print(difference)
+            print(
+                f"ci-sessions: {target} differs from what the sessions give; run "
+                "`python -m ci_sessions workflow` and commit the result",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{target}: up to date")
+        return 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(expected, encoding="utf-8")
+    print(f"wrote {target}")
     return 0
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "IntegrationConfig",
     "SecurityConfig",
     "Waiver",
+    "WorkflowConfig",
     "load_config",
     "read_pyproject",
     "source_dir",
@@ -109,6 +110,14 @@ class FlakyConfig:
 
 
 @dataclass(frozen=True)
+class WorkflowConfig:
+    """``[tool.ci_sessions.workflow]``: the generated GitHub Actions workflow."""
+
+    # action -> "sha # tag", replacing the built-in pin of that action.
+    pins: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything the sessions need, resolved and checked."""
 
@@ -134,6 +143,7 @@ class Config:
     # None: not configured, so there is no integration session.
     integration: IntegrationConfig | None = None
     flaky: FlakyConfig = FlakyConfig()
+    workflow: WorkflowConfig = WorkflowConfig()
 
     @property
     def newest_python(self) -> str:
@@ -210,6 +220,9 @@ FLAKY_SCHEMA: dict[str, Key] = {
 }
 
 
+WORKFLOW_SCHEMA: dict[str, Key] = {"pins": Key("pins", values.action_pins)}
+
+
 @dataclass(frozen=True)
 class Section:
     """A sub-table: [tool.ci_sessions.<name>] -> a dataclass with defaults."""
@@ -224,6 +237,7 @@ SECTIONS: dict[str, Section] = {
     "security": Section("security", SECURITY_SCHEMA, SecurityConfig),
     "integration": Section("integration", INTEGRATION_SCHEMA, IntegrationConfig),
     "flaky": Section("flaky", FLAKY_SCHEMA, FlakyConfig),
+    "workflow": Section("workflow", WORKFLOW_SCHEMA, WorkflowConfig),
 }
 
 STATIC_DEFAULTS: dict[str, Any] = {

@@ -217,3 +217,18 @@ def env_table(services: tuple[str, ...]) -> Checker:
         return tuple(value.items())
 
     return check
+
+
+PIN = re.compile(r"^[0-9a-f]{40}( # \S.*)?$")
+
+
+def action_pins(value: Any) -> tuple[tuple[str, str], ...]:
+    """{ "owner/action" = "<40-hex sha> # tag" }: a full commit SHA, the tag a comment."""
+    if not isinstance(value, dict):
+        raise ValueError('expected a table of "owner/action" = "<sha> # <tag>"')
+    for action, pin in value.items():
+        if "/" not in action:
+            raise ValueError(f"{action!r}: expected owner/action")
+        if not isinstance(pin, str) or not PIN.match(pin):
+            raise ValueError(f"{action}: expected a full 40-character commit SHA, then # tag")
+    return tuple(value.items())

@@ -6,9 +6,9 @@
 #
 # It puts the Python 3.11/3.12/3.13 interpreters on PATH (pyenv's version
 # folders, as its shims fail unless activated), installs PostgreSQL and Redis
-# when missing (Debian packages), installs the pinned nox and uv
-# into .venv-nox/ (again only when .ci/nox-requirements.txt changes), then runs
-# nox with the arguments given.
+# when missing (Debian packages), installs the pinned nox and uv and this
+# working tree into .venv-nox/ (again only when .ci/nox-requirements.txt or
+# pyproject.toml changes), then runs nox with the arguments given.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -57,11 +57,15 @@ fi
 
 venv="$root/.venv-nox"
 requirements="$root/.ci/nox-requirements.txt"
+# nox's environment gets the pinned nox and uv, and ci-sessions itself from this
+# working tree (editable), so that its runtime dependencies are those that
+# pyproject.toml declares. Rebuilt when either file changes.
+wanted="$(cat "$requirements" "$root/pyproject.toml")"
 stamp="$venv/.requirements"
-if ! cmp -s "$requirements" "$stamp" 2>/dev/null; then
+if [ ! -f "$stamp" ] || [ "$wanted" != "$(cat "$stamp")" ]; then
   python3.11 -m venv --clear "$venv"
-  "$venv/bin/python" -m pip install --quiet --requirement "$requirements"
-  cp "$requirements" "$stamp"
+  "$venv/bin/python" -m pip install --quiet --requirement "$requirements" --editable "$root"
+  printf '%s' "$wanted" > "$stamp"
 fi
 
 # uv must use the interpreters above, never try to download one (offline CI).

@@ -7,7 +7,7 @@ decisions they need live in plain modules (``ci_sessions.checks`` and friends).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -111,13 +111,20 @@ def run_captured(session: nox.Session, args: Sequence[str]) -> tuple[int, str]:
     return 0, text
 
 
-def run_all(session: nox.Session, commands: Sequence[tuple[str, Sequence[str]]]) -> None:
-    """Run every command even after a failure, then fail naming all that failed."""
-    problems = {}
+def run_all(
+    session: nox.Session,
+    commands: Sequence[tuple[str, Sequence[str]]],
+    extra: Mapping[str, str | None] | None = None,
+) -> None:
+    """Run every command even after a failure, then fail naming all that failed.
+
+    `extra` adds checks made in Python (name -> problem or None) to the verdict.
+    """
+    problems: dict[str, str | None] = {}
     for tool, args in commands:
         status, output = run_captured(session, args)
         problems[tool] = checks.tool_problem(tool, status, output)
-    verdict = checks.all_passed(problems)
+    verdict = checks.all_passed({**problems, **(extra or {})})
     if not verdict.passed:
         session.error(verdict.message)
     session.log(verdict.message)

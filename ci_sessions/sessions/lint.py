@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import nox
 
+from ci_sessions import workflow
 from ci_sessions.config import Config
 from ci_sessions.sessions._nox import install, require_paths, run_all, session
 from ci_sessions.tools import requirements
@@ -49,7 +50,11 @@ def register(config: Config) -> None:
             )
         else:
             session.install(*_requirements(tools))
-        run_all(session, [(tool, [*CHECK_COMMANDS[tool], *paths]) for tool in tools])
+        run_all(
+            session,
+            [(tool, [*CHECK_COMMANDS[tool], *paths]) for tool in tools],
+            extra=_workflow_drift(session, config),
+        )
 
     @session(config, "format", python=config.newest_python, tags=["format"], default=False)
     def format_(session: nox.Session) -> None:
@@ -58,6 +63,25 @@ def register(config: Config) -> None:
         fixers = [tool for tool in config.lint_tools if tool in FIX_COMMANDS]
         session.install(*_requirements(fixers))
         run_all(session, [(tool, [*FIX_COMMANDS[tool], *paths]) for tool in fixers])
+
+
+def _workflow_drift(session: nox.Session, config: Config) -> dict[str, str | None]:
+    """A generated workflow must match the sessions; a hand-written one is left alone."""
+    target = config.root / workflow.WORKFLOW_PATH
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    if current is None or not current.startswith(workflow.HEADER):
+        session.log(f"no generated {workflow.WORKFLOW_PATH}: workflow drift not checked")
+        return {}
+    difference = workflow.drift(current, workflow.render(workflow.workflow(config)))
+    if difference:
+        print(difference)
+    return {
+        "workflow": (
+            "differs from the sessions: run `python -m ci_sessions workflow` and commit it"
+            if difference
+            else None
+        )
+    }
 
 
 def _targets(session: nox.Session, config: Config) -> Sequence[str]:

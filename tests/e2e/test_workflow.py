@@ -1,0 +1,97 @@
+"""End-to-end: the generated workflow, validated offline, and kept in step with nox."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ci_sessions.workflow import WORKFLOW_PATH, sessions_run
+from tests.e2e.conftest import FIXTURES, RunNox, add_config, clean_env, new_copy
+
+pytestmark = pytest.mark.e2e
+
+
+def ci_sessions(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ci_sessions", *args],
+        cwd=project,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name) or str(Path(sys.executable).parent / name)
+    if not Path(found).is_file():
+        raise AssertionError(f"{name} is missing: it is in this project's test dependency group")
+    return found
+
+
+@pytest.fixture(params=["sample", "services_app"])
+def project(request: pytest.FixtureRequest, projects_dir: Path) -> Path:
+    copy = new_copy(projects_dir, FIXTURES / request.param)
+    assert ci_sessions(copy, "workflow").returncode == 0
+    return copy
+
+
+def test_real_validators_accept_the_workflow(project: Path) -> None:
+    workflow = project / WORKFLOW_PATH
+    schema = subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(workflow)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+    # zizmor's default persona, offline: no finding at all (so none above low).
+    audit = subprocess.run(
+        [tool("zizmor"), "--offline", "--format", "json", str(workflow)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert audit.returncode == 0, audit.stdout + audit.stderr
+    assert json.loads(audit.stdout) == []
+
+
+def test_the_workflow_runs_what_nox_lists(project: Path, run_nox: RunNox) -> None:
+    listed = run_nox(project, "--json", "-l")
+    assert listed.returncode == 0, listed
+    defaults = [entry["session"] for entry in json.loads(listed.stdout)]
+    document = yaml.safe_load((project / WORKFLOW_PATH).read_text())
+    # Every default session, plus flaky on the nightly schedule.
+    assert sorted(sessions_run(document)) == sorted([*defaults, "flaky"])
+    for job in document["jobs"].values():
+        runs = [step["run"] for step in job["steps"] if "run" in step]
+        assert len(runs) == 1 and ' nox -s "$SESSION"' in runs[0]
+        assert "${{" not in runs[0]
+
+
+def test_check_fails_after_the_sessions_change_and_passes_once_regenerated(
+    sample: Path, run_nox: RunNox
+) -> None:
+    assert ci_sessions(sample, "workflow").returncode == 0
+    assert ci_sessions(sample, "workflow", "--check").returncode == 0
+    assert run_nox(sample, "-s", "lint").returncode == 0
+
+    add_config(sample, '[tool.ci_sessions]\npython = ["3.12", "3.13"]')
+    check = ci_sessions(sample, "workflow", "--check")
+    assert check.returncode == 1
+    removed = [line for line in check.stdout.splitlines() if line.startswith("-")]
+    assert any('"3.11"' in line for line in removed), check.stdout
+    assert "differs from what the sessions give" in check.stderr
+    lint = run_nox(sample, "-s", "lint")
+    assert lint.returncode != 0, lint
+    assert "failed: workflow (differs from the sessions" in lint.output
+
+    assert ci_sessions(sample, "workflow").returncode == 0
+    assert ci_sessions(sample, "workflow", "--check").returncode == 0
+    assert run_nox(sample, "-s", "lint").returncode == 0

@@ -1,0 +1,110 @@
+"""The generated workflow's structure, over plain Config values."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import yaml
+
+from ci_sessions.config import Config, load_config
+from ci_sessions.workflow import HEADER, drift, render, sessions_run, workflow
+
+
+def config_of(tmp_path: Path, table: str = "") -> Config:
+    (tmp_path / "src" / "demo").mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\n[tool.ci_sessions]\npython = ["3.11", "3.12"]\n'
+        + textwrap.dedent(table)
+    )
+    return load_config(tmp_path / "pyproject.toml")
+
+
+def test_one_job_per_session_each_a_single_nox_step(tmp_path: Path) -> None:
+    document = workflow(config_of(tmp_path))
+    assert sessions_run(document) == [
+        "lint",
+        "tests-3.11",
+        "tests-3.12",
+        "security",
+        "build",
+        "coverage",
+        "flaky",
+    ]
+    for job in document["jobs"].values():
+        runs = [step["run"] for step in job["steps"] if "run" in step]
+        assert runs == ["uvx --from 'nox>=2026.10.20' nox -s \"$SESSION\""]
+
+
+def test_it_parses_as_yaml_with_pins_kept_as_comments(tmp_path: Path) -> None:
+    text = render(workflow(config_of(tmp_path)))
+    assert text.startswith(HEADER)
+    parsed = yaml.safe_load(text)
+    assert parsed["permissions"] == {"contents": "read"}
+    assert parsed["concurrency"]["cancel-in-progress"] is True
+    checkout = parsed["jobs"]["lint"]["steps"][0]
+    assert checkout["uses"] == "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683"
+    assert "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2" in text
+    assert parsed["jobs"]["tests"]["strategy"]["matrix"]["python"] == ["3.11", "3.12"]
+    upload = parsed["jobs"]["tests"]["steps"][4]["with"]
+    assert upload["include-hidden-files"] is True
+    assert upload["name"] == "coverage-data-${{ matrix.python }}"
+
+
+def test_configured_pins_replace_the_defaults(tmp_path: Path) -> None:
+    pin = {"actions/checkout": "0123456789abcdef0123456789abcdef01234567 # v9.9.9"}
+    text = render(workflow(config_of(tmp_path), pin))
+    assert "actions/checkout@0123456789abcdef0123456789abcdef01234567 # v9.9.9" in text
+
+
+def test_integration_uses_service_containers_and_feeds_coverage(tmp_path: Path) -> None:
+    config = config_of(
+        tmp_path,
+        """
+        [tool.ci_sessions.integration]
+        services = ["postgres", "redis"]
+        url-env = { postgres = "PG_URL" }
+        [tool.ci_sessions.coverage]
+        include-integration = true
+        patch-fail-under = 90
+        """,
+    )
+    jobs = workflow(config)["jobs"]
+    job = jobs["integration"]
+    assert set(job["services"]) == {"postgres", "redis"}
+    assert job["steps"][3]["env"] == {
+        "SESSION": "integration",
+        "PG_URL": "postgresql://postgres@127.0.0.1:5432/postgres",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+    }
+    assert jobs["coverage"]["needs"] == ["tests", "integration"]
+    assert jobs["coverage"]["steps"][0]["with"]["fetch-depth"] == 0
+
+
+def test_drift() -> None:
+    assert drift("a\n", "a\n") is None
+    assert drift(None, "a\n") == ".github/workflows/ci.yml does not exist"
+    difference = drift("a\nb\n", "a\nc\n")
+    assert difference is not None and "-b\n+c\n" in difference
+
+
+def test_pins_from_the_configuration(tmp_path: Path) -> None:
+    config = config_of(
+        tmp_path,
+        """
+        [tool.ci_sessions.workflow]
+        pins = { "actions/checkout" = "0123456789abcdef0123456789abcdef01234567 # v9.9.9" }
+        """,
+    )
+    assert "actions/checkout@0123456789abcdef0123456789abcdef01234567 # v9.9.9" in render(
+        workflow(config)
+    )
+
+
+def test_a_tag_is_not_a_pin(tmp_path: Path) -> None:
+    import pytest
+
+    from ci_sessions.config import ConfigError
+
+    with pytest.raises(ConfigError, match=r"pins: actions/checkout: expected a full 40-character"):
+        config_of(tmp_path, '[tool.ci_sessions.workflow]\npins = { "actions/checkout" = "v4" }\n')
