@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ci_sessions import doctor, workflow
 from ci_sessions.config import Config, ConfigError, load_config
+from ci_sessions.init import init
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -18,6 +19,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("check-config", "validate [tool.ci_sessions] and print what it resolves to"),
         ("doctor", "which interpreters, tools and services the sessions find here"),
         ("workflow", f"write {workflow.WORKFLOW_PATH} from the configured sessions"),
+        ("init", "add the noxfile, [tool.ci_sessions] and the workflow; overwrite nothing"),
     ):
         command = commands.add_parser(name, help=text)
         command.add_argument("pyproject", nargs="?", default="pyproject.toml", type=Path)
@@ -26,6 +28,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "--check", action="store_true", help="exit 1 if the committed file differs"
             )
     args = parser.parse_args(argv)
+    if args.command == "init":
+        try:
+            steps = init(args.pyproject.resolve().parent, _write_workflow)
+        except ConfigError as exc:
+            print(f"ci-sessions: error: {exc}", file=sys.stderr)
+            return 2
+        print("\n".join(steps))
+        return 0
     try:
         config = load_config(args.pyproject.resolve())
     except ConfigError as exc:
@@ -41,6 +51,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     for field, value in vars(config).items():
         print(f"  {field} = {value}")
     return 0
+
+
+def _write_workflow(pyproject: Path) -> Path:
+    config = load_config(pyproject)
+    target = config.root / workflow.WORKFLOW_PATH
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(workflow.render(workflow.workflow(config)), encoding="utf-8")
+    return target
 
 
 def _workflow(config: Config, *, check: bool) -> int:
@@ -59,9 +77,7 @@ def _workflow(config: Config, *, check: bool) -> int:
             return 1
         print(f"{target}: up to date")
         return 0
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(expected, encoding="utf-8")
-    print(f"wrote {target}")
+    print(f"wrote {_write_workflow(config.pyproject)}")
     return 0
 
 

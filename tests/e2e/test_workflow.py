@@ -95,3 +95,32 @@ def test_check_fails_after_the_sessions_change_and_passes_once_regenerated(
     assert ci_sessions(sample, "workflow").returncode == 0
     assert ci_sessions(sample, "workflow", "--check").returncode == 0
     assert run_nox(sample, "-s", "lint").returncode == 0
+
+
+def test_init_adopts_a_bare_project_and_overwrites_nothing(sample: Path, run_nox: RunNox) -> None:
+    (sample / "noxfile.py").unlink()
+    pyproject_before = (sample / "pyproject.toml").read_text()
+    first = ci_sessions(sample, "init")
+    assert first.returncode == 0, first.stderr
+    assert f"wrote {sample / 'noxfile.py'}" in first.stdout
+    assert "added [tool.ci_sessions]" in first.stdout
+    text = (sample / "pyproject.toml").read_text()
+    assert text.startswith(pyproject_before)
+    assert 'python = ["3.11", "3.12", "3.13"]\npackage = "sample"' in text
+    assert ci_sessions(sample, "workflow", "--check").returncode == 0
+
+    listed = run_nox(sample, "--json", "-l")
+    assert listed.returncode == 0, listed
+    assert "tests-3.12" in listed.stdout
+
+    snapshot = {p: p.read_bytes() for p in sample.rglob("*") if p.is_file()}
+    again = ci_sessions(sample, "init")
+    assert again.returncode == 0
+    assert again.stdout.count("kept ") == 3
+    assert {p: p.read_bytes() for p in sample.rglob("*") if p.is_file()} == snapshot
+
+
+def test_init_needs_a_pyproject(tmp_path: Path) -> None:
+    result = ci_sessions(tmp_path, "init")
+    assert result.returncode == 2
+    assert "init adds ci-sessions to an existing project" in result.stderr
