@@ -22,6 +22,8 @@ class Case:
     outcome: str  # passed, failed, skipped
     seconds: float
     message: str = ""
+    file: str = ""
+    line: int = 0  # 1-based line of the test function, 0 when unknown
 
 
 def node_id(file: str, classname: str, name: str) -> str:
@@ -50,6 +52,9 @@ def read_junit(text: str) -> list[Case]:
                 outcome=outcome,
                 seconds=float(case.get("time", "0") or 0),
                 message=message.strip().splitlines()[0] if message.strip() else "",
+                file=case.get("file", ""),
+                # pytest writes the 0-based line of the test function.
+                line=int(case.get("line", "-1")) + 1,
             )
         )
     return cases

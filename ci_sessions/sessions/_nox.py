@@ -6,6 +6,8 @@ decisions they need live in plain modules (``ci_sessions.checks`` and friends).
 
 from __future__ import annotations
 
+import subprocess
+import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -14,9 +16,8 @@ from typing import Any, Literal, cast
 import nox
 import nox.command
 import nox.project
-from nox.logger import OUTPUT, logger
 
-from ci_sessions import checks
+from ci_sessions import checks, github
 from ci_sessions.config import Config
 from ci_sessions.tools import requirements
 
@@ -95,35 +96,41 @@ def run_tool(session: nox.Session, args: Sequence[str], **kwargs: Any) -> int:
 
 
 def run_captured(session: nox.Session, args: Sequence[str]) -> tuple[int, str]:
-    """Run a command; return its status and, when it passed, its output.
+    """Run a command; print its output and return it with the exit status.
 
-    A failed command's output is already printed by nox. A passing one's is
-    printed here (nox shows it only with -v) and handed back, so the caller can
-    tell a real pass from a tool that checked nothing and said so.
+    The output is what lets the caller tell a real pass from a tool that
+    checked nothing and said so, and turn findings into annotations.
     """
-    try:
-        output = session.run(*args, silent=True)
-    except nox.command.CommandFailed as exc:
-        return (exc.return_code if exc.return_code is not None else 1), ""
-    text = output if isinstance(output, str) else ""
-    if text and not logger.isEnabledFor(OUTPUT):
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as sink:
+        try:
+            session.run(*args, stdout=sink, stderr=subprocess.STDOUT)
+            status = 0
+        except nox.command.CommandFailed as exc:
+            status = exc.return_code if exc.return_code is not None else 1
+        sink.seek(0)
+        text = sink.read()
+    if text:
         print(text, end="" if text.endswith("\n") else "\n", flush=True)
-    return 0, text
+    return status, text
 
 
 def run_all(
     session: nox.Session,
     commands: Sequence[tuple[str, Sequence[str]]],
     extra: Mapping[str, str | None] | None = None,
+    annotate: Callable[[str, str], list[github.Annotation]] | None = None,
 ) -> None:
     """Run every command even after a failure, then fail naming all that failed.
 
-    `extra` adds checks made in Python (name -> problem or None) to the verdict.
+    `extra` adds checks made in Python (name -> problem or None) to the verdict;
+    `annotate` turns a tool's output into GitHub annotations.
     """
     problems: dict[str, str | None] = {}
     for tool, args in commands:
         status, output = run_captured(session, args)
         problems[tool] = checks.tool_problem(tool, status, output)
+        if annotate is not None:
+            github.emit(annotate(tool, output))
     verdict = checks.all_passed({**problems, **(extra or {})})
     if not verdict.passed:
         session.error(verdict.message)

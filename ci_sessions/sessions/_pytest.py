@@ -13,9 +13,9 @@ from pathlib import Path
 import nox
 
 import ci_sessions
-from ci_sessions import outcomes
+from ci_sessions import github, outcomes
 from ci_sessions.config import Config
-from ci_sessions.reports import append_step_summary
+from ci_sessions.github import append_step_summary
 from ci_sessions.sessions._coverage import write_coverage_rc
 from ci_sessions.sessions._nox import reports_dir, run_tool
 
@@ -80,7 +80,13 @@ def run_pytest(
             "COVERAGE_FILE": str(data_file),
         },
     )
-    _summarise(config, name, junit, quarantine_report)
+    cases = outcomes.read_junit_file(junit) if junit.is_file() else []
+    _summarise(config, name, cases, quarantine_report)
+    github.emit(
+        github.Annotation(case.file, case.line, f"{name}: {case.id}", case.message)
+        for case in cases
+        if case.outcome == "failed" and case.file
+    )
     if status == PYTEST_NO_TESTS:
         session.error(
             f"pytest collected no tests from {' '.join(paths)}; "
@@ -107,13 +113,15 @@ def _quarantine_env(config: Config, tmp: Path, report: Path, *, strict: bool) ->
     }
 
 
-def _summarise(config: Config, name: str, junit: Path, quarantine_report: Path) -> None:
-    if not junit.is_file():
+def _summarise(
+    config: Config, name: str, cases: list[outcomes.Case], quarantine_report: Path
+) -> None:
+    if not cases:
         return  # pytest did not get as far as running tests; its output says why
     recorded = json.loads(quarantine_report.read_text()) if quarantine_report.is_file() else {}
     markdown = outcomes.summary_markdown(
         name,
-        outcomes.read_junit_file(junit),
+        cases,
         slow_count=config.slowest,
         quarantine={entry.id: entry.reason for entry in config.quarantine},
         quarantine_outcomes=recorded,

@@ -11,7 +11,7 @@ import nox
 
 from ci_sessions import coverage_gate
 from ci_sessions.config import Config
-from ci_sessions.reports import append_step_summary
+from ci_sessions.github import append_step_summary
 from ci_sessions.sessions._coverage import (
     coverage_data_dir,
     user_coverage_settings,

@@ -10,7 +10,7 @@ import nox
 
 from ci_sessions import outcomes
 from ci_sessions.config import Config
-from ci_sessions.reports import append_step_summary
+from ci_sessions.github import append_step_summary
 from ci_sessions.sessions._nox import install, reports_dir, require_paths, run_tool, session
 from ci_sessions.sessions._pytest import PYTEST_NO_TESTS, refuse_expired_quarantine
 

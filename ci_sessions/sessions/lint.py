@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import nox
 
-from ci_sessions import workflow
+from ci_sessions import github, workflow
 from ci_sessions.config import Config
 from ci_sessions.sessions._nox import install, require_paths, run_all, session
 from ci_sessions.tools import requirements
@@ -50,10 +50,16 @@ def register(config: Config) -> None:
             )
         else:
             session.install(*_requirements(tools))
+        # On GitHub, ruff's one-line format is read back into annotations.
+        ruff_output = ["--output-format=concise"] if github.on_github() else []
         run_all(
             session,
-            [(tool, [*CHECK_COMMANDS[tool], *paths]) for tool in tools],
+            [
+                (tool, [*CHECK_COMMANDS[tool], *(ruff_output if tool == "ruff" else []), *paths])
+                for tool in tools
+            ],
             extra=_workflow_drift(session, config),
+            annotate=lambda tool, output: github.from_tool(tool, output, config.root),
         )
 
     @session(config, "format", python=config.newest_python, tags=["format"], default=False)

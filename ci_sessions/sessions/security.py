@@ -11,10 +11,10 @@ import nox
 import nox.command
 import nox.virtualenv
 
-from ci_sessions import security_gate, vulndb
+from ci_sessions import github, security_gate, vulndb
 from ci_sessions.config import Config, read_pyproject
+from ci_sessions.github import append_step_summary
 from ci_sessions.project import source_dir
-from ci_sessions.reports import append_step_summary
 from ci_sessions.sessions._nox import project_requirements, reports_dir, require_paths, session
 from ci_sessions.tools import requirements
 
@@ -100,7 +100,14 @@ def _bandit(
     session.run(*command, "-f", "json", "-o", str(json_report), success_codes=[0, 1])
     session.run(*command, "-f", "sarif", "-o", str(reports / "bandit.sarif"), success_codes=[0, 1])
     report = json.loads(json_report.read_text(encoding="utf-8"))
-    return security_gate.bandit_problems(report), security_gate.bandit_findings(report)
+    findings = security_gate.bandit_findings(report)
+    github.emit(
+        github.Annotation(
+            github.relative(f.file, config.root), f.line, f"bandit {f.test_id}", f.text
+        )
+        for f in findings
+    )
+    return security_gate.bandit_problems(report), findings
 
 
 def _database(session: nox.Session, config: Config) -> Path | None:

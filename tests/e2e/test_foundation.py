@@ -177,3 +177,28 @@ def test_missing_interpreter_fails_on_ci_only(
         assert "uv python install 3.99" in result.output
     else:
         assert "Session tests-3.99 failed: Python interpreter 3.99 not found" in result.output
+
+
+def test_findings_become_github_annotations(sample: Path, run_nox: RunNox) -> None:
+    (sample / "src" / "sample" / "extra.py").write_text(
+        'import os\n\n\ndef broken() -> int:\n    return "text"\n'
+    )
+    (sample / "tests" / "test_broken.py").write_text("def test_broken():\n    assert 1 == 2\n")
+    on_github = {"GITHUB_ACTIONS": "true"}
+    lint = run_nox(sample, "-s", "lint", env=on_github)
+    assert lint.returncode != 0, lint
+    assert (
+        "::error file=src/sample/extra.py,line=5,title=mypy [return-value]::Incompatible return"
+        in lint.output
+    )
+    assert "::error file=src/sample/extra.py,line=1,title=ruff F401::`os` imported but unused" in (
+        lint.output
+    )
+    tests = run_nox(sample, "-s", "tests-3.12", env=on_github)
+    assert tests.returncode != 0, tests
+    assert (
+        "::error file=tests/test_broken.py,line=1,"
+        "title=tests-3.12%3A tests/test_broken.py%3A%3Atest_broken::assert 1 == 2" in tests.output
+    ), tests
+    plain = run_nox(sample, "-s", "lint")
+    assert "::error" not in plain.output

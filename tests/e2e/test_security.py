@@ -166,3 +166,11 @@ def test_an_ignore_with_a_reason_passes_and_expires(webapp: Path, run_nox: RunNo
     expired = run_nox(webapp, "-s", "security")
     assert expired.returncode != 0, expired
     assert "ignore entry PYSEC-2018-28 expired on" in expired.output
+
+
+def test_bandit_findings_become_github_annotations(webapp: Path, run_nox: RunNox) -> None:
+    pin_requests(webapp, "2.32.3")
+    (webapp / "src" / "webapp" / "calc.py").write_text("def calc():\n    return eval(input())\n")
+    result = run_nox(webapp, "-s", "security", env={"GITHUB_ACTIONS": "true"})
+    assert result.returncode != 0, result
+    assert "::error file=src/webapp/calc.py,line=2,title=bandit B307::" in result.output
