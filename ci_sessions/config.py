@@ -117,6 +117,28 @@ class WorkflowConfig:
     pins: tuple[tuple[str, str], ...] = ()
 
 
+# Session families a tier can name (the tests family is every tests-<python>).
+FAMILIES = (
+    "lint",
+    "collect",
+    "tests",
+    "integration",
+    "coverage",
+    "security",
+    "build",
+    "flaky",
+)
+DEFAULT_TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # Seconds: static checks and "does the suite import and collect".
+    ("smoke", ("lint", "collect")),
+    # Before merge. The whole tests matrix, not only the newest Python: the
+    # coverage gate refuses data missing from a Python of the matrix.
+    ("pr", ("lint", "tests", "coverage", "security", "build")),
+    # Everything, on a schedule.
+    ("nightly", ("lint", "tests", "integration", "coverage", "security", "build", "flaky")),
+)
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the sessions need, resolved and checked."""
@@ -136,6 +158,7 @@ class Config:
     venv_backend: str
     download_python: str
     quarantine: tuple[Waiver, ...] = ()
+    tiers: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_TIERS
     slowest: int = 10
     slow_marker: str = "slow"
     coverage: CoverageConfig = CoverageConfig()
@@ -148,6 +171,10 @@ class Config:
     @property
     def newest_python(self) -> str:
         return self.python[-1]
+
+    def tiers_of(self, family: str) -> list[str]:
+        """The tiers (nox tags) a session family belongs to."""
+        return [tier for tier, families in self.tiers if family in families]
 
     def where(self, key: str) -> str:
         """``file: [tool.ci_sessions] key`` for messages raised after loading."""
@@ -180,6 +207,7 @@ SCHEMA: dict[str, Key] = {
     ),
     "slowest": Key("slowest", values.count),
     "slow-marker": Key("slow_marker", values.marker_name),
+    "tiers": Key("tiers", values.tier_table(FAMILIES)),
 }
 
 COVERAGE_SCHEMA: dict[str, Key] = {

@@ -232,3 +232,22 @@ def action_pins(value: Any) -> tuple[tuple[str, str], ...]:
         if not isinstance(pin, str) or not PIN.match(pin):
             raise ValueError(f"{action}: expected a full 40-character commit SHA, then # tag")
     return tuple(value.items())
+
+
+def tier_table(families: tuple[str, ...]) -> Checker:
+    """{ tier = ["lint", "tests", ...] }: each tier names session families."""
+
+    def check(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        if not isinstance(value, dict) or not value:
+            raise ValueError('expected a table of tier = ["lint", "tests", ...]')
+        tiers = []
+        for tier, members in value.items():
+            if not re.fullmatch(r"[a-z][a-z0-9-]*", tier):
+                raise ValueError(f'{tier!r}: expected a tier name such as "pr"')
+            try:
+                tiers.append((tier, subset_of(families)(members)))
+            except ValueError as exc:
+                raise ValueError(f"{tier}: {exc}") from None
+        return tuple(tiers)
+
+    return check

@@ -143,10 +143,35 @@ def _job(
     }
 
 
+# Which events run which tier: pushes and pull requests the pr tier, the
+# nightly schedule (and a manual dispatch) the nightly tier.
+PR_EVENTS = ("push", "pull_request")
+NIGHTLY_EVENTS = ("schedule", "workflow_dispatch")
+CONDITIONS: dict[tuple[str, ...], str] = {
+    PR_EVENTS: "github.event_name == 'push' || github.event_name == 'pull_request'",
+    NIGHTLY_EVENTS: "github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'",
+}
+
+
+def events_of(config: Config, family: str) -> tuple[str, ...]:
+    """The events whose run includes a session family, from the pr and nightly tiers."""
+    tiers = config.tiers_of(family)
+    return (PR_EVENTS if "pr" in tiers else ()) + (NIGHTLY_EVENTS if "nightly" in tiers else ())
+
+
+def _when(job: dict[str, Any], events: tuple[str, ...]) -> dict[str, Any]:
+    condition = CONDITIONS.get(events)
+    if condition is None:
+        return job
+    if job.get("if") == "always()":
+        return {**job, "if": f"always() && ({condition})"}
+    return {"if": condition, **job}
+
+
 def jobs(config: Config, pins: Mapping[str, str]) -> dict[str, Any]:
     reports = config.reports_dir
     data = f"{reports}/coverage-data"
-    found: dict[str, Any] = {"lint": _job(config, pins, "lint")}
+    candidates: dict[str, dict[str, Any]] = {"lint": _job(config, pins, "lint")}
     tests = _job(
         config,
         pins,
@@ -155,45 +180,59 @@ def jobs(config: Config, pins: Mapping[str, str]) -> dict[str, Any]:
         _upload(pins, "reports-tests-${{ matrix.python }}", f"{reports}/*tests-*"),
     )
     tests["strategy"] = {"fail-fast": False, "matrix": {"python": list(config.python)}}
-    found["tests"] = tests
-    coverage_needs = ["tests"]
+    candidates["tests"] = tests
     if config.integration is not None:
-        found["integration"] = _integration_job(
+        candidates["integration"] = _integration_job(
             config,
             pins,
             _upload(pins, "coverage-data-integration", f"{data}/integration/", hidden=True),
         )
-        if config.coverage.include_integration:
-            coverage_needs.append("integration")
-    found["security"] = _job(
+    candidates["security"] = _job(
         config, pins, "security", _upload(pins, "reports-security", f"{reports}/")
     )
-    found["build"] = _job(config, pins, "build", _upload(pins, "dist", f"{reports}/dist/"))
-    download = {
-        "uses": Uses("actions/download-artifact", pins["actions/download-artifact"]),
-        "with": {"pattern": "coverage-data-3*", "path": data, "merge-multiple": True},
-    }
-    coverage_steps = _setup(config, pins, full_history=config.coverage.patch_fail_under is not None)
-    coverage_steps.append(download)
-    if "integration" in coverage_needs:
-        coverage_steps.append(
-            {
-                "uses": Uses("actions/download-artifact", pins["actions/download-artifact"]),
-                "with": {"name": "coverage-data-integration", "path": f"{data}/integration"},
-            }
-        )
-    coverage_steps += [_nox_step("coverage"), _upload(pins, "reports-coverage", f"{reports}/")]
-    found["coverage"] = {
-        "needs": coverage_needs,
-        "if": "always()",  # the gate must say which Python's data is missing
+    candidates["build"] = _job(config, pins, "build", _upload(pins, "dist", f"{reports}/dist/"))
+    candidates["coverage"] = _coverage_job(config, pins, data)
+    candidates["flaky"] = _job(config, pins, "flaky", _upload(pins, "reports-flaky", f"{reports}/"))
+    found = {}
+    for family, job in candidates.items():
+        events = events_of(config, family)
+        if events:  # in neither tier: a local session, no job
+            found[family] = _when(job, events)
+    if "coverage" in found:
+        found["coverage"]["needs"] = [n for n in found["coverage"]["needs"] if n in found]
+    return found
+
+
+def _coverage_job(config: Config, pins: Mapping[str, str], data: str) -> dict[str, Any]:
+    download = Uses("actions/download-artifact", pins["actions/download-artifact"])
+    steps = _setup(config, pins, full_history=config.coverage.patch_fail_under is not None)
+    steps.append(
+        {
+            "uses": download,
+            "with": {"pattern": "coverage-data-3*", "path": data, "merge-multiple": True},
+        }
+    )
+    needs = ["tests"]
+    if config.integration is not None and config.coverage.include_integration:
+        needs.append("integration")
+        step: dict[str, Any] = {
+            "uses": download,
+            "with": {"name": "coverage-data-integration", "path": f"{data}/integration"},
+        }
+        # On runs without the integration job, the gate goes without its data.
+        step_events = events_of(config, "integration")
+        if step_events != events_of(config, "coverage") and step_events in CONDITIONS:
+            step = {"if": CONDITIONS[step_events], **step}
+        steps.append(step)
+    steps += [_nox_step("coverage"), _upload(pins, "reports-coverage", f"{config.reports_dir}/")]
+    return {
+        "needs": needs,
+        # always(): the gate must run, and say which Python's data is missing.
+        "if": "always()",
         "runs-on": "ubuntu-latest",
         "timeout-minutes": 30,
-        "steps": coverage_steps,
+        "steps": steps,
     }
-    flaky = _job(config, pins, "flaky", _upload(pins, "reports-flaky", f"{reports}/"))
-    flaky["if"] = "github.event_name == 'schedule'"
-    found["flaky"] = flaky
-    return found
 
 
 def workflow(config: Config, pins: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -258,10 +297,12 @@ def _scalar(value: Any) -> str:
     return json.dumps(str(value))  # a JSON string is a valid double-quoted YAML scalar
 
 
-def sessions_run(document: Mapping[str, Any]) -> list[str]:
-    """Every nox session the workflow runs, matrix expanded: for contract tests."""
+def sessions_run(document: Mapping[str, Any], event: str) -> list[str]:
+    """Every nox session the workflow runs for an event, matrix expanded."""
     found = []
     for job in document["jobs"].values():
+        if not _runs_on(job.get("if"), event):
+            continue
         pythons = job.get("strategy", {}).get("matrix", {}).get("python", [None])
         for step in job["steps"]:
             session = step.get("env", {}).get("SESSION")
@@ -270,6 +311,18 @@ def sessions_run(document: Mapping[str, Any]) -> list[str]:
             for python in pythons:
                 found.append(session.replace("${{ matrix.python }}", str(python)))
     return found
+
+
+def _runs_on(condition: str | None, event: str) -> bool:
+    """Evaluate the conditions this module writes (and always())."""
+    if condition is None or condition == "always()":
+        return True
+    for events, text in CONDITIONS.items():
+        if condition == text:
+            return event in events
+    if condition.startswith("always() && (") and condition.endswith(")"):
+        return _runs_on(condition.removeprefix("always() && (")[:-1], event)
+    raise ValueError(f"unknown job condition {condition!r}")
 
 
 def drift(current: str | None, expected: str) -> str | None:

@@ -32,7 +32,12 @@ _OURS: set[str] = set()
 def session(
     config: Config, name: str, *, python: Sequence[str] | str | None = None, **kwargs: Any
 ) -> Callable[[SessionFunc], SessionFunc]:
-    """``nox.session`` with the project's backend and interpreter policy."""
+    """``nox.session`` with the project's backend and interpreter policy.
+
+    Tags: the session's own name and every tier that lists it, so that
+    `nox -t pr` runs exactly the pr tier.
+    """
+    kwargs["tags"] = [name, *config.tiers_of(name)]
 
     def decorate(func: SessionFunc) -> SessionFunc:
         with warnings.catch_warnings():

@@ -14,7 +14,7 @@ from ci_sessions.tools import requirements
 
 
 def register(config: Config) -> None:
-    @session(config, "build", python=config.newest_python, tags=["build"], allow_parallel=True)
+    @session(config, "build", python=config.newest_python, allow_parallel=True)
     def build(session: nox.Session) -> None:
         """python -m build (sdist + wheel), then twine check on both."""
         session.install(*requirements("build", "twine"))

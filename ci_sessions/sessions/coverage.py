@@ -26,7 +26,7 @@ DEFAULT_COMPARE_BRANCHES = ("origin/main", "main")
 def register(config: Config) -> None:
     # Not parallel: under `nox -j` it then starts only when the tests sessions
     # queued before it have finished writing their data.
-    @session(config, "coverage", python=config.newest_python, tags=["coverage"])
+    @session(config, "coverage", python=config.newest_python)
     def coverage(session: nox.Session) -> None:
         """Combine every Python's coverage data, write reports, apply the thresholds."""
         settings = config.coverage

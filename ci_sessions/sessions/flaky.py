@@ -22,7 +22,7 @@ RUN_ENV = "CI_SESSIONS_FLAKY_RUN"
 def register(config: Config) -> None:
     settings = config.flaky
 
-    @session(config, "flaky", python=config.newest_python, tags=["flaky", "nightly"], default=False)
+    @session(config, "flaky", python=config.newest_python, default=False)
     def flaky(session: nox.Session) -> None:
         """Run the tests `runs` times, each in another order; fail on an unquarantined flake."""
         refuse_expired_quarantine(session, config)

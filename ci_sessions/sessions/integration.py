@@ -25,7 +25,6 @@ def register(config: Config) -> None:
         config,
         "integration",
         python=config.newest_python,
-        tags=["integration"],
         allow_parallel=True,
     )
     def integration(session: nox.Session) -> None:

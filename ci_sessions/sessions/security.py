@@ -29,9 +29,7 @@ INSTALLERS = {"pip"}  # in the venv to install, not a dependency of the project
 
 
 def register(config: Config) -> None:
-    @session(
-        config, "security", python=config.newest_python, tags=["security"], allow_parallel=True
-    )
+    @session(config, "security", python=config.newest_python, allow_parallel=True)
     def security(session: nox.Session) -> None:
         """bandit and a safety scan of the project's resolved dependencies."""
         settings = config.security

@@ -10,8 +10,8 @@ from nox.logger import logger
 
 from ci_sessions.config import Config
 from ci_sessions.sessions._coverage import coverage_data_dir
-from ci_sessions.sessions._nox import install, require_paths, session
-from ci_sessions.sessions._pytest import run_pytest
+from ci_sessions.sessions._nox import install, require_paths, run_tool, session
+from ci_sessions.sessions._pytest import PYTEST_NO_TESTS, run_pytest
 
 TEST_TOOLS = ("pytest", "pytest-cov", "coverage")
 
@@ -20,7 +20,7 @@ def register(config: Config) -> None:
     _hint_missing_interpreters(config)
 
     # Parallel-safe: each Python has its own venv, data file and report names.
-    @session(config, "tests", python=config.python, tags=["tests"], allow_parallel=True)
+    @session(config, "tests", python=config.python, allow_parallel=True)
     def tests(session: nox.Session) -> None:
         """pytest over test-paths with coverage; posargs go to pytest."""
         require_paths(session, config, "test-paths", config.test_paths)
@@ -38,6 +38,33 @@ def register(config: Config) -> None:
             # tell which interpreter of the matrix contributed.
             data_file=coverage_data_dir(config) / f".coverage.py{python}",
         )
+
+    @session(config, "collect", python=config.newest_python, default=False, allow_parallel=True)
+    def collect(session: nox.Session) -> None:
+        """Import and collect the tests without running them: the smoke tier's check."""
+        require_paths(session, config, "test-paths", config.test_paths)
+        install(
+            session, config, extras=config.test_extras, groups=config.test_groups, tools=("pytest",)
+        )
+        status = run_tool(
+            session,
+            [
+                "pytest",
+                *config.test_paths,
+                "--collect-only",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                *session.posargs,
+            ],
+        )
+        if status == PYTEST_NO_TESTS:
+            session.error(f"pytest collected no tests; check {config.where('test-paths')}")
+        if status != 0:
+            session.error(
+                f"collecting the tests failed (exit {status}): an import error or a broken "
+                "test module, shown above"
+            )
 
 
 def _hint_missing_interpreters(config: Config) -> None:

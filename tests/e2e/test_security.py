@@ -166,4 +166,3 @@ def test_an_ignore_with_a_reason_passes_and_expires(webapp: Path, run_nox: RunNo
     expired = run_nox(webapp, "-s", "security")
     assert expired.returncode != 0, expired
     assert "ignore entry PYSEC-2018-28 expired on" in expired.output
-

@@ -62,17 +62,33 @@ def test_real_validators_accept_the_workflow(project: Path) -> None:
     assert json.loads(audit.stdout) == []
 
 
-def test_the_workflow_runs_what_nox_lists(project: Path, run_nox: RunNox) -> None:
-    listed = run_nox(project, "--json", "-l")
+@pytest.mark.parametrize(("event", "tier"), [("pull_request", "pr"), ("schedule", "nightly")])
+def test_the_workflow_runs_what_nox_lists_for_the_tier(
+    project: Path, run_nox: RunNox, event: str, tier: str
+) -> None:
+    listed = run_nox(project, "--json", "-l", "-t", tier)
     assert listed.returncode == 0, listed
-    defaults = [entry["session"] for entry in json.loads(listed.stdout)]
+    in_tier = [entry["session"] for entry in json.loads(listed.stdout)]
     document = yaml.safe_load((project / WORKFLOW_PATH).read_text())
-    # Every default session, plus flaky on the nightly schedule.
-    assert sorted(sessions_run(document)) == sorted([*defaults, "flaky"])
+    assert sorted(sessions_run(document, event)) == sorted(in_tier)
     for job in document["jobs"].values():
         runs = [step["run"] for step in job["steps"] if "run" in step]
         assert len(runs) == 1 and ' nox -s "$SESSION"' in runs[0]
         assert "${{" not in runs[0]
+
+
+def test_nox_runs_exactly_the_smoke_tier(sample: Path, run_nox: RunNox) -> None:
+    result = run_nox(sample, "-t", "smoke")
+    assert result.returncode == 0, result
+    assert "Ran 2 sessions" in result.output
+    assert "* lint: success" in result.output and "* collect: success" in result.output
+
+
+def test_collect_fails_on_a_test_module_that_does_not_import(sample: Path, run_nox: RunNox) -> None:
+    (sample / "tests" / "test_import.py").write_text("import no_such_module\n")
+    result = run_nox(sample, "-s", "collect")
+    assert result.returncode != 0, result
+    assert "collecting the tests failed (exit 2)" in result.output
 
 
 def test_check_fails_after_the_sessions_change_and_passes_once_regenerated(

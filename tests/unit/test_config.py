@@ -355,3 +355,15 @@ def test_quarantine_flaky_and_slow_settings(tmp_path: Path) -> None:
 def test_bad_quarantine_and_flaky_values(tmp_path: Path, table: str, expected: str) -> None:
     with pytest.raises(ConfigError, match=expected):
         load_config(write_project(tmp_path, MINIMAL + f"[tool.ci_sessions]\n{table}\n"))
+
+
+def test_tiers(tmp_path: Path) -> None:
+    default = load_config(write_project(tmp_path / "a", MINIMAL))
+    assert default.tiers_of("tests") == ["pr", "nightly"]
+    assert default.tiers_of("collect") == ["smoke"]
+    toml = MINIMAL + '[tool.ci_sessions.tiers]\nquick = ["lint"]\n'
+    config = load_config(write_project(tmp_path / "b", toml))
+    assert config.tiers == (("quick", ("lint",)),)
+    bad = MINIMAL + '[tool.ci_sessions.tiers]\npr = ["lint", "docs"]\n'
+    with pytest.raises(ConfigError, match=r"tiers: pr: unknown entry 'docs'"):
+        load_config(write_project(tmp_path / "c", bad))

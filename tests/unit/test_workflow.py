@@ -22,15 +22,15 @@ def config_of(tmp_path: Path, table: str = "") -> Config:
 
 def test_one_job_per_session_each_a_single_nox_step(tmp_path: Path) -> None:
     document = workflow(config_of(tmp_path))
-    assert sessions_run(document) == [
+    assert sessions_run(document, "pull_request") == [
         "lint",
         "tests-3.11",
         "tests-3.12",
         "security",
         "build",
         "coverage",
-        "flaky",
     ]
+    assert sessions_run(document, "schedule")[-1] == "flaky"
     for job in document["jobs"].values():
         runs = [step["run"] for step in job["steps"] if "run" in step]
         assert runs == ["uvx --from 'nox>=2026.10.20' nox -s \"$SESSION\""]
@@ -108,3 +108,26 @@ def test_a_tag_is_not_a_pin(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match=r"pins: actions/checkout: expected a full 40-character"):
         config_of(tmp_path, '[tool.ci_sessions.workflow]\npins = { "actions/checkout" = "v4" }\n')
+
+
+def test_tiers_decide_which_event_runs_which_job(tmp_path: Path) -> None:
+    config = config_of(
+        tmp_path,
+        """
+        [tool.ci_sessions.tiers]
+        pr = ["lint", "tests"]
+        nightly = ["tests", "coverage", "security"]
+        """,
+    )
+    document = workflow(config)
+    assert sorted(document["jobs"]) == ["coverage", "lint", "security", "tests"]
+    assert sessions_run(document, "pull_request") == ["lint", "tests-3.11", "tests-3.12"]
+    assert sessions_run(document, "schedule") == [
+        "tests-3.11",
+        "tests-3.12",
+        "security",
+        "coverage",
+    ]
+    assert document["jobs"]["coverage"]["if"] == (
+        "always() && (github.event_name == 'schedule' || github.event_name == 'workflow_dispatch')"
+    )
