@@ -52,6 +52,13 @@ def distribution_problem(names: Sequence[str]) -> str | None:
     return None
 
 
+def summary_markdown(name: str, problems: Mapping[str, str | None]) -> str:
+    """A gate of several tools as a Markdown table, for the step summary."""
+    verdict = "passed" if all_passed(problems).passed else "FAILED"
+    rows = [f"| {tool} | {problem or 'passed'} |" for tool, problem in problems.items()]
+    return "\n".join([f"## {name}: {verdict}", "", "| check | result |", "|---|---|", *rows]) + "\n"
+
+
 def path_problems(root: Path, paths: Iterable[str]) -> list[str]:
     """Paths a checker would silently pass on: missing, or with no Python file."""
     problems = []

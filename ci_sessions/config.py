@@ -159,6 +159,9 @@ class Config:
     download_python: str
     quarantine: tuple[Waiver, ...] = ()
     tiers: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_TIERS
+    # Each tests-<python> run split across this many workflow jobs (pytest-split).
+    shards: int = 1
+    durations_file: str = ".test_durations"
     slowest: int = 10
     slow_marker: str = "slow"
     coverage: CoverageConfig = CoverageConfig()
@@ -208,6 +211,8 @@ SCHEMA: dict[str, Key] = {
     "slowest": Key("slowest", values.count),
     "slow-marker": Key("slow_marker", values.marker_name),
     "tiers": Key("tiers", values.tier_table(FAMILIES)),
+    "shards": Key("shards", values.positive_int),
+    "durations-file": Key("durations_file", values.relative_dir),
 }
 
 COVERAGE_SCHEMA: dict[str, Key] = {

@@ -14,6 +14,7 @@ REQUIREMENTS: dict[str, str] = {
     "pytest-cov": "pytest-cov>=7.0,<8",
     "coverage": "coverage>=7.10,<8",
     "pytest-randomly": "pytest-randomly>=3.15,<6",
+    "pytest-split": "pytest-split>=0.10,<0.12",
     "build": "build[uv]>=1.2,<2",
     "twine": "twine>=6,<8",
     "diff-cover": "diff-cover>=10,<12",

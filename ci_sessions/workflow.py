@@ -172,15 +172,7 @@ def jobs(config: Config, pins: Mapping[str, str]) -> dict[str, Any]:
     reports = config.reports_dir
     data = f"{reports}/coverage-data"
     candidates: dict[str, dict[str, Any]] = {"lint": _job(config, pins, "lint")}
-    tests = _job(
-        config,
-        pins,
-        "tests-${{ matrix.python }}",
-        _upload(pins, "coverage-data-${{ matrix.python }}", f"{data}/.coverage.py*", hidden=True),
-        _upload(pins, "reports-tests-${{ matrix.python }}", f"{reports}/*tests-*"),
-    )
-    tests["strategy"] = {"fail-fast": False, "matrix": {"python": list(config.python)}}
-    candidates["tests"] = tests
+    candidates["tests"] = _tests_job(config, pins, data)
     if config.integration is not None:
         candidates["integration"] = _integration_job(
             config,
@@ -201,6 +193,27 @@ def jobs(config: Config, pins: Mapping[str, str]) -> dict[str, Any]:
     if "coverage" in found:
         found["coverage"]["needs"] = [n for n in found["coverage"]["needs"] if n in found]
     return found
+
+
+def _tests_job(config: Config, pins: Mapping[str, str], data: str) -> dict[str, Any]:
+    """The matrix: one job per Python, and per shard when `shards` splits the suite."""
+    sharded = config.shards > 1
+    part = "${{ matrix.python }}" + ("-shard${{ matrix.shard }}" if sharded else "")
+    job = _job(
+        config,
+        pins,
+        "tests-${{ matrix.python }}",
+        _upload(pins, f"coverage-data-{part}", f"{data}/.coverage.py*", hidden=True),
+        _upload(pins, f"reports-tests-{part}", f"{config.reports_dir}/*tests-*"),
+    )
+    matrix: dict[str, Any] = {"python": list(config.python)}
+    if sharded:
+        matrix["shard"] = list(range(1, config.shards + 1))
+        step = job["steps"][3]
+        step["env"]["SHARD"] = f"${{{{ matrix.shard }}}}/{config.shards}"
+        step["run"] += ' -- --shard "$SHARD"'
+    job["strategy"] = {"fail-fast": False, "matrix": matrix}
+    return job
 
 
 def _coverage_job(config: Config, pins: Mapping[str, str], data: str) -> dict[str, Any]:

@@ -136,7 +136,9 @@ def run_all(
         problems[tool] = checks.tool_problem(tool, status, output)
         if annotate is not None:
             github.emit(annotate(tool, output))
-    verdict = checks.all_passed({**problems, **(extra or {})})
+    results = {**problems, **(extra or {})}
+    verdict = checks.all_passed(results)
+    github.append_step_summary(checks.summary_markdown(session.name, results))
     if not verdict.passed:
         session.error(verdict.message)
     session.log(verdict.message)

@@ -41,13 +41,17 @@ def run_pytest(
     data_file: Path,
     args: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
+    posargs: Sequence[str] | None = None,
+    whole_suite: bool = True,
 ) -> None:
     """Run pytest measured into data_file, JUnit as reports/junit-<name>.xml.
 
     Fails the session on a failed test and on nothing collected (pytest's exit
     5), which would otherwise be a pass that tested nothing. Quarantined tests
-    run, are reported, and do not fail it.
+    run, are reported, and do not fail it. posargs: those meant for pytest (the
+    session's by default); whole_suite: False for a shard.
     """
+    posargs = list(session.posargs if posargs is None else posargs)
     refuse_expired_quarantine(session, config)
     tmp = Path(session.create_tmp())
     rcfile = write_coverage_rc(config, tmp)
@@ -72,11 +76,11 @@ def run_pytest(
             *([f"--durations={config.slowest}"] if config.slowest else []),
             *(["-m", f"not {config.slow_marker}"] if os.environ.get(SKIP_SLOW_ENV) == "1" else []),
             *args,
-            *session.posargs,
+            *posargs,
         ],
         env={
             **(env or {}),
-            **_quarantine_env(config, tmp, quarantine_report, strict=not session.posargs),
+            **_quarantine_env(config, tmp, quarantine_report, strict=whole_suite and not posargs),
             "COVERAGE_FILE": str(data_file),
         },
     )

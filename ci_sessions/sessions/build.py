@@ -7,7 +7,7 @@ import shutil
 import nox
 import nox.virtualenv
 
-from ci_sessions import checks
+from ci_sessions import checks, github
 from ci_sessions.config import Config
 from ci_sessions.sessions._nox import reports_dir, session
 from ci_sessions.tools import requirements
@@ -32,3 +32,7 @@ def register(config: Config) -> None:
         # markup, which PyPI would not render, is an error and fails.
         session.run("twine", "check", *(str(dist / name) for name in artefacts))
         session.log(f"built and checked: {', '.join(artefacts)} in {dist}")
+        github.append_step_summary(
+            f"## build: passed\n\n{', '.join(f'`{name}`' for name in artefacts)}, "
+            "checked with twine.\n"
+        )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nox
 
-from ci_sessions import coverage_gate
+from ci_sessions import coverage_gate, shards
 from ci_sessions.config import Config
 from ci_sessions.github import append_step_summary
 from ci_sessions.sessions._coverage import (
@@ -75,9 +75,7 @@ def register(config: Config) -> None:
         fail_under = coverage_gate.effective_fail_under(settings, user_coverage_settings(config))
         missing = (
             # Only the matrix' own files count: integration data is extra.
-            coverage_gate.missing_pythons(
-                config.python, [p.name for p in data_files if p.parent == folders[0]]
-            )
+            _missing(config, [p.name for p in data_files if p.parent == folders[0]])
             if settings.require_all_pythons
             else []
         )
@@ -98,6 +96,13 @@ def register(config: Config) -> None:
         append_step_summary(markdown)
         if not result.passed:
             session.error("coverage gate failed: " + "; ".join(m.message for m in result.misses))
+
+
+def _missing(config: Config, names: list[str]) -> list[str]:
+    """Pythons (or, sharded, Python shards) of the matrix that left no data."""
+    if config.shards > 1:
+        return shards.missing(config.python, config.shards, names)
+    return coverage_gate.missing_pythons(config.python, names)
 
 
 def _patch(session: nox.Session, config: Config, reports: Path) -> coverage_gate.Patch:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import nox
 from nox.logger import logger
 
+from ci_sessions import shards
 from ci_sessions.config import Config
 from ci_sessions.sessions._coverage import coverage_data_dir
 from ci_sessions.sessions._nox import install, require_paths, run_tool, session
 from ci_sessions.sessions._pytest import PYTEST_NO_TESTS, run_pytest
+from ci_sessions.tools import requirements
 
 TEST_TOOLS = ("pytest", "pytest-cov", "coverage")
 
@@ -27,17 +30,55 @@ def register(config: Config) -> None:
         install(
             session, config, extras=config.test_extras, groups=config.test_groups, tools=TEST_TOOLS
         )
+        try:
+            shard, posargs = shards.take_shard(session.posargs)
+        except ValueError as exc:
+            session.error(str(exc))
+        if shard is not None:
+            session.install(*requirements("pytest-split"))
         python = str(session.python)
+        suffix = "" if shard is None else f".{shard.suffix}"
         run_pytest(
             session,
             config,
             paths=config.test_paths,
             paths_key="test-paths",
-            name=f"tests-{python}",
-            # One data file per Python, named for it, so the coverage gate can
-            # tell which interpreter of the matrix contributed.
-            data_file=coverage_data_dir(config) / f".coverage.py{python}",
+            name=f"tests-{python}" + ("" if shard is None else f"-{shard.suffix}"),
+            # One data file per Python (and shard), named for it, so the
+            # coverage gate can tell which part of the matrix contributed.
+            data_file=coverage_data_dir(config) / f".coverage.py{python}{suffix}",
+            args=[] if shard is None else shard.pytest_args(str(durations_path(config))),
+            posargs=posargs,
+            whole_suite=shard is None,
         )
+
+    @session(config, "durations", python=config.newest_python, default=False)
+    def durations(session: nox.Session) -> None:
+        """Record test durations for pytest-split; commit the file to balance shards."""
+        install(
+            session,
+            config,
+            extras=config.test_extras,
+            groups=config.test_groups,
+            tools=("pytest", "pytest-split"),
+        )
+        target = durations_path(config)
+        status = run_tool(
+            session,
+            [
+                "pytest",
+                *config.test_paths,
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "--store-durations",
+                f"--durations-path={target}",
+                *session.posargs,
+            ],
+        )
+        if status not in (0, 1):  # failed tests still have durations worth keeping
+            session.error(f"pytest could not run the suite (exit {status})")
+        session.log(f"wrote {target}: commit it so that the shards stay balanced")
 
     @session(config, "collect", python=config.newest_python, default=False, allow_parallel=True)
     def collect(session: nox.Session) -> None:
@@ -65,6 +106,10 @@ def register(config: Config) -> None:
                 f"collecting the tests failed (exit {status}): an import error or a broken "
                 "test module, shown above"
             )
+
+
+def durations_path(config: Config) -> Path:
+    return config.root / config.durations_file
 
 
 def _hint_missing_interpreters(config: Config) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from ci_sessions.outcomes import read_junit_file
 from tests.e2e.conftest import FIXTURES, RunNox, add_config, new_copy, nox_runner
 
 pytestmark = pytest.mark.e2e
@@ -205,3 +206,33 @@ def test_the_matrix_runs_in_parallel_and_the_gate_combines_it(
         assert (sample / "reports" / f"junit-tests-{python}.xml").is_file()
     assert "## Coverage: passed" in result.output
     assert "combined from Python 3.11, 3.12, 3.13" in result.output
+
+
+def test_shards_split_the_suite_and_the_gate_wants_every_shard(
+    sample: Path, run_nox: RunNox
+) -> None:
+    add_config(sample, '[tool.ci_sessions]\npython = ["3.12"]\nshards = 2')
+    durations = run_nox(sample, "-s", "durations")
+    assert durations.returncode == 0, durations
+    recorded = json.loads((sample / ".test_durations").read_text())
+    assert "tests/test_shapes.py::test_area" in recorded
+
+    ran: list[set[str]] = []
+    for shard in ("1/2", "2/2"):
+        result = run_nox(sample, "-s", "tests-3.12", "--", "--shard", shard)
+        assert result.returncode == 0, result
+        junit = sample / "reports" / f"junit-tests-3.12-shard{shard[0]}.xml"
+        ran.append({case.id for case in read_junit_file(junit)})
+    assert ran[0] and ran[1] and not ran[0] & ran[1]
+    assert len(ran[0] | ran[1]) == 4
+    assert data_files(sample) == [".coverage.py3.12.shard1", ".coverage.py3.12.shard2"]
+    assert run_nox(sample, "-s", "coverage").returncode == 0
+
+    (sample / "reports" / "coverage-data" / ".coverage.py3.12.shard2").unlink()
+    partial = run_nox(sample, "-s", "coverage")
+    assert partial.returncode != 0, partial
+    assert "no coverage data from Python 3.12 shard 2/2" in partial.output
+
+    wrong = run_nox(sample, "-s", "tests-3.12", "--", "--shard", "3/2")
+    assert wrong.returncode != 0
+    assert "--shard 3/2: K must be from 1 to N" in wrong.output

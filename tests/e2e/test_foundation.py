@@ -202,3 +202,13 @@ def test_findings_become_github_annotations(sample: Path, run_nox: RunNox) -> No
     ), tests
     plain = run_nox(sample, "-s", "lint")
     assert "::error" not in plain.output
+
+
+def test_lint_appends_its_summary_to_the_step_summary(
+    sample: Path, run_nox: RunNox, tmp_path: Path
+) -> None:
+    summary = tmp_path / "summary.md"
+    result = run_nox(sample, "-s", "lint", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.returncode == 0, result
+    assert summary.read_text().startswith("## lint: passed")
+    assert "| mypy | passed |" in summary.read_text()

@@ -4,7 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from ci_sessions.checks import all_passed, distribution_problem, path_problems, tool_problem
+from ci_sessions.checks import (
+    all_passed,
+    distribution_problem,
+    path_problems,
+    summary_markdown,
+    tool_problem,
+)
 
 
 def test_all_passed_lists_every_failure() -> None:
@@ -58,3 +64,9 @@ def test_distribution_problem() -> None:
         == "expected one sdist and one wheel, got p-1.0.tar.gz"
     )
     assert distribution_problem([]) == "expected one sdist and one wheel, got nothing"
+
+
+def test_summary_markdown() -> None:
+    text = summary_markdown("lint", {"ruff": "exit 1", "mypy": None})
+    assert text.startswith("## lint: FAILED\n")
+    assert "| ruff | exit 1 |" in text and "| mypy | passed |" in text

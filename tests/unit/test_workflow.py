@@ -131,3 +131,15 @@ def test_tiers_decide_which_event_runs_which_job(tmp_path: Path) -> None:
     assert document["jobs"]["coverage"]["if"] == (
         "always() && (github.event_name == 'schedule' || github.event_name == 'workflow_dispatch')"
     )
+
+
+def test_shards_multiply_the_tests_jobs(tmp_path: Path) -> None:
+    document = workflow(config_of(tmp_path, "shards = 3\n"))
+    tests = document["jobs"]["tests"]
+    assert tests["strategy"]["matrix"] == {"python": ["3.11", "3.12"], "shard": [1, 2, 3]}
+    step = tests["steps"][3]
+    assert step["env"]["SHARD"] == "${{ matrix.shard }}/3"
+    assert step["run"].endswith('nox -s "$SESSION" -- --shard "$SHARD"')
+    assert tests["steps"][4]["with"]["name"] == (
+        "coverage-data-${{ matrix.python }}-shard${{ matrix.shard }}"
+    )
