@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ci_sessions import config_values as values
+from ci_sessions.changes import DEFAULT_DOCS
 from ci_sessions.config_values import Checker, Waiver
 from ci_sessions.project import (
     DEFAULT_PYTHONS,
@@ -115,6 +116,8 @@ class WorkflowConfig:
 
     # action -> "sha # tag", replacing the built-in pin of that action.
     pins: tuple[tuple[str, str], ...] = ()
+    # A change that touches only these skips every job but lint.
+    docs: tuple[str, ...] = DEFAULT_DOCS
 
 
 # Session families a tier can name (the tests family is every tests-<python>).
@@ -253,7 +256,10 @@ FLAKY_SCHEMA: dict[str, Key] = {
 }
 
 
-WORKFLOW_SCHEMA: dict[str, Key] = {"pins": Key("pins", values.action_pins)}
+WORKFLOW_SCHEMA: dict[str, Key] = {
+    "pins": Key("pins", values.action_pins),
+    "docs": Key("docs", values.str_list),
+}
 
 
 @dataclass(frozen=True)

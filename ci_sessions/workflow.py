@@ -153,19 +153,25 @@ CONDITIONS: dict[tuple[str, ...], str] = {
 }
 
 
+# Jobs other than these wait for `changes` and are skipped when a change
+# touches documentation only. A skipped job counts as passed for required
+# checks, so nothing is left pending.
+LIGHT_JOBS = ("lint", "changes")
+CODE_CHANGED = "needs.changes.outputs.code == 'true'"
+
+
 def events_of(config: Config, family: str) -> tuple[str, ...]:
     """The events whose run includes a session family, from the pr and nightly tiers."""
     tiers = config.tiers_of(family)
     return (PR_EVENTS if "pr" in tiers else ()) + (NIGHTLY_EVENTS if "nightly" in tiers else ())
 
 
-def _when(job: dict[str, Any], events: tuple[str, ...]) -> dict[str, Any]:
-    condition = CONDITIONS.get(events)
-    if condition is None:
-        return job
+def _when(job: dict[str, Any], clauses: list[str]) -> dict[str, Any]:
+    """Put the job's conditions first, joined by &&, keeping an always() it has."""
     if job.get("if") == "always()":
-        return {**job, "if": f"always() && ({condition})"}
-    return {"if": condition, **job}
+        clauses = ["always()", *clauses]
+    rest = {key: value for key, value in job.items() if key != "if"}
+    return {"if": " && ".join(clauses), **rest} if clauses else rest
 
 
 def jobs(config: Config, pins: Mapping[str, str]) -> dict[str, Any]:
@@ -185,14 +191,31 @@ def jobs(config: Config, pins: Mapping[str, str]) -> dict[str, Any]:
     candidates["build"] = _job(config, pins, "build", _upload(pins, "dist", f"{reports}/dist/"))
     candidates["coverage"] = _coverage_job(config, pins, data)
     candidates["flaky"] = _job(config, pins, "flaky", _upload(pins, "reports-flaky", f"{reports}/"))
-    found = {}
+    found: dict[str, Any] = {"changes": _changes_job(config, pins)}
     for family, job in candidates.items():
         events = events_of(config, family)
-        if events:  # in neither tier: a local session, no job
-            found[family] = _when(job, events)
+        if not events:
+            continue  # in neither tier: a local session, no job
+        clauses = [f"({CONDITIONS[events]})"] if events in CONDITIONS else []
+        if family not in LIGHT_JOBS:
+            job["needs"] = ["changes", *job.get("needs", [])]
+            clauses.append(CODE_CHANGED)
+        found[family] = _when(job, clauses)
     if "coverage" in found:
         found["coverage"]["needs"] = [n for n in found["coverage"]["needs"] if n in found]
     return found
+
+
+def _changes_job(config: Config, pins: Mapping[str, str]) -> dict[str, Any]:
+    """Tells the other jobs whether code changed (`nox -s changes`, full history)."""
+    step = _nox_step("changes", {"CI_SESSIONS_BEFORE": "${{ github.event.before }}"})
+    step = {"id": "nox", **step}
+    return {
+        "runs-on": "ubuntu-latest",
+        "timeout-minutes": 10,
+        "outputs": {"code": "${{ steps.nox.outputs.code }}"},
+        "steps": [*_setup(config, pins, full_history=True), step],
+    }
 
 
 def _tests_job(config: Config, pins: Mapping[str, str], data: str) -> dict[str, Any]:
@@ -235,7 +258,7 @@ def _coverage_job(config: Config, pins: Mapping[str, str], data: str) -> dict[st
         # On runs without the integration job, the gate goes without its data.
         step_events = events_of(config, "integration")
         if step_events != events_of(config, "coverage") and step_events in CONDITIONS:
-            step = {"if": CONDITIONS[step_events], **step}
+            step = {"if": f"({CONDITIONS[step_events]})", **step}
         steps.append(step)
     steps += [_nox_step("coverage"), _upload(pins, "reports-coverage", f"{config.reports_dir}/")]
     return {
@@ -311,10 +334,11 @@ def _scalar(value: Any) -> str:
 
 
 def sessions_run(document: Mapping[str, Any], event: str) -> list[str]:
-    """Every nox session the workflow runs for an event, matrix expanded."""
+    """Every nox session the workflow runs for an event that changes code, matrix
+    expanded; the `changes` job is the workflow's own plumbing, not a gate."""
     found = []
-    for job in document["jobs"].values():
-        if not _runs_on(job.get("if"), event):
+    for name, job in document["jobs"].items():
+        if name == "changes" or not _runs_on(job.get("if"), event):
             continue
         pythons = job.get("strategy", {}).get("matrix", {}).get("python", [None])
         for step in job["steps"]:
@@ -327,15 +351,18 @@ def sessions_run(document: Mapping[str, Any], event: str) -> list[str]:
 
 
 def _runs_on(condition: str | None, event: str) -> bool:
-    """Evaluate the conditions this module writes (and always())."""
-    if condition is None or condition == "always()":
+    """Evaluate the conditions this module writes, for a change that touches code."""
+    if condition is None:
         return True
-    for events, text in CONDITIONS.items():
-        if condition == text:
-            return event in events
-    if condition.startswith("always() && (") and condition.endswith(")"):
-        return _runs_on(condition.removeprefix("always() && (")[:-1], event)
-    raise ValueError(f"unknown job condition {condition!r}")
+    for clause in condition.split(" && "):
+        if clause in ("always()", CODE_CHANGED):
+            continue
+        events = next((e for e, text in CONDITIONS.items() if clause == f"({text})"), None)
+        if events is None:
+            raise ValueError(f"unknown job condition {clause!r}")
+        if event not in events:
+            return False
+    return True
 
 
 def drift(current: str | None, expected: str) -> str | None:

@@ -10,7 +10,16 @@ from __future__ import annotations
 from typing import Protocol
 
 from ci_sessions.config import Config
-from ci_sessions.sessions import build, coverage, flaky, integration, lint, security, tests
+from ci_sessions.sessions import (
+    build,
+    changes,
+    coverage,
+    flaky,
+    integration,
+    lint,
+    security,
+    tests,
+)
 
 
 class SessionFamily(Protocol):
@@ -25,6 +34,7 @@ FAMILIES: tuple[SessionFamily, ...] = (
     security,
     build,
     flaky,
+    changes,
 )
 
 

@@ -30,7 +30,11 @@ _OURS: set[str] = set()
 
 
 def session(
-    config: Config, name: str, *, python: Sequence[str] | str | None = None, **kwargs: Any
+    config: Config,
+    name: str,
+    *,
+    python: Sequence[str] | str | bool | None = None,
+    **kwargs: Any,
 ) -> Callable[[SessionFunc], SessionFunc]:
     """``nox.session`` with the project's backend and interpreter policy.
 
@@ -46,7 +50,7 @@ def session(
             nox.session(
                 name=name,
                 python=list(python) if isinstance(python, (list, tuple)) else python,
-                venv_backend=config.venv_backend,
+                venv_backend=kwargs.pop("venv_backend", config.venv_backend),
                 download_python=cast(DownloadPython, config.download_python),
                 **kwargs,
             )(func)

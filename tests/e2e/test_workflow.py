@@ -13,6 +13,7 @@ import yaml
 
 from ci_sessions.workflow import WORKFLOW_PATH, sessions_run
 from tests.e2e.conftest import FIXTURES, RunNox, add_config, clean_env, new_copy
+from tests.e2e.test_coverage import git
 
 pytestmark = pytest.mark.e2e
 
@@ -140,3 +141,33 @@ def test_init_needs_a_pyproject(tmp_path: Path) -> None:
     result = ci_sessions(tmp_path, "init")
     assert result.returncode == 2
     assert "init adds ci-sessions to an existing project" in result.stderr
+
+
+def test_changes_tells_docs_only_from_code(sample: Path, run_nox: RunNox, tmp_path: Path) -> None:
+    (sample / ".gitignore").write_text("reports/\n.nox/\n")
+    git(sample, "init", "-q", "-b", "main")
+    git(sample, "add", "-A")
+    git(sample, "commit", "-q", "-m", "base")
+    base = git(sample, "rev-parse", "HEAD").strip()
+
+    def code_changed() -> str:
+        output = tmp_path / "output"
+        output.write_text("")
+        result = run_nox(
+            sample,
+            "-s",
+            "changes",
+            env={"CI_SESSIONS_BEFORE": base, "GITHUB_OUTPUT": str(output)},
+        )
+        assert result.returncode == 0, result
+        return output.read_text()
+
+    (sample / "README.md").write_text("# sample\n")
+    git(sample, "add", "-A")
+    git(sample, "commit", "-q", "-m", "docs")
+    assert code_changed() == "code=false\n"
+
+    (sample / "src" / "sample" / "extra.py").write_text("VALUE = 1\n")
+    git(sample, "add", "-A")
+    git(sample, "commit", "-q", "-m", "code")
+    assert code_changed() == "code=true\n"

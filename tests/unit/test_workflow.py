@@ -77,7 +77,7 @@ def test_integration_uses_service_containers_and_feeds_coverage(tmp_path: Path) 
         "PG_URL": "postgresql://postgres@127.0.0.1:5432/postgres",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
-    assert jobs["coverage"]["needs"] == ["tests", "integration"]
+    assert jobs["coverage"]["needs"] == ["changes", "tests", "integration"]
     assert jobs["coverage"]["steps"][0]["with"]["fetch-depth"] == 0
 
 
@@ -120,7 +120,7 @@ def test_tiers_decide_which_event_runs_which_job(tmp_path: Path) -> None:
         """,
     )
     document = workflow(config)
-    assert sorted(document["jobs"]) == ["coverage", "lint", "security", "tests"]
+    assert sorted(document["jobs"]) == ["changes", "coverage", "lint", "security", "tests"]
     assert sessions_run(document, "pull_request") == ["lint", "tests-3.11", "tests-3.12"]
     assert sessions_run(document, "schedule") == [
         "tests-3.11",
@@ -130,6 +130,7 @@ def test_tiers_decide_which_event_runs_which_job(tmp_path: Path) -> None:
     ]
     assert document["jobs"]["coverage"]["if"] == (
         "always() && (github.event_name == 'schedule' || github.event_name == 'workflow_dispatch')"
+        " && needs.changes.outputs.code == 'true'"
     )
 
 
@@ -143,3 +144,13 @@ def test_shards_multiply_the_tests_jobs(tmp_path: Path) -> None:
     assert tests["steps"][4]["with"]["name"] == (
         "coverage-data-${{ matrix.python }}-shard${{ matrix.shard }}"
     )
+
+
+def test_docs_only_changes_skip_every_job_but_lint(tmp_path: Path) -> None:
+    jobs = workflow(config_of(tmp_path))["jobs"]
+    assert jobs["changes"]["outputs"] == {"code": "${{ steps.nox.outputs.code }}"}
+    assert jobs["changes"]["steps"][0]["with"]["fetch-depth"] == 0
+    assert "if" not in jobs["lint"] and "needs" not in jobs["lint"]
+    for name in ("tests", "security", "build", "coverage"):
+        assert jobs[name]["needs"][0] == "changes"
+        assert jobs[name]["if"].endswith("needs.changes.outputs.code == 'true'")

@@ -1,0 +1,42 @@
+"""``changes``: tell the workflow whether a change touches code (for skipping jobs)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import nox
+
+from ci_sessions import changes
+from ci_sessions.config import Config
+from ci_sessions.sessions._nox import session
+
+
+def register(config: Config) -> None:
+    @session(config, "changes", python=False, default=False, venv_backend="none")
+    def changes_(session: nox.Session) -> None:
+        """Write code=true|false to $GITHUB_OUTPUT: false when only docs changed."""
+        base = changes.base_ref(os.environ)
+        if base is None:
+            code = True
+            session.log("no base to compare with: every job runs")
+        else:
+            diff = subprocess.run(
+                ["git", "diff", "--name-only", f"{base}...HEAD"],
+                cwd=config.root,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if diff.returncode != 0:
+                session.error(
+                    f"git diff against {base} failed: {diff.stderr.strip()} "
+                    "(the checkout needs fetch-depth: 0)"
+                )
+            paths = diff.stdout.split()
+            code = not changes.docs_only(paths, config.workflow.docs)
+            session.log(f"{len(paths)} changed file(s): {'code' if code else 'documentation only'}")
+        output = os.environ.get("GITHUB_OUTPUT")
+        if output:
+            with open(output, "a", encoding="utf-8") as sink:
+                sink.write(f"code={'true' if code else 'false'}\n")
