@@ -165,6 +165,9 @@ class Config:
     # Each tests-<python> run split across this many workflow jobs (pytest-split).
     shards: int = 1
     durations_file: str = ".test_durations"
+    # pytest-xdist's -n auto in the tests sessions, unless nox -j already runs
+    # them side by side.
+    xdist: bool = False
     slowest: int = 10
     slow_marker: str = "slow"
     coverage: CoverageConfig = CoverageConfig()
@@ -216,6 +219,7 @@ SCHEMA: dict[str, Key] = {
     "tiers": Key("tiers", values.tier_table(FAMILIES)),
     "shards": Key("shards", values.positive_int),
     "durations-file": Key("durations_file", values.relative_dir),
+    "xdist": Key("xdist", values.boolean),
 }
 
 COVERAGE_SCHEMA: dict[str, Key] = {

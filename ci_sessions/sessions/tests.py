@@ -34,8 +34,11 @@ def register(config: Config) -> None:
             shard, posargs = shards.take_shard(session.posargs)
         except ValueError as exc:
             session.error(str(exc))
-        if shard is not None:
-            session.install(*requirements("pytest-split"))
+        extra_tools = (["pytest-split"] if shard else []) + (
+            ["pytest-xdist"] if config.xdist else []
+        )
+        if extra_tools:
+            session.install(*requirements(*extra_tools))
         python = str(session.python)
         suffix = "" if shard is None else f".{shard.suffix}"
         run_pytest(
@@ -47,7 +50,10 @@ def register(config: Config) -> None:
             # One data file per Python (and shard), named for it, so the
             # coverage gate can tell which part of the matrix contributed.
             data_file=coverage_data_dir(config) / f".coverage.py{python}{suffix}",
-            args=[] if shard is None else shard.pytest_args(str(durations_path(config))),
+            args=[
+                *([] if shard is None else shard.pytest_args(str(durations_path(config)))),
+                *xdist_args(config.xdist, parallel=session.parallel),
+            ],
             posargs=posargs,
             whole_suite=shard is None,
         )
@@ -106,6 +112,13 @@ def register(config: Config) -> None:
                 f"collecting the tests failed (exit {status}): an import error or a broken "
                 "test module, shown above"
             )
+
+
+def xdist_args(enabled: bool, *, parallel: bool) -> list[str]:
+    """-n auto when asked for, but not under nox -j: the sessions already share the cores."""
+    if not enabled:
+        return []
+    return ["-n", "0"] if parallel else ["-n", "auto"]
 
 
 def durations_path(config: Config) -> Path:

@@ -236,3 +236,14 @@ def test_shards_split_the_suite_and_the_gate_wants_every_shard(
     wrong = run_nox(sample, "-s", "tests-3.12", "--", "--shard", "3/2")
     assert wrong.returncode != 0
     assert "--shard 3/2: K must be from 1 to N" in wrong.output
+
+
+def test_xdist_runs_workers_alone_and_not_under_nox_j(sample: Path, run_nox: RunNox) -> None:
+    add_config(sample, '[tool.ci_sessions]\npython = ["3.12", "3.13"]\nxdist = true')
+    alone = run_nox(sample, "-s", "tests-3.12")
+    assert alone.returncode == 0, alone
+    assert "-n auto" in alone.output and "created: " in alone.output  # xdist's workers
+    parallel = run_nox(sample, "-j", "2", "-s", "tests-3.12", "tests-3.13", "coverage")
+    assert parallel.returncode == 0, parallel
+    assert "-n 0" in parallel.output and "-n auto" not in parallel.output
+    assert "combined from Python 3.12, 3.13" in parallel.output
