@@ -53,13 +53,17 @@ def take_shard(posargs: Sequence[str]) -> tuple[Shard | None, list[str]]:
 
 
 def missing(pythons: Sequence[str], count: int, file_names: Sequence[str]) -> list[str]:
-    """Shards of the matrix without a data file, as "3.12 shard 2/4"."""
+    """Shards of the matrix without a data file, as "3.12 shard 2/4".
+
+    A Python run whole (no --shard, as locally) needs no shards.
+    """
     if count <= 1:
         return []
     present = set(file_names)
     return [
         f"{python} shard {index}/{count}"
         for python in pythons
+        if f".coverage.py{python}" not in present
         for index in range(1, count + 1)
         if f".coverage.py{python}.shard{index}" not in present
     ]

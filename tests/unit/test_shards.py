@@ -30,3 +30,4 @@ def test_missing_shards() -> None:
     names = [".coverage.py3.12.shard1", ".coverage.py3.13.shard1", ".coverage.py3.13.shard2"]
     assert missing(["3.12", "3.13"], 2, names) == ["3.12 shard 2/2"]
     assert missing(["3.12"], 1, []) == []
+    assert missing(["3.12"], 2, [".coverage.py3.12"]) == []  # run whole, locally
