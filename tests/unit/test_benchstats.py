@@ -1,0 +1,100 @@
+"""benchstats on synthetic samples: same distribution, shifts, outliers, a slow round."""
+
+from __future__ import annotations
+
+import random
+import statistics
+
+import pytest
+
+from ci_sessions.benchstats import (
+    IMPROVEMENT,
+    INCONCLUSIVE,
+    REGRESSION,
+    TOO_SHORT,
+    UNCHANGED,
+    compare,
+    mann_whitney_greater,
+    normalise,
+)
+
+
+def rounds(seed: int, scale: float, n: int = 10, noise: float = 0.03) -> list[float]:
+    """Per-round figures: 1 ms scaled, with multiplicative noise."""
+    rng = random.Random(seed)
+    return [0.001 * scale * rng.lognormvariate(0, noise) for _ in range(n)]
+
+
+def test_exact_mann_whitney_matches_the_textbook_value() -> None:
+    # Every candidate value above every baseline value, 5 against 5:
+    # the one arrangement of 252 that extreme.
+    assert mann_whitney_greater([6, 7, 8, 9, 10], [1, 2, 3, 4, 5]) == pytest.approx(1 / 252)
+    assert mann_whitney_greater([1, 2, 3, 4, 5], [6, 7, 8, 9, 10]) == pytest.approx(1.0)
+
+
+def test_mann_whitney_with_ties_uses_the_normal_approximation() -> None:
+    p = mann_whitney_greater([2, 2, 3, 3, 4], [1, 1, 2, 2, 3])
+    assert 0.01 < p < 0.2
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_no_false_alarm_on_the_same_distribution(seed: int) -> None:
+    result = compare("same", rounds(seed, 1.0), rounds(seed + 1000, 1.0))
+    assert result.verdict in (UNCHANGED, INCONCLUSIVE)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_30_percent_slowdown_is_a_regression(seed: int) -> None:
+    result = compare("slow", rounds(seed, 1.0), rounds(seed + 1000, 1.3))
+    assert result.verdict == REGRESSION
+    assert result.low > 1.15 and result.ratio == pytest.approx(1.3, rel=0.05)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_10_percent_slowdown_with_low_noise_is_caught(seed: int) -> None:
+    result = compare("slow", rounds(seed, 1.0, noise=0.01), rounds(seed + 1000, 1.12, noise=0.01))
+    assert result.verdict == REGRESSION
+
+
+def test_a_5_percent_slowdown_is_not_a_regression_at_10_percent() -> None:
+    result = compare("slight", rounds(1, 1.0, noise=0.005), rounds(2, 1.05, noise=0.005))
+    assert result.verdict != REGRESSION
+
+
+def test_an_improvement() -> None:
+    assert compare("fast", rounds(3, 1.0), rounds(4, 0.7)).verdict == IMPROVEMENT
+
+
+def test_heavy_outliers_do_not_decide() -> None:
+    baseline = rounds(5, 1.0)
+    candidate = rounds(6, 1.0)
+    candidate[3] *= 10  # one round hit by something else entirely
+    candidate[7] *= 8
+    assert compare("outliers", baseline, candidate).verdict != REGRESSION
+
+
+def test_a_slow_round_is_corrected_by_the_control() -> None:
+    baseline, candidate = rounds(7, 1.0), rounds(8, 1.0)
+    base_control, cand_control = rounds(9, 2.0), rounds(10, 2.0)
+    for i in range(5):  # half the candidate's rounds ran 1.6x slower throughout
+        candidate[i] *= 1.6
+        cand_control[i] *= 1.6
+    raw = compare("raw", baseline, candidate)
+    reference = statistics.median([*base_control, *cand_control])
+    fixed = compare(
+        "normalised",
+        normalise(baseline, base_control, reference),
+        normalise(candidate, cand_control, reference),
+    )
+    assert raw.ratio > 1.1
+    assert fixed.verdict == UNCHANGED
+
+
+def test_too_short_to_time_is_reported_not_gated() -> None:
+    result = compare("tiny", rounds(1, 1.0), rounds(2, 2.0), shortest=0.01)
+    assert result.verdict == TOO_SHORT
+
+
+def test_normalise_needs_one_control_per_round() -> None:
+    with pytest.raises(ValueError, match="one control figure per round"):
+        normalise([1.0, 2.0], [1.0], 1.0)
