@@ -13,9 +13,10 @@ from __future__ import annotations
 import math
 import random
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 REGRESSION = "regression"
 IMPROVEMENT = "improvement"
@@ -133,3 +134,101 @@ def compare(
     else:
         verdict = INCONCLUSIVE
     return Comparison(name, ratio, low, high, p_slower, p_faster, verdict)
+
+
+# --- from pytest-benchmark's JSON to verdicts ---------------------------------
+
+CONTROL = "test_ci_sessions_control"
+Round = dict[str, float]  # benchmark fullname -> median seconds per call, one process
+
+
+def round_medians(document: Mapping[str, Any]) -> Round:
+    """One pytest-benchmark --benchmark-json report -> {fullname: median}."""
+    return {
+        str(entry["fullname"]): float(entry["stats"]["median"])
+        for entry in document.get("benchmarks", [])
+    }
+
+
+def control_key(round_: Round) -> str | None:
+    return next((name for name in round_ if name.endswith(f"::{CONTROL}")), None)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    comparisons: tuple[Comparison, ...]
+    new: tuple[str, ...]  # only in the candidate
+    removed: tuple[str, ...]  # only in the baseline
+    runs: int
+
+    @property
+    def regressions(self) -> list[Comparison]:
+        return [c for c in self.comparisons if c.verdict == REGRESSION]
+
+    @property
+    def inconclusive(self) -> list[str]:
+        return [c.name for c in self.comparisons if c.verdict == INCONCLUSIVE]
+
+
+def compare_rounds(
+    baseline: Sequence[Round],
+    candidate: Sequence[Round],
+    *,
+    threshold: float,
+    shortest: float,
+) -> Outcome:
+    """Every benchmark both sides ran, normalised by the control of its own round."""
+    all_controls = [r[k] for r in (*baseline, *candidate) if (k := control_key(r))]
+    if not all_controls:
+        raise ValueError("the control benchmark ran in no round")
+    reference = statistics.median(all_controls)
+
+    def series(rounds: Sequence[Round], name: str) -> list[float]:
+        values, controls = [], []
+        for round_ in rounds:
+            key = control_key(round_)
+            if name in round_ and key is not None:
+                values.append(round_[name])
+                controls.append(round_[key])
+        return normalise(values, controls, reference)
+
+    names_base = {n for r in baseline for n in r if not n.endswith(f"::{CONTROL}")}
+    names_cand = {n for r in candidate for n in r if not n.endswith(f"::{CONTROL}")}
+    comparisons = [
+        compare(
+            name,
+            series(baseline, name),
+            series(candidate, name),
+            threshold=threshold,
+            shortest=shortest,
+        )
+        for name in sorted(names_base & names_cand)
+    ]
+    comparisons.sort(key=lambda c: -c.ratio)  # worst first
+    return Outcome(
+        tuple(comparisons),
+        tuple(sorted(names_cand - names_base)),
+        tuple(sorted(names_base - names_cand)),
+        min(len(baseline), len(candidate)),
+    )
+
+
+def outcome_markdown(outcome: Outcome, meta: Mapping[str, str]) -> str:
+    verdict = "FAILED" if outcome.regressions else "passed"
+    lines = [f"## benchmark-compare: {verdict}", ""]
+    lines += [f"- {key}: {value}" for key, value in meta.items()]
+    lines += [
+        "",
+        "| benchmark | ratio | 95% interval | p (slower) | verdict |",
+        "|---|---:|---|---:|---|",
+    ]
+    lines += [
+        f"| `{c.name}` | {c.ratio:.3f} | {c.low:.3f}-{c.high:.3f} | {c.p_slower:.4f} "
+        f"| {c.verdict} |"
+        for c in outcome.comparisons
+    ]
+    if outcome.new:
+        lines += ["", "New (no baseline): " + ", ".join(f"`{n}`" for n in outcome.new)]
+    if outcome.removed:
+        lines += ["", "Removed (baseline only): " + ", ".join(f"`{n}`" for n in outcome.removed)]
+    return "\n".join(lines) + "\n"

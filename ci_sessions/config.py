@@ -28,6 +28,7 @@ from ci_sessions.project import (
 
 __all__ = [
     "DEFAULT_PYTHONS",
+    "BenchmarkConfig",
     "Config",
     "ConfigError",
     "CoverageConfig",
@@ -111,6 +112,24 @@ class FlakyConfig:
 
 
 @dataclass(frozen=True)
+class BenchmarkConfig:
+    """``[tool.ci_sessions.benchmark]``: benchmark-compare, baseline against working tree."""
+
+    paths: tuple[str, ...] = ("benchmarks",)
+    # None: the merge-base with origin/main, falling back to main.
+    baseline: str | None = None
+    threshold: float = 0.10
+    mode: str = "walltime"
+    rounds: int = 6
+    # Extra rounds, for the inconclusive benchmarks only.
+    reruns: int = 2
+    # Benchmarks faster than this (seconds per call) are reported, not gated.
+    shortest: float = 1e-6
+    # Extra pytest options for the benchmark runs (pytest-benchmark's, say).
+    pytest_args: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class WorkflowConfig:
     """``[tool.ci_sessions.workflow]``: the generated GitHub Actions workflow."""
 
@@ -130,6 +149,7 @@ FAMILIES = (
     "security",
     "build",
     "flaky",
+    "benchmark-compare",
 )
 DEFAULT_TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # Seconds: static checks and "does the suite import and collect".
@@ -138,7 +158,19 @@ DEFAULT_TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # coverage gate refuses data missing from a Python of the matrix.
     ("pr", ("lint", "tests", "coverage", "security", "build")),
     # Everything, on a schedule.
-    ("nightly", ("lint", "tests", "integration", "coverage", "security", "build", "flaky")),
+    (
+        "nightly",
+        (
+            "lint",
+            "tests",
+            "integration",
+            "coverage",
+            "security",
+            "build",
+            "flaky",
+            "benchmark-compare",
+        ),
+    ),
 )
 
 
@@ -176,6 +208,8 @@ class Config:
     integration: IntegrationConfig | None = None
     flaky: FlakyConfig = FlakyConfig()
     workflow: WorkflowConfig = WorkflowConfig()
+    # None: not configured, so there is no benchmark-compare session.
+    benchmark: BenchmarkConfig | None = None
 
     @property
     def newest_python(self) -> str:
@@ -260,6 +294,18 @@ FLAKY_SCHEMA: dict[str, Key] = {
 }
 
 
+BENCHMARK_SCHEMA: dict[str, Key] = {
+    "paths": Key("paths", values.non_empty_str_list),
+    "baseline": Key("baseline", values.git_ref),
+    "threshold": Key("threshold", values.fraction),
+    # instructions (valgrind) mode is planned, not built: refused clearly.
+    "mode": Key("mode", values.choices(("walltime",))),
+    "rounds": Key("rounds", values.at_least_two),
+    "reruns": Key("reruns", values.count),
+    "shortest": Key("shortest", values.seconds),
+    "pytest-args": Key("pytest_args", values.str_list),
+}
+
 WORKFLOW_SCHEMA: dict[str, Key] = {
     "pins": Key("pins", values.action_pins),
     "docs": Key("docs", values.str_list),
@@ -281,6 +327,7 @@ SECTIONS: dict[str, Section] = {
     "integration": Section("integration", INTEGRATION_SCHEMA, IntegrationConfig),
     "flaky": Section("flaky", FLAKY_SCHEMA, FlakyConfig),
     "workflow": Section("workflow", WORKFLOW_SCHEMA, WorkflowConfig),
+    "benchmark": Section("benchmark", BENCHMARK_SCHEMA, BenchmarkConfig),
 }
 
 STATIC_DEFAULTS: dict[str, Any] = {

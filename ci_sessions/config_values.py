@@ -251,3 +251,10 @@ def tier_table(families: tuple[str, ...]) -> Checker:
         return tuple(tiers)
 
     return check
+
+
+def fraction(value: Any) -> float:
+    """A share such as 0.10 for 10%, above 0 and below 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
+        raise ValueError("expected a fraction above 0 and below 1, such as 0.10 for 10%")
+    return float(value)

@@ -16,6 +16,7 @@ REQUIREMENTS: dict[str, str] = {
     "pytest-randomly": "pytest-randomly>=3.15,<6",
     "pytest-split": "pytest-split>=0.10,<0.12",
     "pytest-xdist": "pytest-xdist>=3.6,<4",
+    "pytest-benchmark": "pytest-benchmark>=5.1,<6",
     "build": "build[uv]>=1.2,<2",
     "twine": "twine>=6,<8",
     "diff-cover": "diff-cover>=10,<12",

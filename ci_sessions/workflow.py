@@ -191,6 +191,15 @@ def jobs(config: Config, pins: Mapping[str, str]) -> dict[str, Any]:
     candidates["build"] = _job(config, pins, "build", _upload(pins, "dist", f"{reports}/dist/"))
     candidates["coverage"] = _coverage_job(config, pins, data)
     candidates["flaky"] = _job(config, pins, "flaky", _upload(pins, "reports-flaky", f"{reports}/"))
+    if config.benchmark is not None:
+        # Full history: the baseline is a revision of the main branch.
+        candidates["benchmark-compare"] = _job(
+            config,
+            pins,
+            "benchmark-compare",
+            _upload(pins, "reports-benchmark", f"{reports}/benchmark-compare.*"),
+            full_history=True,
+        )
     found: dict[str, Any] = {"changes": _changes_job(config, pins)}
     for family, job in candidates.items():
         events = events_of(config, family)

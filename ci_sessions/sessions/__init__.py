@@ -11,6 +11,7 @@ from typing import Protocol
 
 from ci_sessions.config import Config
 from ci_sessions.sessions import (
+    benchmark,
     build,
     changes,
     coverage,
@@ -34,6 +35,7 @@ FAMILIES: tuple[SessionFamily, ...] = (
     security,
     build,
     flaky,
+    benchmark,
     changes,
 )
 

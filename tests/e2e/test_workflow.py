@@ -36,7 +36,7 @@ def tool(name: str) -> str:
     return found
 
 
-@pytest.fixture(params=["sample", "services_app"])
+@pytest.fixture(params=["sample", "services_app", "bench_app"])
 def project(request: pytest.FixtureRequest, projects_dir: Path) -> Path:
     copy = new_copy(projects_dir, FIXTURES / request.param)
     assert ci_sessions(copy, "workflow").returncode == 0

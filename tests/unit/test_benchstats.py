@@ -14,8 +14,11 @@ from ci_sessions.benchstats import (
     TOO_SHORT,
     UNCHANGED,
     compare,
+    compare_rounds,
     mann_whitney_greater,
     normalise,
+    outcome_markdown,
+    round_medians,
 )
 
 
@@ -98,3 +101,42 @@ def test_too_short_to_time_is_reported_not_gated() -> None:
 def test_normalise_needs_one_control_per_round() -> None:
     with pytest.raises(ValueError, match="one control figure per round"):
         normalise([1.0, 2.0], [1.0], 1.0)
+
+
+def bench_round(
+    value: float, control: float, extra: dict[str, float] | None = None
+) -> dict[str, float]:
+    return {
+        "benchmarks/test_b.py::test_work": value,
+        "/tmp/control/test_ci_sessions_control.py::test_ci_sessions_control": control,
+        **(extra or {}),
+    }
+
+
+def test_round_medians_reads_pytest_benchmark_json() -> None:
+    document = {"benchmarks": [{"fullname": "b.py::test_x", "stats": {"median": 0.002}}]}
+    assert round_medians(document) == {"b.py::test_x": 0.002}
+
+
+def test_compare_rounds_normalises_and_lists_new_and_removed() -> None:
+    baseline = [
+        bench_round(0.001 * (1 + i / 100), 0.01, {"b.py::test_gone": 1.0}) for i in range(6)
+    ]
+    candidate = [
+        bench_round(0.002 * (1 + i / 100), 0.01, {"b.py::test_new": 1.0}) for i in range(6)
+    ]
+    outcome = compare_rounds(baseline, candidate, threshold=0.1, shortest=1e-6)
+    [comparison] = outcome.comparisons
+    assert comparison.name == "benchmarks/test_b.py::test_work"
+    assert comparison.ratio == pytest.approx(2.0)
+    assert comparison.verdict == REGRESSION
+    assert outcome.new == ("b.py::test_new",) and outcome.removed == ("b.py::test_gone",)
+    assert [c.name for c in outcome.regressions] == [comparison.name]
+    text = outcome_markdown(outcome, {"baseline": "abc"})
+    assert text.startswith("## benchmark-compare: FAILED")
+    assert "| `benchmarks/test_b.py::test_work` | 2.000 |" in text
+
+
+def test_compare_rounds_without_a_control_is_an_error() -> None:
+    with pytest.raises(ValueError, match="control benchmark ran in no round"):
+        compare_rounds([{"a": 1.0}], [{"a": 1.0}], threshold=0.1, shortest=0)

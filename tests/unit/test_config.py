@@ -367,3 +367,16 @@ def test_tiers(tmp_path: Path) -> None:
     bad = MINIMAL + '[tool.ci_sessions.tiers]\npr = ["lint", "docs"]\n'
     with pytest.raises(ConfigError, match=r"tiers: pr: unknown entry 'docs'"):
         load_config(write_project(tmp_path / "c", bad))
+
+
+def test_benchmark_section(tmp_path: Path) -> None:
+    toml = MINIMAL + "[tool.ci_sessions.benchmark]\nthreshold = 0.05\nrounds = 8\n"
+    benchmark = load_config(write_project(tmp_path / "a", toml)).benchmark
+    assert benchmark is not None
+    assert (benchmark.threshold, benchmark.rounds, benchmark.mode) == (0.05, 8, "walltime")
+    bad = MINIMAL + '[tool.ci_sessions.benchmark]\nmode = "instructions"\n'
+    with pytest.raises(ConfigError, match=r"benchmark\] mode: expected one of 'walltime'"):
+        load_config(write_project(tmp_path / "b", bad))
+    bad = MINIMAL + "[tool.ci_sessions.benchmark]\nthreshold = 10\n"
+    with pytest.raises(ConfigError, match=r"threshold: expected a fraction"):
+        load_config(write_project(tmp_path / "c", bad))
