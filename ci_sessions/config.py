@@ -157,20 +157,8 @@ DEFAULT_TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # Before merge. The whole tests matrix, not only the newest Python: the
     # coverage gate refuses data missing from a Python of the matrix.
     ("pr", ("lint", "tests", "coverage", "security", "build")),
-    # Everything, on a schedule.
-    (
-        "nightly",
-        (
-            "lint",
-            "tests",
-            "integration",
-            "coverage",
-            "security",
-            "build",
-            "flaky",
-            "benchmark-compare",
-        ),
-    ),
+    # Everything but the smoke check, on a schedule.
+    ("nightly", tuple(family for family in FAMILIES if family != "collect")),
 )
 
 

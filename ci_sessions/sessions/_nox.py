@@ -16,6 +16,7 @@ from typing import Any, Literal, cast
 import nox
 import nox.command
 import nox.project
+import nox.virtualenv
 
 from ci_sessions import checks, github
 from ci_sessions.config import Config
@@ -83,6 +84,21 @@ def install(
     session.install(
         *project_requirements(config, extras=extras, groups=groups), *requirements(*tools)
     )
+
+
+def side_venv(session: nox.Session, target: Path, run: Callable[..., Any]) -> tuple[str, list[str]]:
+    """A venv beside the session's (uv when nox has it): its python, and its installer.
+
+    `run` is session.run, or session.run_install where `nox -R` may skip it.
+    """
+    python = str(target / "bin" / "python")
+    has_uv, uv, _ = nox.virtualenv.find_uv()
+    base = str(Path(session.bin) / "python")
+    if has_uv:
+        run(uv, "venv", "--clear", "-q", "-p", base, str(target), external=True)
+        return python, [uv, "pip", "install", "-q", "--python", python]
+    run(base, "-m", "venv", "--clear", str(target), external=True)
+    return python, [python, "-m", "pip", "install", "-q"]
 
 
 def require_paths(session: nox.Session, config: Config, key: str, paths: Sequence[str]) -> None:

@@ -16,12 +16,11 @@ from pathlib import Path
 
 import nox
 import nox.command
-import nox.virtualenv
 
 from ci_sessions import benchstats
 from ci_sessions.config import BenchmarkConfig, Config
 from ci_sessions.github import append_step_summary
-from ci_sessions.sessions._nox import install, reports_dir, require_paths, session
+from ci_sessions.sessions._nox import install, reports_dir, require_paths, session, side_venv
 from ci_sessions.tools import requirements
 
 CONTROL_SOURCE = f"""
@@ -121,16 +120,8 @@ def _baseline(session: nox.Session, config: Config, settings: BenchmarkConfig) -
 
 def _baseline_python(session: nox.Session, config: Config, tree: Path, tmp: Path) -> str:
     """A venv of its own with the baseline revision installed."""
-    venv = tmp / "baseline-venv"
-    python = str(venv / "bin" / "python")
-    has_uv, uv, _ = nox.virtualenv.find_uv()
-    base = str(Path(session.bin) / "python")
-    if has_uv:
-        session.run(uv, "venv", "--clear", "-q", "-p", base, str(venv), external=True)
-        installer = [uv, "pip", "install", "-q", "--python", python]
-    else:
-        session.run(base, "-m", "venv", "--clear", str(venv), external=True)
-        installer = [python, "-m", "pip", "install", "-q"]
+    # Always installed, even under `nox -R`: the baseline revision may have moved.
+    python, installer = side_venv(session, tmp / "baseline-venv", session.run)
     session.run(*installer, str(tree), *requirements(*BENCH_TOOLS), external=True)
     return python
 

@@ -9,13 +9,18 @@ from pathlib import Path
 
 import nox
 import nox.command
-import nox.virtualenv
 
 from ci_sessions import github, security_gate, vulndb
 from ci_sessions.config import Config, read_pyproject
 from ci_sessions.github import append_step_summary
 from ci_sessions.project import source_dir
-from ci_sessions.sessions._nox import project_requirements, reports_dir, require_paths, session
+from ci_sessions.sessions._nox import (
+    project_requirements,
+    reports_dir,
+    require_paths,
+    session,
+    side_venv,
+)
 from ci_sessions.tools import requirements
 
 DB_ENV = "CI_SESSIONS_VULN_DB"
@@ -209,16 +214,9 @@ def _resolved_dependencies(session: nox.Session, config: Config) -> list[tuple[s
     so they are checked rather than skipped. The scanners' own venv is not
     scanned: its packages are not the project's.
     """
-    target = Path(session.create_tmp()) / "dependencies"
-    python = str(target / "bin" / "python")
-    has_uv, uv, _ = nox.virtualenv.find_uv()
-    base = str(Path(session.bin) / "python")
-    if has_uv:
-        session.run_install(uv, "venv", "--clear", "-q", "-p", base, str(target), external=True)
-        installer = [uv, "pip", "install", "-q", "--python", python]
-    else:
-        session.run_install(base, "-m", "venv", "--clear", str(target), external=True)
-        installer = [python, "-m", "pip", "install", "-q"]
+    python, installer = side_venv(
+        session, Path(session.create_tmp()) / "dependencies", session.run_install
+    )
     wanted = project_requirements(config, extras=config.test_extras, groups=config.test_groups)
     session.run_install(*installer, *wanted, external=True)
     listing = session.run(python, "-c", LIST_DISTRIBUTIONS, silent=True, external=True)
