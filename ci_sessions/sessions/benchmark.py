@@ -63,14 +63,28 @@ def register(config: Config) -> None:
             }
             targets = [str(config.root / path) for path in settings.paths]
             rounds: dict[str, list[benchstats.Round]] = {"baseline": [], "candidate": []}
-            _run_rounds(session, settings, sides, [*targets, str(control)], rounds, settings.rounds)
+            _run_rounds(
+                session,
+                settings,
+                config.root,
+                sides,
+                [*targets, str(control)],
+                rounds,
+                settings.rounds,
+            )
             outcome = _decide(settings, rounds)
             for _ in range(settings.reruns):
                 if not outcome.inconclusive:
                     break
                 # Re-run only the benchmarks that could not be decided.
                 _run_rounds(
-                    session, settings, sides, [*outcome.inconclusive, str(control)], rounds, 2
+                    session,
+                    settings,
+                    config.root,
+                    sides,
+                    [*(str(config.root / name) for name in outcome.inconclusive), str(control)],
+                    rounds,
+                    2,
                 )
                 outcome = _decide(settings, rounds)
         finally:
@@ -129,6 +143,7 @@ def _baseline_python(session: nox.Session, config: Config, tree: Path, tmp: Path
 def _run_rounds(
     session: nox.Session,
     settings: BenchmarkConfig,
+    root: Path,
     sides: dict[str, str],
     targets: list[str],
     rounds: dict[str, list[benchstats.Round]],
@@ -141,13 +156,14 @@ def _run_rounds(
         order = ["baseline", "candidate"] if number % 2 == 0 else ["candidate", "baseline"]
         for side in order:
             report = out / f"{side}-{len(rounds[side])}.json"
-            _run_side(session, settings, sides[side], targets, report, side)
+            _run_side(session, settings, root, sides[side], targets, report, side)
             rounds[side].append(benchstats.round_medians(json.loads(report.read_text())))
 
 
 def _run_side(
     session: nox.Session,
     settings: BenchmarkConfig,
+    root: Path,
     python: str,
     targets: list[str],
     report: Path,
@@ -164,6 +180,11 @@ def _run_side(
         "--benchmark-only",
         f"--benchmark-json={report}",
         "--continue-on-collection-errors",
+        # Node IDs relative to the project, whatever the other paths: the
+        # inconclusive benchmarks are re-run by these IDs.
+        f"--rootdir={root}",
+        "-c",
+        str(root / "pyproject.toml"),
         "-q",
         "-p",
         "no:cacheprovider",
