@@ -19,6 +19,7 @@ import nox.command
 
 from ci_sessions import benchstats
 from ci_sessions.config import BenchmarkConfig, Config
+from ci_sessions.git import first_commit
 from ci_sessions.github import append_step_summary
 from ci_sessions.sessions._nox import install, reports_dir, require_paths, session, side_venv
 from ci_sessions.tools import requirements
@@ -114,17 +115,10 @@ def _git(root: Path, *args: str, check: bool = True) -> str:
 def _baseline(session: nox.Session, config: Config, settings: BenchmarkConfig) -> str:
     """The baseline commit: the configured ref, else the merge-base with main."""
     configured = settings.baseline
-    for ref in (configured,) if configured else DEFAULT_BASES:
-        probe = subprocess.run(
-            ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
-            cwd=config.root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if probe.returncode == 0:
-            base = _git(config.root, "merge-base", "HEAD", ref, check=False)
-            return base or probe.stdout.strip()
+    found = first_commit(config.root, (configured,) if configured else DEFAULT_BASES)
+    if found is not None:
+        ref, sha = found
+        return _git(config.root, "merge-base", "HEAD", ref, check=False) or sha
     wanted = configured or " / ".join(DEFAULT_BASES)
     session.error(
         f"benchmark-compare: the baseline {wanted} is not a git ref here; fetch it or set "

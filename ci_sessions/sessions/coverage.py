@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import nox
 
 from ci_sessions import coverage_gate, shards
 from ci_sessions.config import Config
+from ci_sessions.git import first_commit
 from ci_sessions.github import append_step_summary
 from ci_sessions.sessions._coverage import (
     coverage_data_dir,
@@ -112,13 +112,14 @@ def _patch(session: nox.Session, config: Config, reports: Path) -> coverage_gate
         if config.coverage.compare_branch
         else DEFAULT_COMPARE_BRANCHES
     )
-    branch = next((ref for ref in candidates if _ref_exists(config.root, ref)), None)
-    if branch is None:
+    found = first_commit(config.root, candidates)
+    if found is None:
         session.error(
             f"patch coverage: compare-branch {' / '.join(candidates)} is not a git ref "
             "here; fetch it (in CI: actions/checkout with fetch-depth: 0) or set "
             f"{config.where('coverage')} compare-branch"
         )
+    branch = found[0]
     report = reports / "patch-coverage.json"
     session.run(
         "diff-cover",
@@ -130,14 +131,3 @@ def _patch(session: nox.Session, config: Config, reports: Path) -> coverage_gate
     return coverage_gate.patch_from_diff_cover(
         json.loads(report.read_text(encoding="utf-8")), branch
     )
-
-
-def _ref_exists(root: Path, ref: str) -> bool:
-    # A read-only query, run directly: nox would log each miss as an error.
-    probe = subprocess.run(
-        ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
-        cwd=root,
-        capture_output=True,
-        check=False,
-    )
-    return probe.returncode == 0
