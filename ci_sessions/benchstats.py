@@ -95,11 +95,15 @@ def ratio_interval(
 @dataclass(frozen=True)
 class Comparison:
     name: str
-    ratio: float  # median candidate / median baseline; above 1 is slower
+    baseline: float  # median: seconds per call, or instructions
+    candidate: float
+    ratio: float  # candidate / baseline; above 1 is slower
     low: float
     high: float
-    p_slower: float
-    p_faster: float
+    # None for instruction counts: a deterministic figure has no p-value.
+    p_slower: float | None
+    p_faster: float | None
+    runs: int  # rounds per side behind the figures
     verdict: str
 
 
@@ -119,11 +123,12 @@ def compare(
     threshold; anything else is inconclusive (re-run, not failed). Benchmarks
     faster than `shortest` seconds are timed, reported, and never gated.
     """
-    ratio = statistics.median(candidate) / statistics.median(baseline)
+    base, cand = statistics.median(baseline), statistics.median(candidate)
+    ratio = cand / base
     low, high = ratio_interval(baseline, candidate)
     p_slower = mann_whitney_greater(candidate, baseline)
     p_faster = mann_whitney_greater(baseline, candidate)
-    if statistics.median(baseline) < shortest:
+    if base < shortest:
         verdict = TOO_SHORT
     elif ratio > 1 + threshold and p_slower < alpha and low > 1:
         verdict = REGRESSION
@@ -133,12 +138,32 @@ def compare(
         verdict = UNCHANGED
     else:
         verdict = INCONCLUSIVE
-    return Comparison(name, ratio, low, high, p_slower, p_faster, verdict)
+    runs = min(len(baseline), len(candidate))
+    return Comparison(name, base, cand, ratio, low, high, p_slower, p_faster, runs, verdict)
+
+
+def compare_counts(name: str, baseline: float, candidate: float, *, threshold: float) -> Comparison:
+    """The verdict for one benchmark measured in instructions: one deterministic figure a side.
+
+    Run to run the counts are equal (hash seed, allocator and address layout
+    fixed), so any change beyond `threshold` is the code's, and there is no
+    inconclusive: no interval, no p-value, one run.
+    """
+    ratio = candidate / baseline
+    if ratio > 1 + threshold:
+        verdict = REGRESSION
+    elif ratio < 1 - threshold:
+        verdict = IMPROVEMENT
+    else:
+        verdict = UNCHANGED
+    return Comparison(name, baseline, candidate, ratio, ratio, ratio, None, None, 1, verdict)
 
 
 # --- from pytest-benchmark's JSON to verdicts ---------------------------------
 
 CONTROL = "test_ci_sessions_control"
+SECONDS = "seconds"
+INSTRUCTIONS = "instructions"
 Round = dict[str, float]  # benchmark fullname -> median seconds per call, one process
 
 
@@ -160,6 +185,7 @@ class Outcome:
     new: tuple[str, ...]  # only in the candidate
     removed: tuple[str, ...]  # only in the baseline
     runs: int
+    unit: str = SECONDS
 
     @property
     def regressions(self) -> list[Comparison]:
@@ -204,13 +230,45 @@ def compare_rounds(
         )
         for name in sorted(names_base & names_cand)
     ]
+    return _outcome(comparisons, names_base, names_cand, min(len(baseline), len(candidate)))
+
+
+def compare_count_maps(
+    baseline: Mapping[str, float], candidate: Mapping[str, float], *, threshold: float
+) -> Outcome:
+    """Every benchmark both sides counted: {name: instructions} for each side."""
+    comparisons = [
+        compare_counts(name, baseline[name], candidate[name], threshold=threshold)
+        for name in sorted(baseline.keys() & candidate.keys())
+    ]
+    return _outcome(comparisons, set(baseline), set(candidate), 1, INSTRUCTIONS)
+
+
+def _outcome(
+    comparisons: list[Comparison],
+    names_base: set[str],
+    names_cand: set[str],
+    runs: int,
+    unit: str = SECONDS,
+) -> Outcome:
     comparisons.sort(key=lambda c: -c.ratio)  # worst first
     return Outcome(
         tuple(comparisons),
         tuple(sorted(names_cand - names_base)),
         tuple(sorted(names_base - names_cand)),
-        min(len(baseline), len(candidate)),
+        runs,
+        unit,
     )
+
+
+def format_figure(value: float, unit: str) -> str:
+    """1234567 instructions -> "1,234,567 Ir"; 0.000123 seconds -> "123 us"."""
+    if unit == INSTRUCTIONS:
+        return f"{value:,.0f} Ir"
+    for scale, suffix in ((1.0, "s"), (1e-3, "ms"), (1e-6, "us")):
+        if value >= scale:
+            return f"{value / scale:.3g} {suffix}"
+    return f"{value / 1e-9:.3g} ns"
 
 
 def outcome_markdown(outcome: Outcome, meta: Mapping[str, str]) -> str:
@@ -219,12 +277,14 @@ def outcome_markdown(outcome: Outcome, meta: Mapping[str, str]) -> str:
     lines += [f"- {key}: {value}" for key, value in meta.items()]
     lines += [
         "",
-        "| benchmark | ratio | 95% interval | p (slower) | verdict |",
-        "|---|---:|---|---:|---|",
+        "| benchmark | baseline | candidate | ratio | 95% interval | p (slower) | runs | verdict |",
+        "|---|---:|---:|---:|---|---:|---:|---|",
     ]
     lines += [
-        f"| `{c.name}` | {c.ratio:.3f} | {c.low:.3f}-{c.high:.3f} | {c.p_slower:.4f} "
-        f"| {c.verdict} |"
+        f"| `{c.name}` | {format_figure(c.baseline, outcome.unit)} "
+        f"| {format_figure(c.candidate, outcome.unit)} | {c.ratio:.3f} "
+        f"| {c.low:.3f}-{c.high:.3f} | {'n/a' if c.p_slower is None else f'{c.p_slower:.4f}'} "
+        f"| {c.runs} | {c.verdict} |"
         for c in outcome.comparisons
     ]
     if outcome.new:

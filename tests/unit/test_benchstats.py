@@ -11,10 +11,14 @@ from ci_sessions.benchstats import (
     IMPROVEMENT,
     INCONCLUSIVE,
     REGRESSION,
+    SECONDS,
     TOO_SHORT,
     UNCHANGED,
     compare,
+    compare_count_maps,
+    compare_counts,
     compare_rounds,
+    format_figure,
     mann_whitney_greater,
     normalise,
     outcome_markdown,
@@ -134,9 +138,43 @@ def test_compare_rounds_normalises_and_lists_new_and_removed() -> None:
     assert [c.name for c in outcome.regressions] == [comparison.name]
     text = outcome_markdown(outcome, {"baseline": "abc"})
     assert text.startswith("## benchmark-compare: FAILED")
-    assert "| `benchmarks/test_b.py::test_work` | 2.000 |" in text
+    assert "| `benchmarks/test_b.py::test_work` | 1.03 ms | 2.05 ms | 2.000 |" in text
 
 
 def test_compare_rounds_without_a_control_is_an_error() -> None:
     with pytest.raises(ValueError, match="control benchmark ran in no round"):
         compare_rounds([{"a": 1.0}], [{"a": 1.0}], threshold=0.1, shortest=0)
+
+
+@pytest.mark.parametrize(
+    ("candidate", "verdict"),
+    [
+        (1_000_000, UNCHANGED),
+        (1_019_000, UNCHANGED),
+        (1_050_000, REGRESSION),
+        (900_000, IMPROVEMENT),
+    ],
+)
+def test_instruction_counts_need_no_statistics(candidate: int, verdict: str) -> None:
+    result = compare_counts("b", 1_000_000, candidate, threshold=0.02)
+    assert result.verdict == verdict
+    assert result.ratio == pytest.approx(candidate / 1_000_000)
+    assert (result.p_slower, result.runs) == (None, 1)
+
+
+def test_count_maps_list_new_and_removed_and_print_counts() -> None:
+    baseline = {"a::t1": 1000.0, "a::gone": 5.0}
+    candidate = {"a::t1": 1100.0, "a::new": 7.0}
+    outcome = compare_count_maps(baseline, candidate, threshold=0.05)
+    assert [c.name for c in outcome.regressions] == ["a::t1"]
+    assert (outcome.new, outcome.removed) == (("a::new",), ("a::gone",))
+    text = outcome_markdown(outcome, {})
+    assert "| `a::t1` | 1,000 Ir | 1,100 Ir | 1.100 | 1.100-1.100 | n/a | 1 | regression |" in text
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(2.5, "2.5 s"), (0.0123, "12.3 ms"), (4.2e-6, "4.2 us"), (3e-8, "30 ns")],
+)
+def test_format_figure_picks_a_readable_unit(value: float, shown: str) -> None:
+    assert format_figure(value, SECONDS) == shown
