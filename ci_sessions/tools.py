@@ -17,6 +17,8 @@ REQUIREMENTS: dict[str, str] = {
     "pytest-split": "pytest-split>=0.10,<0.12",
     "pytest-xdist": "pytest-xdist>=3.6,<4",
     "pytest-benchmark": "pytest-benchmark>=5.1,<6",
+    # 5.x: simulation mode counts under stock valgrind when CODSPEED_ENV is set.
+    "pytest-codspeed": "pytest-codspeed>=5.0,<6",
     "build": "build[uv]>=1.2,<2",
     "twine": "twine>=6,<8",
     "diff-cover": "diff-cover>=10,<12",

@@ -1,9 +1,12 @@
 """``benchmark-compare``: the baseline revision against the working tree, same run.
 
 Both sides run the candidate's benchmark files (so a benchmark means the same
-on both), each round a fresh pytest process per side, the sides alternated;
-a control benchmark in every process corrects for the machine's speed that
-round. Verdicts come from ci_sessions.benchstats.
+on both). In walltime mode each round is a fresh pytest process per side, the
+sides alternated, a control benchmark in every process correcting for the
+machine's speed that round; in instructions mode one process per side counts
+instructions under callgrind. The baseline is a git ref built in a temporary
+worktree, or a file an earlier run wrote (``-- --baseline-file PATH``).
+Verdicts come from ci_sessions.benchstats.
 """
 
 from __future__ import annotations
@@ -12,31 +15,23 @@ import json
 import os
 import platform
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import nox
 import nox.command
 
-from ci_sessions import benchstats
+from ci_sessions import benchfile, benchstats
 from ci_sessions.config import BenchmarkConfig, Config
 from ci_sessions.git import first_commit
 from ci_sessions.github import append_step_summary
-from ci_sessions.sessions._nox import install, reports_dir, require_paths, session, side_venv
+from ci_sessions.sessions import _bench_runs as runs
+from ci_sessions.sessions._nox import reports_dir, require_paths, session, side_venv
 from ci_sessions.tools import requirements
 
-CONTROL_SOURCE = f"""
-def _control():
-    total = 0
-    for i in range(20000):
-        total += i % 7
-    return total
-
-
-def {benchstats.CONTROL}(benchmark):
-    benchmark(_control)
-"""
 DEFAULT_BASES = ("origin/main", "main")
-BENCH_TOOLS = ("pytest", "pytest-benchmark")
+INSTRUCTIONS = "instructions"
 
 
 def register(config: Config) -> None:
@@ -48,61 +43,106 @@ def register(config: Config) -> None:
     def benchmark_compare(session: nox.Session) -> None:
         """Compare the benchmarks of the working tree with those of the baseline revision."""
         require_paths(session, config, "benchmark.paths", settings.paths)
-        sha = _baseline(session, config, settings)
-        install(session, config, tools=BENCH_TOOLS)
-        tmp = Path(session.create_tmp())
-        control = tmp / "control" / f"{benchstats.CONTROL}.py"
-        control.parent.mkdir(exist_ok=True)
-        control.write_text(CONTROL_SOURCE)
-        tree = tmp / "baseline-tree"
-        _git(config.root, "worktree", "remove", "--force", str(tree), check=False)
-        _git(config.root, "worktree", "add", "--detach", str(tree), sha)
         try:
-            sides = {
-                "candidate": str(Path(session.bin) / "python"),
-                "baseline": _baseline_python(session, config, tree, tmp),
-            }
-            targets = [str(config.root / path) for path in settings.paths]
-            rounds: dict[str, list[benchstats.Round]] = {"baseline": [], "candidate": []}
-            _run_rounds(
-                session,
-                settings,
-                config.root,
-                sides,
-                [*targets, str(control)],
-                rounds,
-                settings.rounds,
-            )
-            outcome = _decide(settings, rounds)
-            for _ in range(settings.reruns):
-                if not outcome.inconclusive:
-                    break
-                # Re-run only the benchmarks that could not be decided.
-                _run_rounds(
-                    session,
-                    settings,
-                    config.root,
-                    sides,
-                    [*(str(config.root / name) for name in outcome.inconclusive), str(control)],
-                    rounds,
-                    2,
-                )
-                outcome = _decide(settings, rounds)
-        finally:
-            _git(config.root, "worktree", "remove", "--force", str(tree), check=False)
-            _git(config.root, "worktree", "prune", check=False)
-        _report(session, config, outcome, sha)
+            stored_path, posargs = benchfile.take_option(session.posargs)
+        except ValueError as error:
+            session.error(f"benchmark-compare: {error}")
+        if settings.mode == INSTRUCTIONS:
+            runs.require_valgrind(session)
+        tools = runs.INSTRUCTIONS_TOOLS if settings.mode == INSTRUCTIONS else runs.WALLTIME_TOOLS
+        tmp = Path(session.create_tmp())
+        python = _side_python(session, tmp, "candidate", config.root, tools)
+        version = _version(python)
+        rounds: runs.Rounds = {"baseline": [], "candidate": []}
+        sides = {"candidate": python}
+        if stored_path is not None:
+            rounds["baseline"] = list(_stored(session, settings, stored_path, version).rounds)
+            baseline = f"the file {stored_path}"
+        else:
+            baseline = _baseline(session, config, settings)
+            with _worktree(config.root, tmp / "baseline-tree", baseline) as tree:
+                sides["baseline"] = _side_python(session, tmp, "baseline", tree, tools)
+        outcome = _measure(session, config, settings, sides, rounds, posargs)
+        _report(session, config, settings, outcome, baseline, version, rounds["candidate"])
 
 
-def _decide(
-    settings: BenchmarkConfig, rounds: dict[str, list[benchstats.Round]]
+def _measure(
+    session: nox.Session,
+    config: Config,
+    settings: BenchmarkConfig,
+    sides: dict[str, str],
+    rounds: runs.Rounds,
+    posargs: list[str],
 ) -> benchstats.Outcome:
+    targets = [str(config.root / path) for path in settings.paths]
+    common = runs.pytest_args(config.root, settings, posargs)
+    if settings.mode == INSTRUCTIONS:
+        runs.instruction_counts(session, sides, targets, rounds, common, config.root)
+        outcome = benchstats.compare_count_maps(
+            rounds["baseline"][0], rounds["candidate"][0], threshold=settings.limit
+        )
+    else:
+        control = str(runs.control_file(Path(session.create_tmp())))
+        runs.walltime_rounds(session, sides, [*targets, control], rounds, settings.rounds, common)
+        outcome = _decide(settings, rounds)
+        for _ in range(settings.reruns):
+            if not outcome.inconclusive:
+                break
+            # Re-run only the benchmarks that could not be decided.
+            again = [*(str(config.root / name) for name in outcome.inconclusive), control]
+            runs.walltime_rounds(session, sides, again, rounds, 2, common)
+            outcome = _decide(settings, rounds)
+    if not outcome.comparisons and not outcome.new:
+        session.error(
+            f"benchmark-compare: no benchmark ran in {', '.join(settings.paths)}; "
+            f"check {config.where('benchmark')} paths and that the tests use the benchmark fixture"
+        )
+    return outcome
+
+
+def _decide(settings: BenchmarkConfig, rounds: runs.Rounds) -> benchstats.Outcome:
     return benchstats.compare_rounds(
         rounds["baseline"],
         rounds["candidate"],
-        threshold=settings.threshold,
+        threshold=settings.limit,
         shortest=settings.shortest,
     )
+
+
+def _version(python: str) -> str:
+    done = subprocess.run(
+        [python, "-c", "import platform; print(platform.python_version())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def _stored(
+    session: nox.Session, settings: BenchmarkConfig, path: str, version: str
+) -> benchfile.Stored:
+    try:
+        stored = benchfile.from_document(json.loads(Path(path).read_text()), path)
+    except (OSError, ValueError) as error:
+        session.error(f"benchmark-compare: cannot use {benchfile.OPTION} {path}: {error}")
+    if stored.mode != settings.mode:
+        session.error(
+            f"benchmark-compare: {path} holds {stored.mode} figures, but mode is "
+            f"{settings.mode}; compare like with like"
+        )
+    if settings.mode == INSTRUCTIONS and stored.python != version:
+        session.error(
+            f"benchmark-compare: {path} was counted on Python {stored.python}, this run uses "
+            f"{version}; instruction counts differ between interpreters"
+        )
+    if settings.mode != INSTRUCTIONS:
+        session.warn(
+            f"benchmark-compare: wall time against a stored baseline ({path}) is unreliable: "
+            "another process, maybe another machine; the control benchmark corrects only "
+            'part of that. Prefer a git baseline, or mode = "instructions".'
+        )
+    return stored
 
 
 def _git(root: Path, *args: str, check: bool = True) -> str:
@@ -126,82 +166,53 @@ def _baseline(session: nox.Session, config: Config, settings: BenchmarkConfig) -
     )
 
 
-def _baseline_python(session: nox.Session, config: Config, tree: Path, tmp: Path) -> str:
-    """A venv of its own with the baseline revision installed."""
-    # Always installed, even under `nox -R`: the baseline revision may have moved.
-    python, installer = side_venv(session, tmp / "baseline-venv", session.run)
-    session.run(*installer, str(tree), *requirements(*BENCH_TOOLS), external=True)
+@contextmanager
+def _worktree(root: Path, tree: Path, sha: str) -> Iterator[Path]:
+    """The baseline revision checked out beside, removed in every outcome."""
+    _git(root, "worktree", "remove", "--force", str(tree), check=False)
+    _git(root, "worktree", "add", "--detach", str(tree), sha)
+    try:
+        yield tree
+    finally:
+        _git(root, "worktree", "remove", "--force", str(tree), check=False)
+        _git(root, "worktree", "prune", check=False)
+
+
+def _side_python(
+    session: nox.Session, tmp: Path, side: str, source: Path, tools: tuple[str, ...]
+) -> str:
+    """A venv for one side with its revision installed (not editable), and the tools.
+
+    Both sides alike: venv paths of the same length and the package copied
+    into site-packages, so that an unchanged tree gives equal instruction
+    counts, not counts shifted by a different memory layout. Always
+    installed, even under `nox -R`: the revision may have moved.
+    """
+    python, installer = side_venv(session, tmp / "sides" / runs.LABELS[side], session.run)
+    session.run(*installer, str(source), *requirements(*tools), external=True)
     return python
 
 
-def _run_rounds(
+def _report(
     session: nox.Session,
+    config: Config,
     settings: BenchmarkConfig,
-    root: Path,
-    sides: dict[str, str],
-    targets: list[str],
-    rounds: dict[str, list[benchstats.Round]],
-    count: int,
+    outcome: benchstats.Outcome,
+    baseline: str,
+    version: str,
+    candidate_rounds: list[benchstats.Round],
 ) -> None:
-    out = Path(session.create_tmp()) / "rounds"
-    out.mkdir(exist_ok=True)
-    for number in range(count):
-        # A B, then B A: neither side always runs on the warmer machine.
-        order = ["baseline", "candidate"] if number % 2 == 0 else ["candidate", "baseline"]
-        for side in order:
-            report = out / f"{side}-{len(rounds[side])}.json"
-            _run_side(session, settings, root, sides[side], targets, report, side)
-            rounds[side].append(benchstats.round_medians(json.loads(report.read_text())))
-
-
-def _run_side(
-    session: nox.Session,
-    settings: BenchmarkConfig,
-    root: Path,
-    python: str,
-    targets: list[str],
-    report: Path,
-    side: str,
-) -> None:
-    # The candidate must run every benchmark; on the baseline, a benchmark of
-    # code that does not exist there yet fails and is listed as new.
-    codes = [0] if side == "candidate" else [0, 1, 2]
-    session.run(
-        python,
-        "-m",
-        "pytest",
-        *targets,
-        "--benchmark-only",
-        f"--benchmark-json={report}",
-        "--continue-on-collection-errors",
-        # Node IDs relative to the project, whatever the other paths: the
-        # inconclusive benchmarks are re-run by these IDs.
-        f"--rootdir={root}",
-        "-c",
-        str(root / "pyproject.toml"),
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:randomly",
-        *settings.pytest_args,
-        *session.posargs,
-        external=True,
-        silent=True,
-        success_codes=codes,
-    )
-
-
-def _report(session: nox.Session, config: Config, outcome: benchstats.Outcome, sha: str) -> None:
     head = _git(config.root, "rev-parse", "HEAD", check=False)
     dirty = _git(config.root, "status", "--porcelain", check=False)
     meta = {
-        "baseline": sha,
+        "mode": settings.mode,
+        "baseline": baseline,
         "candidate": f"{head}{' + uncommitted changes' if dirty else ''}",
-        "python": str(session.python),
+        "python": version,
         "machine": f"{platform.machine()} {platform.node()}",
         "load average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         "rounds per side": str(outcome.runs),
+        "threshold": f"{settings.limit:.0%}",
     }
     markdown = benchstats.outcome_markdown(outcome, meta)
     reports = reports_dir(config)
@@ -218,6 +229,9 @@ def _report(session: nox.Session, config: Config, outcome: benchstats.Outcome, s
         ),
         encoding="utf-8",
     )
+    # The candidate's figures, for a later run's --baseline-file.
+    stored = benchfile.to_document(settings.mode, version, candidate_rounds, meta)
+    (reports / "benchmark-results.json").write_text(json.dumps(stored, indent=2), encoding="utf-8")
     print(markdown)
     append_step_summary(markdown)
     if outcome.regressions:

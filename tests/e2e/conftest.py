@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from ci_sessions.config import load_config
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 REPO_ROOT = FIXTURES.parent.parent
 # The PyPA advisory database snapshot (OSV, CC-BY 4.0) beside this repository.
@@ -26,6 +28,22 @@ NOX_TIMEOUT = 600
 # Variables of an enclosing nox/pytest/coverage run that must not leak into the
 # nox under test (it would install into the wrong venv or write wrong data).
 LEAKY_PREFIXES = ("NOX_", "PYTEST_", "COVERAGE_", "VIRTUAL_ENV", "UV_PYTHON", "GITHUB_")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect (visibly) the newest_python tests when this is not the newest Python.
+
+    They test sessions that run on the newest Python whatever runs nox (such as
+    benchmark-compare); on the older ones they would repeat the same runs and
+    cost minutes of the CI budget. The count shows in pytest's "deselected".
+    """
+    newest = load_config(REPO_ROOT / "pyproject.toml").newest_python
+    if f"{sys.version_info.major}.{sys.version_info.minor}" == newest:
+        return
+    kept = [item for item in items if item.get_closest_marker("newest_python") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
 
 
 def clean_env(extra: Mapping[str, str | None] | None = None) -> dict[str, str]:

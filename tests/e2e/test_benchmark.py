@@ -1,16 +1,21 @@
-"""End-to-end, walltime mode: benchmark-compare in a scratch git repository."""
+"""End-to-end, both modes: benchmark-compare in a scratch git repository."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from ci_sessions import benchfile
 from tests.e2e.conftest import FIXTURES, RunNox, new_copy
 from tests.e2e.test_coverage import git
 
-pytestmark = pytest.mark.e2e
+# benchmark-compare runs on the newest Python, whichever Python runs nox.
+pytestmark = [pytest.mark.e2e, pytest.mark.newest_python]
 
 SLOWER = (
     "def crunch(n: int) -> int:\n"
@@ -19,15 +24,36 @@ SLOWER = (
 )
 
 
-@pytest.fixture
-def repo(projects_dir: Path) -> Path:
+def scratch_repo(projects_dir: Path, mode: str) -> Path:
+    """bench_app in the given mode, committed on main, on a feature branch."""
     project = new_copy(projects_dir, FIXTURES / "bench_app")
+    pyproject = project / "pyproject.toml"
+    table = "[tool.ci_sessions.benchmark]\n"
+    toml = pyproject.read_text().replace(table, f'{table}mode = "{mode}"\n')
+    if mode == "instructions":  # pytest-benchmark's calibration options mean nothing there
+        toml = "\n".join(line for line in toml.splitlines() if "--benchmark-" not in line)
+    pyproject.write_text(toml + "\n")
     (project / ".gitignore").write_text("reports/\n.nox/\n")
     git(project, "init", "-q", "-b", "main")
     git(project, "add", "-A")
     git(project, "commit", "-q", "-m", "base")
     git(project, "checkout", "-q", "-b", "feature")
     return project
+
+
+@pytest.fixture(params=["walltime", "instructions"])
+def repo(projects_dir: Path, request: pytest.FixtureRequest) -> Path:
+    return scratch_repo(projects_dir, request.param)
+
+
+@pytest.fixture
+def counted(projects_dir: Path) -> Path:
+    return scratch_repo(projects_dir, "instructions")
+
+
+@pytest.fixture
+def timed(projects_dir: Path) -> Path:
+    return scratch_repo(projects_dir, "walltime")
 
 
 def worktrees(project: Path) -> int:
@@ -53,6 +79,7 @@ def test_a_2x_slower_commit_fails_and_is_named(repo: Path, run_nox: RunNox) -> N
     report = json.loads((repo / "reports" / "benchmark-compare.json").read_text())
     assert report["benchmarks"][0]["verdict"] == "regression"
     assert 1.6 < report["benchmarks"][0]["ratio"] < 2.6
+    assert report["meta"]["mode"] in {"walltime", "instructions"}
     assert worktrees(repo) == 1
 
 
@@ -78,3 +105,69 @@ def test_a_missing_baseline_ref_fails_clearly(repo: Path, run_nox: RunNox) -> No
     assert result.returncode != 0, result
     assert "benchmark-compare: the baseline v9 is not a git ref here" in result.output
     assert worktrees(repo) == 1
+
+
+def report_of(project: Path) -> dict[str, Any]:
+    report: dict[str, Any] = json.loads(
+        (project / "reports" / "benchmark-compare.json").read_text()
+    )
+    return report
+
+
+def test_instruction_counts_repeat_exactly(counted: Path, run_nox: RunNox) -> None:
+    figures = []
+    for _ in range(2):
+        result = run_nox(counted, "-s", "benchmark-compare")
+        assert result.returncode == 0, result
+        [bench] = report_of(counted)["benchmarks"]
+        assert bench["verdict"] == "unchanged"
+        assert bench["baseline"] > 100_000  # crunch(2000): a real count, not a dump's header
+        figures.append((bench["baseline"], bench["candidate"]))
+    # Fixed seed, allocator, address layout, environment, and sides built alike:
+    # equal counts on both sides, and run to run.
+    assert figures[0][0] == figures[0][1]
+    assert figures[0] == figures[1]
+
+
+def test_a_stored_baseline_file_catches_a_slower_tree(counted: Path, run_nox: RunNox) -> None:
+    assert run_nox(counted, "-s", "benchmark-compare").returncode == 0
+    kept = counted.parent / "kept-baseline.json"
+    kept.write_text((counted / "reports" / "benchmark-results.json").read_text())
+    (counted / "src" / "bench_app" / "__init__.py").write_text(SLOWER)
+    result = run_nox(counted, "-s", "benchmark-compare", "--", "--baseline-file", str(kept))
+    assert result.returncode != 0, result
+    assert "slower than the baseline: benchmarks/test_bench.py::test_crunch_2000 (" in result.output
+    assert report_of(counted)["meta"]["baseline"] == f"the file {kept}"
+    assert worktrees(counted) == 1  # no git baseline was built
+
+
+def test_a_stored_baseline_of_another_mode_is_refused(counted: Path, run_nox: RunNox) -> None:
+    kept = counted.parent / "walltime.json"
+    kept.write_text(json.dumps(benchfile.to_document("walltime", "3.13.0", [{"a::t": 1.0}], {})))
+    result = run_nox(counted, "-s", "benchmark-compare", "--", f"--baseline-file={kept}")
+    assert result.returncode != 0, result
+    assert f"{kept} holds walltime figures, but mode is instructions" in result.output
+
+
+def test_wall_time_against_a_stored_baseline_is_warned(timed: Path, run_nox: RunNox) -> None:
+    repo = timed
+    assert run_nox(repo, "-s", "benchmark-compare").returncode == 0
+    kept = repo.parent / "kept.json"
+    kept.write_text((repo / "reports" / "benchmark-results.json").read_text())
+    result = run_nox(repo, "-s", "benchmark-compare", "--", "--baseline-file", str(kept))
+    assert result.returncode == 0, result
+    assert "wall time against a stored baseline" in result.output
+    assert report_of(repo)["benchmarks"][0]["verdict"] != "regression"
+
+
+def test_a_missing_valgrind_is_a_clear_error(counted: Path, run_nox: RunNox) -> None:
+    # PATH with git and the interpreters, but not the folder valgrind lives in.
+    tools = counted.parent / "bin"
+    tools.mkdir()
+    (tools / "git").symlink_to(shutil.which("git") or "git")
+    kept = [d for d in os.environ["PATH"].split(os.pathsep) if not (Path(d) / "valgrind").exists()]
+    path = os.pathsep.join([str(tools), *kept])
+    result = run_nox(counted, "-s", "benchmark-compare", env={"PATH": path})
+    assert result.returncode != 0, result
+    assert 'mode = "instructions" needs valgrind, which is not on PATH' in result.output
+    assert "apt-get install valgrind" in result.output

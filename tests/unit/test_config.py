@@ -373,9 +373,14 @@ def test_benchmark_section(tmp_path: Path) -> None:
     toml = MINIMAL + "[tool.ci_sessions.benchmark]\nthreshold = 0.05\nrounds = 8\n"
     benchmark = load_config(write_project(tmp_path / "a", toml)).benchmark
     assert benchmark is not None
-    assert (benchmark.threshold, benchmark.rounds, benchmark.mode) == (0.05, 8, "walltime")
-    bad = MINIMAL + '[tool.ci_sessions.benchmark]\nmode = "instructions"\n'
-    with pytest.raises(ConfigError, match=r"benchmark\] mode: expected one of 'walltime'"):
+    assert (benchmark.limit, benchmark.rounds, benchmark.mode) == (0.05, 8, "walltime")
+    toml = MINIMAL + '[tool.ci_sessions.benchmark]\nmode = "instructions"\n'
+    counted = load_config(write_project(tmp_path / "d", toml)).benchmark
+    assert counted is not None and (counted.mode, counted.limit) == ("instructions", 0.02)
+    default = load_config(write_project(tmp_path / "e", MINIMAL + "[tool.ci_sessions.benchmark]\n"))
+    assert default.benchmark is not None and default.benchmark.limit == 0.10
+    bad = MINIMAL + '[tool.ci_sessions.benchmark]\nmode = "cycles"\n'
+    with pytest.raises(ConfigError, match=r"mode: expected one of 'walltime', 'instructions'"):
         load_config(write_project(tmp_path / "b", bad))
     bad = MINIMAL + "[tool.ci_sessions.benchmark]\nthreshold = 10\n"
     with pytest.raises(ConfigError, match=r"threshold: expected a fraction"):
