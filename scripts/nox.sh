@@ -42,15 +42,17 @@ if [ -n "$missing" ]; then
 fi
 
 # The end-to-end tests of the integration session start real PostgreSQL and
-# Redis servers: install the Debian packages when they are missing.
-if ! command -v redis-server >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+# Redis servers, those of benchmark-compare's instructions mode run valgrind:
+# install the Debian packages when they are missing.
+if ! command -v redis-server >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+   || ! command -v valgrind >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      postgresql redis-server
+      postgresql redis-server valgrind
   else
-    echo "scripts/nox.sh: PostgreSQL and Redis servers are missing; install them" \
-         "(e.g. 'sudo apt-get install postgresql redis-server')." >&2
+    echo "scripts/nox.sh: PostgreSQL, Redis or valgrind is missing; install them" \
+         "(e.g. 'sudo apt-get install postgresql redis-server valgrind')." >&2
     exit 1
   fi
 fi
