@@ -129,6 +129,9 @@ class BenchmarkConfig:
     shortest: float = 1e-6
     # Extra pytest options for the benchmark runs (pytest-benchmark's, say).
     pytest_args: tuple[str, ...] = ()
+    # Instructions mode: changes smaller than this many instructions are the
+    # interpreter's jitter (type-attribute cache hits), not the code's.
+    noise_instructions: int = 500
 
     @property
     def limit(self) -> float:
@@ -300,6 +303,7 @@ BENCHMARK_SCHEMA: dict[str, Key] = {
     "reruns": Key("reruns", values.count),
     "shortest": Key("shortest", values.seconds),
     "pytest-args": Key("pytest_args", values.str_list),
+    "noise-instructions": Key("noise_instructions", values.count),
 }
 
 WORKFLOW_SCHEMA: dict[str, Key] = {

@@ -79,7 +79,10 @@ def _measure(
     if settings.mode == INSTRUCTIONS:
         runs.instruction_counts(session, sides, targets, rounds, common, config.root)
         outcome = benchstats.compare_count_maps(
-            rounds["baseline"][0], rounds["candidate"][0], threshold=settings.limit
+            rounds["baseline"][0],
+            rounds["candidate"][0],
+            threshold=settings.limit,
+            noise=settings.noise_instructions,
         )
     else:
         control = str(runs.control_file(Path(session.create_tmp())))

@@ -178,3 +178,10 @@ def test_count_maps_list_new_and_removed_and_print_counts() -> None:
 )
 def test_format_figure_picks_a_readable_unit(value: float, shown: str) -> None:
     assert format_figure(value, SECONDS) == shown
+
+
+def test_a_change_within_the_interpreter_jitter_is_unchanged() -> None:
+    # 324 instructions: the type-attribute cache jitter measured on a 12k benchmark.
+    assert compare_counts("b", 12_000, 12_324, threshold=0.02, noise=500).verdict == UNCHANGED
+    assert compare_counts("b", 12_000, 12_650, threshold=0.02, noise=500).verdict == REGRESSION
+    assert compare_counts("b", 12_000, 12_324, threshold=0.02).verdict == REGRESSION
