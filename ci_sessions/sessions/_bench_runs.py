@@ -127,10 +127,18 @@ def instruction_counts(
     shutil.rmtree(out, ignore_errors=True)
     codspeed = ["--codspeed", "--codspeed-mode=simulation"]
     for side, python in sides.items():
-        # A plain pass first: both sides then count with their bytecode
-        # already compiled, and a broken benchmark fails fast, not under valgrind.
+        # A plain pass first, writing bytecode even where the environment says
+        # not to: both sides then count with every module read from a .pyc
+        # (compiling instead moves objects, and with them a few hundred
+        # instructions), and a broken benchmark fails fast, not under valgrind.
         run = [python, "-m", "pytest", *targets, *codspeed, *common]
-        session.run(*run, external=True, silent=True, success_codes=success_codes(side))
+        session.run(
+            *run,
+            env={"PYTHONDONTWRITEBYTECODE": ""},
+            external=True,
+            silent=True,
+            success_codes=success_codes(side),
+        )
         dumps = out / LABELS[side]
         dumps.mkdir(parents=True)
         junit = out / f"{LABELS[side]}.xml"
