@@ -20,6 +20,7 @@ import argparse
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from _common import NOX, REPO, fresh_dir, git, median, run, table
 
@@ -65,7 +66,9 @@ def make_project(root: Path, mode: str) -> Path:
     (project / "pyproject.toml").write_text(PYPROJECT.format(mode=mode))
     (project / "noxfile.py").write_text(NOXFILE)
     (project / "benchmarks" / "test_rates.py").write_text(
-        "from rates_app import " + ", ".join(LOOPS) + "\n\n\n"
+        "from rates_app import "
+        + ", ".join(LOOPS)
+        + "\n\n\n"
         + "".join(f"def test_{n}(benchmark):\n    benchmark({n})\n\n\n" for n in LOOPS)
     )
     (project / "src" / "rates_app" / "__init__.py").write_text(source(LOOPS))
@@ -76,7 +79,9 @@ def make_project(root: Path, mode: str) -> Path:
     return project
 
 
-def one_comparison(project: Path, envdir: Path, change: float, slowed: str) -> tuple[float, dict]:
+def one_comparison(
+    project: Path, envdir: Path, change: float, slowed: str
+) -> tuple[float, dict[str, Any]]:
     git(project, "checkout", "-q", "-B", "candidate", "main")
     if change:
         loops = dict(LOOPS, **{slowed: round(LOOPS[slowed] * (1 + change))})
@@ -110,7 +115,9 @@ def main() -> None:
                 slowed = list(LOOPS)[rep % len(LOOPS)]
                 seconds, report = one_comparison(project, envdir, change, slowed)
                 times.append(seconds)
-                verdicts = {b["name"].rpartition("test_")[2]: b["verdict"] for b in report["benchmarks"]}
+                verdicts = {
+                    b["name"].rpartition("test_")[2]: b["verdict"] for b in report["benchmarks"]
+                }
                 if len(verdicts) != len(LOOPS):
                     raise SystemExit(f"bench: expected {len(LOOPS)} benchmarks, got {verdicts}")
                 for name, verdict in verdicts.items():
@@ -118,15 +125,20 @@ def main() -> None:
                         detected += verdict == "regression"
                     else:
                         alarms += verdict == "regression"
-                print(f"{mode} {change:.0%} rep {rep + 1}: {slowed if change else '-'} "
-                      f"{verdicts} {seconds:.0f} s", flush=True)
-            rows.append([
-                mode,
-                f"{change:.0%}" if change else "none",
-                f"{detected}/{args.reps}" if change else "-",
-                f"{alarms}/{args.reps * (len(LOOPS) - (1 if change else 0))}",
-                f"{median(times):.0f} s",
-            ])
+                print(
+                    f"{mode} {change:.0%} rep {rep + 1}: {slowed if change else '-'} "
+                    f"{verdicts} {seconds:.0f} s",
+                    flush=True,
+                )
+            rows.append(
+                [
+                    mode,
+                    f"{change:.0%}" if change else "none",
+                    f"{detected}/{args.reps}" if change else "-",
+                    f"{alarms}/{args.reps * (len(LOOPS) - (1 if change else 0))}",
+                    f"{median(times):.0f} s",
+                ]
+            )
     print()
     print(table(["mode", "slowdown", "detected", "false alarms (benchmarks)", "median time"], rows))
     print(f"\n(scratch folder: {work}; ci-sessions from {REPO})")

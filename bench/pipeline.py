@@ -18,6 +18,7 @@ Variants, side by side in one run:
   c. a hand-written noxfile             the common template: virtualenv, pip
   d. tox 4 with tox-uv                  the project's tox.ini (sample: one written alike)
   e. the raw tool commands              in venvs made beforehand: the lower bound
+and a', b': the test matrix alone with ci-sessions, sequential and -j auto.
 
 Each (but e) cold (env folders deleted; package caches warm from an untimed
 first pass) and warm (envs reused: nox -R, tox as is). Printed: medians of
@@ -70,7 +71,7 @@ class Project:
 
 # --- c. the template noxfile: virtualenv backend, pip installs ----------------
 
-TEMPLATE_NOXFILE = '''\
+TEMPLATE_NOXFILE = """\
 import os
 
 import nox
@@ -102,7 +103,7 @@ def coverage(session):
     session.install("coverage[toml]")
     session.run("coverage", "combine", *[f".coverage.{{p}}" for p in {pythons!r}])
     session.run("coverage", "report", "--fail-under=50")
-'''
+"""
 
 # --- d. tox for the sample project, written like a typical tox.ini ------------
 
@@ -147,16 +148,28 @@ def prepare_sample(work: Path) -> Project:
     # Lint the code, not the template noxfile this script writes beside it.
     with (path / "pyproject.toml").open("a") as pyproject:
         pyproject.write('\n[tool.ci_sessions]\npaths = ["src", "tests"]\n')
-    (path / "tox.ini").write_text(
-        SAMPLE_TOX.format(test=deps_lines(TEST), lint=deps_lines(LINT))
-    )
+    (path / "tox.ini").write_text(SAMPLE_TOX.format(test=deps_lines(TEST), lint=deps_lines(LINT)))
     return Project("sample", path, "sample", "tests", lint=True)
 
 
 def prepare_pluggy(work: Path, tools_python: str) -> Project:
     download = fresh_dir(work / "download")
-    run([tools_python, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
-         PLUGGY, "-d", str(download)], work)
+    run(
+        [
+            tools_python,
+            "-m",
+            "pip",
+            "download",
+            "-q",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            PLUGGY,
+            "-d",
+            str(download),
+        ],
+        work,
+    )
     [sdist] = download.glob("pluggy-*.tar.gz")
     with tarfile.open(sdist) as archive:
         archive.extractall(work, filter="data")
@@ -169,14 +182,20 @@ def prepare_pluggy(work: Path, tools_python: str) -> Project:
         "\n[tool.ci_sessions.coverage]\nfail-under = 50\n"
     )
     (path / "noxfile.py").write_text(CI_SESSIONS_NOXFILE)
-    return Project("pluggy", path, "pluggy", "testing", lint=False, extra_test_deps=("pytest-benchmark",))
+    return Project(
+        "pluggy", path, "pluggy", "testing", lint=False, extra_test_deps=("pytest-benchmark",)
+    )
 
 
 def write_template(project: Project) -> Path:
     noxfile = project.path / "noxfile_template.py"
     source = TEMPLATE_NOXFILE.format(
-        lint=LINT, test=[*TEST, *project.extra_test_deps], paths=project.lint_paths,
-        pythons=list(PYTHONS), package=project.package, tests=project.tests,
+        lint=LINT,
+        test=[*TEST, *project.extra_test_deps],
+        paths=project.lint_paths,
+        pythons=list(PYTHONS),
+        package=project.package,
+        tests=project.tests,
     )
     if not project.lint:  # drop the lint session's body: nothing to lint on this project
         source = source.replace("@nox.session\ndef lint", "def _unused_lint")
@@ -192,6 +211,7 @@ Command = Callable[[bool], list[str]]  # warm? -> the command
 def variants(project: Project, tox: str) -> dict[str, tuple[Command, list[str]]]:
     """name -> (command for cold/warm, the folders a cold run deletes first)."""
     sessions = project.sessions()
+    matrix = [f"tests-{py}" for py in PYTHONS]
     template = write_template(project)
     tox_override = []
     if project.name == "pluggy":
@@ -201,19 +221,39 @@ def variants(project: Project, tox: str) -> dict[str, tuple[Command, list[str]]]
         rcfile.write_text("[run]\nparallel = true\nbranch = true\nsource = pluggy\n")
         tox_override = ["-x", f"testenv.set_env+=COVERAGE_RCFILE={rcfile}"]
     tox_envs = (
-        "lint,py311,py312,py313,coverage" if project.name == "sample"
+        "lint,py311,py312,py313,coverage"
+        if project.name == "sample"
         else ",".join(f"py{py.replace('.', '')}-coverage" for py in PYTHONS)
     )
     return {
-        "a. ci-sessions": (lambda warm: [*NOX, *(["-R"] if warm else []), "-s", *sessions], [".nox"]),
+        "a. ci-sessions": (
+            lambda warm: [*NOX, *(["-R"] if warm else []), "-s", *sessions],
+            [".nox"],
+        ),
         "b. ci-sessions -j auto": (
             lambda warm: [*NOX, "-j", "auto", *(["-R"] if warm else []), "-s", *sessions],
             [".nox"],
         ),
+        # The matrix alone, where -j can only help: three independent sessions.
+        "a'. matrix only": (
+            lambda warm: [*NOX, *(["-R"] if warm else []), "-s", *matrix],
+            [".nox"],
+        ),
+        "b'. matrix only, -j auto": (
+            lambda warm: [*NOX, "-j", "auto", *(["-R"] if warm else []), "-s", *matrix],
+            [".nox"],
+        ),
         "c. template noxfile": (
-            lambda warm: [*NOX, "-f", str(template), "--envdir", ".nox-template",
-                          *(["-R"] if warm else []),
-                          "-s", *sessions],
+            lambda warm: [
+                *NOX,
+                "-f",
+                str(template),
+                "--envdir",
+                ".nox-template",
+                *(["-R"] if warm else []),
+                "-s",
+                *sessions,
+            ],
             [".nox-template"],
         ),
         "d. tox + tox-uv": (lambda warm: [tox, "-e", tox_envs, "-q", *tox_override], [".tox"]),
@@ -231,10 +271,17 @@ def raw_commands(project: Project, venvs: Path) -> list[list[str]]:
             [str(lint_bin / "mypy"), *project.lint_paths],
         ]
     for py in PYTHONS:
-        commands.append([
-            "env", f"COVERAGE_FILE=.coverage.raw{py}", str(venvs / py / "bin" / "pytest"),
-            f"--cov={project.package}", "--cov-branch", "--cov-report=", project.tests,
-        ])
+        commands.append(
+            [
+                "env",
+                f"COVERAGE_FILE=.coverage.raw{py}",
+                str(venvs / py / "bin" / "pytest"),
+                f"--cov={project.package}",
+                "--cov-branch",
+                "--cov-report=",
+                project.tests,
+            ]
+        )
     coverage = str(venvs / "3.13" / "bin" / "coverage")
     commands.append([coverage, "combine", *(f".coverage.raw{py}" for py in PYTHONS)])
     commands.append([coverage, "report", "--fail-under=50"])
@@ -246,12 +293,36 @@ def make_raw_venvs(project: Project, venvs: Path, uv: str) -> None:
     groups = ["--group", "pyproject.toml:testing"] if project.name == "pluggy" else []
     for py in PYTHONS:
         run([uv, "venv", "-q", "-p", py, str(venvs / py)], project.path)
-        run([uv, "pip", "install", "-q", "--python", str(venvs / py / "bin" / "python"), ".",
-             *TEST, *project.extra_test_deps, *groups], project.path)
+        run(
+            [
+                uv,
+                "pip",
+                "install",
+                "-q",
+                "--python",
+                str(venvs / py / "bin" / "python"),
+                ".",
+                *TEST,
+                *project.extra_test_deps,
+                *groups,
+            ],
+            project.path,
+        )
     if project.lint:
         run([uv, "venv", "-q", "-p", "3.13", str(venvs / "lint")], project.path)
-        run([uv, "pip", "install", "-q", "--python", str(venvs / "lint" / "bin" / "python"),
-             ".", *LINT], project.path)
+        run(
+            [
+                uv,
+                "pip",
+                "install",
+                "-q",
+                "--python",
+                str(venvs / "lint" / "bin" / "python"),
+                ".",
+                *LINT,
+            ],
+            project.path,
+        )
 
 
 def time_raw(project: Project, commands: list[list[str]]) -> float:
@@ -289,14 +360,39 @@ def bench_project(project: Project, runs: int, tools: Path) -> list[list[str]]:
             for warm in (False, True):
                 seconds = time_variant(project, command, cold_dirs, warm)
                 times.setdefault((name, "warm" if warm else "cold"), []).append(seconds)
-        print(f"{project.name} run {number + 1}: "
-              + ", ".join(f"{n} {t}: {v[-1]:.0f} s" for (n, t), v in times.items()), flush=True)
+        print(
+            f"{project.name} run {number + 1}: "
+            + ", ".join(f"{n} {t}: {v[-1]:.0f} s" for (n, t), v in times.items()),
+            flush=True,
+        )
     lower = median(times[("e. raw tools", "-")])
     rows = []
-    for (name, temperature), values in sorted(times.items()):
-        rows.append([project.name, name, temperature, f"{median(values):.1f} s",
-                     f"{median(values) / lower:.2f}x",
-                     " ".join(f"{v:.0f}" for v in values)])
+    for (name, temperature), values in times.items():
+        rows.append(
+            [
+                project.name,
+                name,
+                temperature,
+                f"{median(values):.1f} s",
+                f"{median(values) / lower:.2f}x",
+                " ".join(f"{v:.1f}" for v in values),
+            ]
+        )
+
+    def ratio(parallel: str, sequential: str, temperature: str) -> str:
+        fast, slow = times[(parallel, temperature)], times[(sequential, temperature)]
+        return f"{median(fast) / median(slow):.2f}x"
+
+    for t in ("cold", "warm"):
+
+        matrix = ratio("b'. matrix only, -j auto", "a'. matrix only", t)
+        print(
+            f"{project.name} {t}: -j auto / sequential: pipeline "
+            f"{ratio('b. ci-sessions -j auto', 'a. ci-sessions', t)}, matrix only {matrix}; "
+            f"ci-sessions / template {ratio('a. ci-sessions', 'c. template noxfile', t)}; "
+            f"ci-sessions / tox {ratio('a. ci-sessions', 'd. tox + tox-uv', t)}",
+            flush=True,
+        )
     return rows
 
 
@@ -312,7 +408,8 @@ def main() -> None:
     rows = []
     for name in args.projects.split(","):
         project = (
-            prepare_sample(work) if name == "sample"
+            prepare_sample(work)
+            if name == "sample"
             else prepare_pluggy(work, str(tools / "bin" / "python"))
         )
         rows += bench_project(project, args.runs, tools)
