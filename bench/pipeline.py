@@ -208,6 +208,13 @@ def write_template(project: Project) -> Path:
 Command = Callable[[bool], list[str]]  # warm? -> the command
 
 
+def nox_variant(
+    options: list[str], sessions: list[str], envdir: str = ".nox"
+) -> tuple[Command, list[str]]:
+    """nox with these options and sessions; warm adds -R (reuse, no installs)."""
+    return (lambda warm: [*NOX, *options, *(["-R"] if warm else []), "-s", *sessions], [envdir])
+
+
 def variants(project: Project, tox: str) -> dict[str, tuple[Command, list[str]]]:
     """name -> (command for cold/warm, the folders a cold run deletes first)."""
     sessions = project.sessions()
@@ -225,37 +232,14 @@ def variants(project: Project, tox: str) -> dict[str, tuple[Command, list[str]]]
         if project.name == "sample"
         else ",".join(f"py{py.replace('.', '')}-coverage" for py in PYTHONS)
     )
+    template_options = ["-f", str(template), "--envdir", ".nox-template"]
     return {
-        "a. ci-sessions": (
-            lambda warm: [*NOX, *(["-R"] if warm else []), "-s", *sessions],
-            [".nox"],
-        ),
-        "b. ci-sessions -j auto": (
-            lambda warm: [*NOX, "-j", "auto", *(["-R"] if warm else []), "-s", *sessions],
-            [".nox"],
-        ),
+        "a. ci-sessions": nox_variant([], sessions),
+        "b. ci-sessions -j auto": nox_variant(["-j", "auto"], sessions),
         # The matrix alone, where -j can only help: three independent sessions.
-        "a'. matrix only": (
-            lambda warm: [*NOX, *(["-R"] if warm else []), "-s", *matrix],
-            [".nox"],
-        ),
-        "b'. matrix only, -j auto": (
-            lambda warm: [*NOX, "-j", "auto", *(["-R"] if warm else []), "-s", *matrix],
-            [".nox"],
-        ),
-        "c. template noxfile": (
-            lambda warm: [
-                *NOX,
-                "-f",
-                str(template),
-                "--envdir",
-                ".nox-template",
-                *(["-R"] if warm else []),
-                "-s",
-                *sessions,
-            ],
-            [".nox-template"],
-        ),
+        "a'. matrix only": nox_variant([], matrix),
+        "b'. matrix only, -j auto": nox_variant(["-j", "auto"], matrix),
+        "c. template noxfile": nox_variant(template_options, sessions, ".nox-template"),
         "d. tox + tox-uv": (lambda warm: [tox, "-e", tox_envs, "-q", *tox_override], [".tox"]),
     }
 
@@ -291,38 +275,14 @@ def raw_commands(project: Project, venvs: Path) -> list[list[str]]:
 def make_raw_venvs(project: Project, venvs: Path, uv: str) -> None:
     fresh_dir(venvs)
     groups = ["--group", "pyproject.toml:testing"] if project.name == "pluggy" else []
-    for py in PYTHONS:
-        run([uv, "venv", "-q", "-p", py, str(venvs / py)], project.path)
-        run(
-            [
-                uv,
-                "pip",
-                "install",
-                "-q",
-                "--python",
-                str(venvs / py / "bin" / "python"),
-                ".",
-                *TEST,
-                *project.extra_test_deps,
-                *groups,
-            ],
-            project.path,
-        )
+    wanted = {py: [*TEST, *project.extra_test_deps, *groups] for py in PYTHONS}
     if project.lint:
-        run([uv, "venv", "-q", "-p", "3.13", str(venvs / "lint")], project.path)
-        run(
-            [
-                uv,
-                "pip",
-                "install",
-                "-q",
-                "--python",
-                str(venvs / "lint" / "bin" / "python"),
-                ".",
-                *LINT,
-            ],
-            project.path,
-        )
+        wanted["lint"] = LINT
+    for name, requirements in wanted.items():
+        python = "3.13" if name == "lint" else name
+        run([uv, "venv", "-q", "-p", python, str(venvs / name)], project.path)
+        target = str(venvs / name / "bin" / "python")
+        run([uv, "pip", "install", "-q", "--python", target, ".", *requirements], project.path)
 
 
 def time_raw(project: Project, commands: list[list[str]]) -> float:
