@@ -126,7 +126,7 @@ class BenchmarkConfig:
     # Extra rounds, for the inconclusive benchmarks only.
     reruns: int = 2
     # Benchmarks faster than this (seconds per call) are reported, not gated.
-    shortest: float = 1e-6
+    shortest: float = 1e-7
     # Extra pytest options for the benchmark runs (pytest-benchmark's, say).
     pytest_args: tuple[str, ...] = ()
     # Instructions mode: changes smaller than this many instructions are the

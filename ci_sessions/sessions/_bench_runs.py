@@ -102,7 +102,7 @@ def walltime_rounds(
                 silent=True,
                 success_codes=success_codes(side),
             )
-            rounds[side].append(benchstats.round_medians(json.loads(report.read_text())))
+            rounds[side].append(benchstats.round_figures(json.loads(report.read_text())))
 
 
 def require_valgrind(session: nox.Session) -> None:
