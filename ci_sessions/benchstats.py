@@ -40,6 +40,23 @@ def normalise(values: Sequence[float], controls: Sequence[float], reference: flo
     return [value / control * reference for value, control in zip(values, controls, strict=True)]
 
 
+# A round this much slower than its side's median for the benchmark is the
+# machine's slow state (measured here: about 2x, seconds long), not the code.
+SLOW_STATE = 1.25
+
+
+def without_slow_states(values: Sequence[float], limit: float = SLOW_STATE) -> list[float]:
+    """The rounds of one side, less those caught in a slow state of the machine.
+
+    The control benchmark cannot see a slow state that starts and ends within
+    one benchmark's run; its rounds show as outliers far above the side's
+    median. A change in the code moves every round of its side, median
+    included, so it is never dropped this way; at least half the rounds stay.
+    """
+    middle = statistics.median(values)
+    return [value for value in values if value <= middle * limit]
+
+
 def mann_whitney_greater(candidate: Sequence[float], baseline: Sequence[float]) -> float:
     """One-sided p-value of "candidate's values tend to be larger than baseline's".
 
@@ -230,7 +247,7 @@ def compare_rounds(
             if name in round_ and key is not None:
                 values.append(round_[name])
                 controls.append(round_[key])
-        return normalise(values, controls, reference)
+        return without_slow_states(normalise(values, controls, reference))
 
     names_base = {n for r in baseline for n in r if not n.endswith(f"::{CONTROL}")}
     names_cand = {n for r in candidate for n in r if not n.endswith(f"::{CONTROL}")}

@@ -23,6 +23,7 @@ from ci_sessions.benchstats import (
     normalise,
     outcome_markdown,
     round_figures,
+    without_slow_states,
 )
 
 
@@ -186,3 +187,18 @@ def test_a_change_within_the_interpreter_jitter_is_unchanged() -> None:
     assert compare_counts("b", 12_000, 12_324, threshold=0.02, noise=500).verdict == UNCHANGED
     assert compare_counts("b", 12_000, 12_650, threshold=0.02, noise=500).verdict == REGRESSION
     assert compare_counts("b", 12_000, 12_324, threshold=0.02).verdict == REGRESSION
+
+
+def test_slow_state_rounds_are_dropped_but_a_real_slowdown_is_not() -> None:
+    baseline = rounds(11, 1.0)
+    stalled = rounds(12, 1.0)
+    stalled[2] = stalled[5] = stalled[8] = 2.0e-3  # three rounds in the machine's 2x state
+    assert len(without_slow_states(stalled)) == len(stalled) - 3
+    assert (
+        compare("stalled", without_slow_states(baseline), without_slow_states(stalled)).verdict
+        != REGRESSION
+    )
+    slower = [value * 1.3 for value in stalled]
+    assert without_slow_states(slower) == [value * 1.3 for value in without_slow_states(stalled)]
+    result = compare("slower", without_slow_states(baseline), without_slow_states(slower))
+    assert result.verdict == REGRESSION
