@@ -13,7 +13,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from ci_sessions.benchstats import Round
 
@@ -64,11 +64,12 @@ def from_document(document: Any, source: str) -> Stored:
             "keep the reports/benchmark-results.json of a benchmark-compare run instead"
         )
     rounds = section.get("rounds")
-    if not isinstance(rounds, list) or not rounds or not all(_is_round(r) for r in rounds):
+    malformed = not isinstance(rounds, list) or not rounds or not all(map(_is_round, rounds))
+    if malformed or not isinstance(section.get("mode"), str):
         raise ValueError(f"{source}: the rounds or the mode are missing or malformed")
-    if not isinstance(section.get("mode"), str):
-        raise ValueError(f"{source}: the rounds or the mode are missing or malformed")
-    return Stored(str(section["mode"]), str(section.get("python", "")), tuple(rounds))
+    # `malformed` checked that rounds is a list of rounds; mypy cannot follow it.
+    checked = cast(list[Round], rounds)
+    return Stored(str(section["mode"]), str(section.get("python", "")), tuple(checked))
 
 
 def _is_round(value: Any) -> bool:

@@ -31,7 +31,7 @@ from ci_sessions.sessions._nox import reports_dir, require_paths, session, side_
 from ci_sessions.tools import requirements
 
 DEFAULT_BASES = ("origin/main", "main")
-INSTRUCTIONS = "instructions"
+INSTRUCTIONS = benchstats.INSTRUCTIONS  # the mode's name, as the reports spell it
 
 
 def register(config: Config) -> None:
