@@ -61,6 +61,11 @@ def pytest_args(root: Path, settings: BenchmarkConfig, posargs: list[str]) -> li
     ]
 
 
+def side_pytest(python: str, targets: list[str], mode: list[str], common: list[str]) -> list[str]:
+    """One side's pytest command line: its interpreter, the mode's options, then the shared ones."""
+    return [python, "-m", "pytest", *targets, *mode, *common]
+
+
 def success_codes(side: str) -> list[int]:
     # The candidate must run every benchmark; on the baseline, a benchmark of
     # code that does not exist there yet fails and is listed as new.
@@ -91,13 +96,9 @@ def walltime_rounds(
         for side in order if number % 2 == 0 else reversed(order):
             report = out / f"{side}-{len(rounds[side])}.json"
             session.run(
-                sides[side],
-                "-m",
-                "pytest",
-                *targets,
-                "--benchmark-only",
-                f"--benchmark-json={report}",
-                *common,
+                *side_pytest(
+                    sides[side], targets, ["--benchmark-only", f"--benchmark-json={report}"], common
+                ),
                 external=True,
                 silent=True,
                 success_codes=success_codes(side),
@@ -131,7 +132,7 @@ def instruction_counts(
         # not to: both sides then count with every module read from a .pyc
         # (compiling instead moves objects, and with them a few hundred
         # instructions), and a broken benchmark fails fast, not under valgrind.
-        run = [python, "-m", "pytest", *targets, *codspeed, *common]
+        run = side_pytest(python, targets, codspeed, common)
         session.run(
             *run,
             env={"PYTHONDONTWRITEBYTECODE": ""},
