@@ -20,8 +20,11 @@ Variants, side by side in one run:
   e. the raw tool commands              in venvs made beforehand: the lower bound
 and a', b': the test matrix alone with ci-sessions, sequential and -j auto.
 
-Each (but e) cold (env folders deleted; package caches warm from an untimed
-first pass) and warm (envs reused: nox -R, tox as is). Printed: medians of
+Each (but e) cold, as CI runs it (env folders deleted, plain `nox`; package
+caches warm from an untimed first pass), and warm, as a laptop re-runs it (env
+folders deleted, an untimed `nox -r` that makes envs to keep, then the timed
+`nox -R`; tox reuses its envs as is). e runs in venvs made beforehand with
+bytecode compiled, after an untimed pass (tool caches warm). Printed: medians of
 --runs runs, and each median's ratio to e.
 """
 
@@ -205,14 +208,18 @@ def write_template(project: Project) -> Path:
 
 # --- the variants --------------------------------------------------------------
 
-Command = Callable[[bool], list[str]]  # warm? -> the command
+Command = Callable[[str], list[str]]  # phase (cold, prepare, warm) -> the command
+# nox's options per phase: plain for CI's one-off envs, -r to make envs that are
+# kept (ci-sessions then compiles bytecode at install, see ci_sessions.installs),
+# -R to reuse them without installing.
+NOX_PHASE = {"cold": [], "prepare": ["-r"], "warm": ["-R"]}
 
 
 def nox_variant(
     options: list[str], sessions: list[str], envdir: str = ".nox"
 ) -> tuple[Command, list[str]]:
-    """nox with these options and sessions; warm adds -R (reuse, no installs)."""
-    return (lambda warm: [*NOX, *options, *(["-R"] if warm else []), "-s", *sessions], [envdir])
+    """nox with these options and sessions, and the phase's reuse option."""
+    return (lambda phase: [*NOX, *options, *NOX_PHASE[phase], "-s", *sessions], [envdir])
 
 
 def variants(project: Project, tox: str) -> dict[str, tuple[Command, list[str]]]:
@@ -240,7 +247,7 @@ def variants(project: Project, tox: str) -> dict[str, tuple[Command, list[str]]]
         "a'. matrix only": nox_variant([], matrix),
         "b'. matrix only, -j auto": nox_variant(["-j", "auto"], matrix),
         "c. template noxfile": nox_variant(template_options, sessions, ".nox-template"),
-        "d. tox + tox-uv": (lambda warm: [tox, "-e", tox_envs, "-q", *tox_override], [".tox"]),
+        "d. tox + tox-uv": (lambda phase: [tox, "-e", tox_envs, "-q", *tox_override], [".tox"]),
     }
 
 
@@ -282,7 +289,20 @@ def make_raw_venvs(project: Project, venvs: Path, uv: str) -> None:
         python = "3.13" if name == "lint" else name
         run([uv, "venv", "-q", "-p", python, str(venvs / name)], project.path)
         target = str(venvs / name / "bin" / "python")
-        run([uv, "pip", "install", "-q", "--python", target, ".", *requirements], project.path)
+        run(
+            [
+                uv,
+                "pip",
+                "install",
+                "-q",
+                "--compile-bytecode",
+                "--python",
+                target,
+                ".",
+                *requirements,
+            ],
+            project.path,
+        )
 
 
 def time_raw(project: Project, commands: list[list[str]]) -> float:
@@ -294,12 +314,13 @@ def time_raw(project: Project, commands: list[list[str]]) -> float:
 
 
 def time_variant(project: Project, command: Command, cold_dirs: list[str], warm: bool) -> float:
-    if not warm:
-        for folder in cold_dirs:
-            shutil.rmtree(project.path / folder, ignore_errors=True)
+    for folder in cold_dirs:
+        shutil.rmtree(project.path / folder, ignore_errors=True)
+    if warm:
+        run(command("prepare"), project.path, clean_env())
     for stale in project.path.glob(".coverage*"):
         stale.unlink()
-    seconds, _ = run(command(warm), project.path, clean_env())
+    seconds, _ = run(command("warm" if warm else "cold"), project.path, clean_env())
     return seconds
 
 
@@ -315,6 +336,7 @@ def bench_project(project: Project, runs: int, tools: Path) -> list[list[str]]:
     for command, cold_dirs in chosen.values():
         time_variant(project, command, cold_dirs, warm=False)
     for number in range(runs):
+        time_raw(project, raw)  # untimed: the tools' own caches (mypy's) warm for this venv
         times.setdefault(("e. raw tools", "-"), []).append(time_raw(project, raw))
         for name, (command, cold_dirs) in chosen.items():
             for warm in (False, True):

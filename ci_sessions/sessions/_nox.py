@@ -6,6 +6,7 @@ decisions they need live in plain modules (``ci_sessions.checks`` and friends).
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 import warnings
@@ -18,7 +19,7 @@ import nox.command
 import nox.project
 import nox.virtualenv
 
-from ci_sessions import checks, github
+from ci_sessions import checks, github, installs
 from ci_sessions.config import Config
 from ci_sessions.tools import requirements
 
@@ -80,10 +81,58 @@ def install(
     groups: Iterable[str] = (),
     tools: Iterable[str] = (),
 ) -> None:
-    """Install the project (with extras and PEP 735 groups) and pinned tools."""
-    session.install(
-        *project_requirements(config, extras=extras, groups=groups), *requirements(*tools)
+    """Install the project (with extras and PEP 735 groups) and pinned tools.
+
+    On a reused venv, only when the project's files or the arguments changed
+    since this venv last ran this install (ci_sessions.installs).
+    """
+    args = [*project_requirements(config, extras=extras, groups=groups), *requirements(*tools)]
+    files = installs.project_files(config.root)
+    if files is None:  # not a git work tree: nothing tells what changed, install every time
+        install_once(session, args, None, slot="project")
+        return
+    # Folders the sessions themselves write into would change the key every run.
+    written = [config.reports_dir, ".nox"]
+    state = installs.file_states(config.root, installs.outside(files, written))
+    key = installs.install_key(args, str(config.root), state)
+    install_once(session, args, key, slot="project")
+
+
+def _read(marker: Path) -> str | None:
+    return marker.read_text() if marker.is_file() else None
+
+
+def install_tools(session: nox.Session, *tools: str) -> None:
+    """Install pinned tools, unless this venv already holds these very pins."""
+    args = requirements(*tools)
+    install_once(session, args, installs.install_key(args), slot=installs.slot(tools))
+
+
+def install_once(session: nox.Session, args: Sequence[str], key: str | None, *, slot: str) -> None:
+    """session.install(*args) unless this venv's last install in `slot` had this key."""
+    marker = Path(session.virtualenv.location) / installs.MARKER_DIR / slot
+    if key is not None and _read(marker) == key:
+        session.log("reused venv, nothing changed since its install of: " + " ".join(args))
+        return
+    venv = session.virtualenv
+    compiled = installs.compile_at_install(
+        getattr(venv, "venv_backend", ""), getattr(venv, "reuse_existing", False), os.environ
     )
+    session.install(*args, env={"UV_COMPILE_BYTECODE": "1"} if compiled else None)
+    if key is None:
+        marker.unlink(missing_ok=True)
+        return
+    session.run_install(
+        "python", "-c", installs.MARK_SOURCE, str(marker), key, silent=True, log=False
+    )
+    if slot == "project" and _read(marker) != key:
+        # -R / --no-install on a reused venv skipped both: say that the code
+        # under test is whatever this venv installed last, not the work tree.
+        session.warn(
+            "the project changed since this venv installed it, and --no-install (-R) "
+            "kept the old install: this session runs the code as of that install; "
+            "run with -r instead of -R to reinstall"
+        )
 
 
 def side_venv(session: nox.Session, target: Path, run: Callable[..., Any]) -> tuple[str, list[str]]:

@@ -9,15 +9,14 @@ import nox.virtualenv
 
 from ci_sessions import checks, github
 from ci_sessions.config import Config
-from ci_sessions.sessions._nox import reports_dir, session
-from ci_sessions.tools import requirements
+from ci_sessions.sessions._nox import install_tools, reports_dir, session
 
 
 def register(config: Config) -> None:
     @session(config, "build", python=config.newest_python, allow_parallel=True)
     def build(session: nox.Session) -> None:
         """python -m build (sdist + wheel), then twine check on both."""
-        session.install(*requirements("build", "twine"))
+        install_tools(session, "build", "twine")
         dist = reports_dir(config) / "dist"
         shutil.rmtree(dist, ignore_errors=True)
         has_uv, _, _ = nox.virtualenv.find_uv()

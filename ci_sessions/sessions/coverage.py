@@ -17,8 +17,7 @@ from ci_sessions.sessions._coverage import (
     user_coverage_settings,
     write_coverage_rc,
 )
-from ci_sessions.sessions._nox import reports_dir, session
-from ci_sessions.tools import requirements
+from ci_sessions.sessions._nox import install_tools, reports_dir, session
 
 DEFAULT_COMPARE_BRANCHES = ("origin/main", "main")
 
@@ -46,7 +45,7 @@ def register(config: Config) -> None:
                 "first (`nox -s tests`), or download the matrix jobs' data there"
             )
         tools = ["coverage"] + (["diff-cover"] if settings.patch_fail_under is not None else [])
-        session.install(*requirements(*tools))
+        install_tools(session, *tools)
 
         reports = reports_dir(config)
         work = Path(session.create_tmp()) / "combine"

@@ -8,8 +8,7 @@ import nox
 
 from ci_sessions import github, workflow
 from ci_sessions.config import Config
-from ci_sessions.sessions._nox import install, require_paths, run_all, session
-from ci_sessions.tools import requirements
+from ci_sessions.sessions._nox import install, install_tools, require_paths, run_all, session
 
 # How each lint tool checks without touching a file. `--no-fix` wins over a
 # project's `fix = true`; `--force-exclude` keeps the project's excludes even
@@ -49,7 +48,7 @@ def register(config: Config) -> None:
                 tools=(*_packages(tools), "pytest"),
             )
         else:
-            session.install(*_requirements(tools))
+            install_tools(session, *_packages(tools))
         # On GitHub, ruff's one-line format is read back into annotations.
         ruff_output = ["--output-format=concise"] if github.on_github() else []
         run_all(
@@ -67,7 +66,7 @@ def register(config: Config) -> None:
         """Apply ruff's fixes and the formatter; the only session that edits files."""
         paths = _targets(session, config)
         fixers = [tool for tool in config.lint_tools if tool in FIX_COMMANDS]
-        session.install(*_requirements(fixers))
+        install_tools(session, *_packages(fixers))
         run_all(session, [(tool, [*FIX_COMMANDS[tool], *paths]) for tool in fixers])
 
 
@@ -99,7 +98,3 @@ def _targets(session: nox.Session, config: Config) -> Sequence[str]:
 
 def _packages(tools: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(PACKAGES[tool] for tool in tools))
-
-
-def _requirements(tools: Sequence[str]) -> list[str]:
-    return requirements(*_packages(tools))

@@ -15,13 +15,13 @@ from ci_sessions.config import Config, read_pyproject
 from ci_sessions.github import append_step_summary
 from ci_sessions.project import source_dir
 from ci_sessions.sessions._nox import (
+    install_tools,
     project_requirements,
     reports_dir,
     require_paths,
     session,
     side_venv,
 )
-from ci_sessions.tools import requirements
 
 DB_ENV = "CI_SESSIONS_VULN_DB"
 SAFETY_FOUND_VULNERABILITIES = 64
@@ -46,7 +46,7 @@ def register(config: Config) -> None:
         tools = (["bandit"] if scan_code else []) + (
             ["safety", "typer"] if scan_dependencies else []
         )
-        session.install(*requirements(*tools))
+        install_tools(session, *tools)
         reports = reports_dir(config)
 
         problems: list[str] = []

@@ -12,9 +12,8 @@ from nox.logger import logger
 from ci_sessions import shards
 from ci_sessions.config import Config
 from ci_sessions.sessions._coverage import coverage_data_dir
-from ci_sessions.sessions._nox import install, require_paths, run_tool, session
+from ci_sessions.sessions._nox import install, install_tools, require_paths, run_tool, session
 from ci_sessions.sessions._pytest import PYTEST_NO_TESTS, run_pytest
-from ci_sessions.tools import requirements
 
 TEST_TOOLS = ("pytest", "pytest-cov", "coverage")
 
@@ -38,7 +37,7 @@ def register(config: Config) -> None:
             ["pytest-xdist"] if config.xdist else []
         )
         if extra_tools:
-            session.install(*requirements(*extra_tools))
+            install_tools(session, *extra_tools)
         python = str(session.python)
         suffix = "" if shard is None else f".{shard.suffix}"
         run_pytest(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -121,6 +122,35 @@ def test_tests_pass_and_write_reports(sample: Path, run_nox: RunNox) -> None:
     assert result.returncode == 0, result
     assert junit_tests(sample / "reports" / "junit-tests-3.12.xml") == 4
     assert (sample / "reports" / "coverage-data" / ".coverage.py3.12").stat().st_size > 0
+
+
+@pytest.mark.newest_python
+def test_a_reused_venv_reinstalls_only_after_a_change(
+    sample: Path, run_nox: RunNox, tmp_path: Path
+) -> None:
+    envdir = tmp_path / "envs"
+    subprocess.run(["git", "init", "-q"], cwd=sample, check=True)
+    first = run_nox(sample, "-s", "tests-3.12", envdir=envdir)
+    assert first.returncode == 0, first
+    assert "pip install ." in first.output
+
+    # -r again, nothing changed (the reports it wrote do not count): no installer runs.
+    again = run_nox(sample, "-s", "tests-3.12", envdir=envdir)
+    assert again.returncode == 0, again
+    assert "pip install" not in again.output
+    assert "nothing changed since its install of: ." in again.output
+
+    shapes = sample / "src" / "sample" / "shapes.py"
+    shapes.write_text(shapes.read_text().replace("return width * height", "return width + height"))
+    # -R keeps the old install, and says that the code under test is not the work tree's.
+    stale = run_nox(sample, "-R", "-s", "tests-3.12", envdir=envdir)
+    assert "pip install" not in stale.output
+    assert "kept the old install" in stale.output
+    # -r reinstalls the changed project, and its tests see the change.
+    changed = run_nox(sample, "-s", "tests-3.12", envdir=envdir)
+    assert "pip install ." in changed.output
+    assert changed.returncode != 0, changed
+    assert "failed" in changed.output
 
 
 def test_posargs_reach_pytest(sample: Path, run_nox: RunNox) -> None:

@@ -1,0 +1,98 @@
+"""Whether a reused venv must run an install again: keys for what an install put there.
+
+A venv that nox reuses (`-r`) would otherwise rebuild and reinstall the project
+on every run (uv rebuilds a directory given on the command line, always). The
+key of an install is its arguments and, when the project is among them, the
+state of every file git tracks or would track: path, size and modification
+time. The venv records the key of the last install of each kind (the project
+with its tools; each set of tools alone): the same key again, and the sessions
+skip the install; a changed file, a new pin or another extra gives a new key,
+and the install runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+# Inside the venv: nox deletes it with the venv, so a new venv installs afresh.
+MARKER_DIR = "ci-sessions-installs"
+# Written by the venv's own python in nox's install step (session.run_install),
+# so that `--no-install` skips it exactly when it skips the install itself.
+MARK_SOURCE = (
+    "import pathlib, sys; p = pathlib.Path(sys.argv[1]); "
+    "p.parent.mkdir(exist_ok=True); p.write_text(sys.argv[2])"
+)
+
+FileState = tuple[str, int, int]
+
+
+def install_key(args: Sequence[str], root: str = "", project: Sequence[FileState] = ()) -> str:
+    """One install's key: its arguments, and the project's folder and file states."""
+    payload = json.dumps([list(args), root, [list(state) for state in project]])
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def outside(paths: Iterable[str], skipped: Sequence[str]) -> list[str]:
+    """The paths not under any of `skipped` (folders relative to the project), nor bytecode.
+
+    Bytecode because running the tests writes it next to the sources, and a
+    project need not tell git to ignore it.
+    """
+    prefixes = tuple(folder.strip("/") + "/" for folder in skipped)
+    return sorted(
+        path
+        for path in paths
+        if not path.startswith(prefixes)
+        and "__pycache__/" not in path
+        and not path.endswith(".pyc")
+    )
+
+
+def project_files(root: Path) -> list[str] | None:
+    """The files git tracks or would track in root; None when git cannot tell."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+            cwd=root,
+            capture_output=True,
+            check=False,
+        )
+    except OSError:  # no git at all
+        return None
+    if listed.returncode != 0:  # not a git work tree
+        return None
+    return [name for name in listed.stdout.decode().split("\0") if name]
+
+
+def file_states(root: Path, paths: Iterable[str]) -> list[FileState]:
+    states = []
+    for path in paths:
+        try:
+            info = os.stat(root / path)
+        except FileNotFoundError:  # tracked, deleted in the work tree
+            states.append((path, -1, -1))
+        else:
+            states.append((path, info.st_size, info.st_mtime_ns))
+    return states
+
+
+def compile_at_install(backend: str, kept: bool, environ: Mapping[str, str]) -> bool:
+    """Whether uv should write bytecode at install time, as pip always does.
+
+    uv leaves it to Python's first import; with PYTHONDONTWRITEBYTECODE set
+    (many container images set it) that never happens, and a venv kept for
+    reuse (-r, -R) compiles every module it imports again on every run: a
+    second and more per session. A venv made for one run (CI) does not pay
+    for compiling modules it never imports.
+    """
+    return backend == "uv" and kept and bool(environ.get("PYTHONDONTWRITEBYTECODE"))
+
+
+def slot(tools: Sequence[str]) -> str:
+    """The marker file's name for an install of these tools alone."""
+    return "tools-" + "-".join(sorted(tools))

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from ci_sessions import installs
+
+STATE = [("pyproject.toml", 120, 1), ("src/pkg/__init__.py", 40, 2)]
+
+
+def key(args: list[str], state: list[installs.FileState], root: str = "/p") -> str:
+    return installs.install_key(args, root, state)
+
+
+def test_same_install_same_key() -> None:
+    assert key([".", "pytest<10"], STATE) == key([".", "pytest<10"], list(STATE))
+    assert installs.install_key(["pytest<10"]) == installs.install_key(["pytest<10"])
+
+
+def test_a_changed_file_argument_pin_or_folder_gives_a_new_key() -> None:
+    first = key([".", "pytest<10"], STATE)
+    touched = [STATE[0], ("src/pkg/__init__.py", 40, 3)]
+    grown = [STATE[0], ("src/pkg/__init__.py", 41, 2)]
+    added = [*STATE, ("src/pkg/new.py", 1, 1)]
+    others = [
+        key([".", "pytest<10"], touched),
+        key([".", "pytest<10"], grown),
+        key([".", "pytest<10"], added),
+        key([".", "pytest<10"], STATE, root="/copy"),
+        key([".[extra]", "pytest<10"], STATE),
+        key([".", "pytest<9"], STATE),
+        installs.install_key(["pytest<10"]),
+    ]
+    assert first not in others
+    assert len(set(others)) == len(others)
+
+
+def test_each_set_of_tools_has_its_own_slot() -> None:
+    assert installs.slot(["pytest-xdist", "pytest-split"]) == installs.slot(
+        ["pytest-split", "pytest-xdist"]
+    )
+    assert installs.slot(["build", "twine"]) != installs.slot(["build"])
+
+
+def test_written_folders_and_bytecode_do_not_count() -> None:
+    paths = [
+        "src/pkg/mod.py",
+        "reports/junit.xml",
+        "reports-old/keep.txt",
+        ".nox/lint/bin/python",
+        "tests/__pycache__/test_x.cpython-313.pyc",
+        "src/pkg/mod.pyc",
+    ]
+    assert installs.outside(paths, ["reports/", ".nox"]) == [
+        "reports-old/keep.txt",
+        "src/pkg/mod.py",
+    ]
+
+
+def test_project_files_lists_tracked_and_untracked_not_ignored(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text("build/\n")
+    (tmp_path / "tracked.py").write_text("x = 1\n")
+    subprocess.run(["git", "-C", str(tmp_path), "add", "tracked.py"], check=True)
+    (tmp_path / "new.py").write_text("y = 2\n")
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "out.txt").write_text("ignored\n")
+    assert sorted(installs.project_files(tmp_path) or []) == [".gitignore", "new.py", "tracked.py"]
+
+
+def test_project_files_is_none_outside_git(tmp_path: Path) -> None:
+    assert installs.project_files(tmp_path) is None
+
+
+def test_file_states_mark_deleted_files(tmp_path: Path) -> None:
+    (tmp_path / "here.py").write_text("abc")
+    here, gone = installs.file_states(tmp_path, ["here.py", "gone.py"])
+    assert here[:2] == ("here.py", 3) and here[2] > 0
+    assert gone == ("gone.py", -1, -1)
+
+
+def test_uv_compiles_at_install_only_for_kept_venvs_that_python_would_not_compile() -> None:
+    forbid = {"PYTHONDONTWRITEBYTECODE": "1"}
+    assert installs.compile_at_install("uv", True, forbid)
+    assert not installs.compile_at_install("uv", False, forbid)  # a one-run venv (CI)
+    assert not installs.compile_at_install("uv", True, {})  # Python writes it at first import
+    assert not installs.compile_at_install("uv", True, {"PYTHONDONTWRITEBYTECODE": ""})
+    assert not installs.compile_at_install("virtualenv", True, forbid)  # pip compiles anyway
