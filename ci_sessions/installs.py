@@ -54,7 +54,11 @@ def outside(paths: Iterable[str], skipped: Sequence[str]) -> list[str]:
 
 
 def project_files(root: Path) -> list[str] | None:
-    """The files git tracks or would track in root; None when git cannot tell."""
+    """The files git tracks or would track in root; None when git cannot tell.
+
+    Git cannot tell outside a work tree, and where an enclosing repository
+    ignores the project (it lists nothing then): its pyproject.toml must be listed.
+    """
     try:
         listed = subprocess.run(
             ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
@@ -66,7 +70,8 @@ def project_files(root: Path) -> list[str] | None:
         return None
     if listed.returncode != 0:  # not a git work tree
         return None
-    return [name for name in listed.stdout.decode().split("\0") if name]
+    names = [name for name in listed.stdout.decode().split("\0") if name]
+    return names if "pyproject.toml" in names else None
 
 
 def file_states(root: Path, paths: Iterable[str]) -> list[FileState]:

@@ -3,6 +3,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from ci_sessions import installs
 
 STATE = [("pyproject.toml", 120, 1), ("src/pkg/__init__.py", 40, 2)]
@@ -61,15 +63,30 @@ def test_project_files_lists_tracked_and_untracked_not_ignored(tmp_path: Path) -
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     (tmp_path / ".gitignore").write_text("build/\n")
     (tmp_path / "tracked.py").write_text("x = 1\n")
+    (tmp_path / "pyproject.toml").write_text("")
     subprocess.run(["git", "-C", str(tmp_path), "add", "tracked.py"], check=True)
     (tmp_path / "new.py").write_text("y = 2\n")
     (tmp_path / "build").mkdir()
     (tmp_path / "build" / "out.txt").write_text("ignored\n")
-    assert sorted(installs.project_files(tmp_path) or []) == [".gitignore", "new.py", "tracked.py"]
+    assert sorted(installs.project_files(tmp_path) or []) == sorted(
+        [".gitignore", "new.py", "pyproject.toml", "tracked.py"]
+    )
 
 
-def test_project_files_is_none_outside_git(tmp_path: Path) -> None:
+def test_project_files_is_none_outside_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Wherever the tests run (nox puts their temporary folder inside this repository).
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    (tmp_path / "pyproject.toml").write_text("")
     assert installs.project_files(tmp_path) is None
+
+
+def test_project_files_is_none_where_an_enclosing_repository_ignores_it(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text("project/\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("")
+    assert installs.project_files(project) is None
 
 
 def test_file_states_mark_deleted_files(tmp_path: Path) -> None:
