@@ -89,6 +89,9 @@ def test_an_interrupted_run_still_cleans_up(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        # Python ignores SIGINT when it starts with SIGINT ignored, as a
+        # non-interactive shell's background job (or CI runner) may hand it down.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert nox.stdout is not None
     received = b""
