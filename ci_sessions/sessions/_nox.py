@@ -88,13 +88,12 @@ def install(
     """
     args = [*project_requirements(config, extras=extras, groups=groups), *requirements(*tools)]
     files = installs.project_files(config.root)
-    if files is None:  # not a git work tree: nothing tells what changed, install every time
-        install_once(session, args, None, slot="project")
-        return
-    # Folders the sessions themselves write into would change the key every run.
-    written = [config.reports_dir, ".nox"]
-    state = installs.file_states(config.root, installs.outside(files, written))
-    key = installs.install_key(args, str(config.root), state)
+    key = None  # git does not see the project: nothing tells what changed, install every time
+    if files is not None:
+        # Folders the sessions themselves write into would change the key every run.
+        written = [config.reports_dir, ".nox"]
+        state = installs.file_states(config.root, installs.outside(files, written))
+        key = installs.install_key(args, str(config.root), state)
     install_once(session, args, key, slot="project")
 
 
@@ -110,11 +109,11 @@ def install_tools(session: nox.Session, *tools: str) -> None:
 
 def install_once(session: nox.Session, args: Sequence[str], key: str | None, *, slot: str) -> None:
     """session.install(*args) unless this venv's last install in `slot` had this key."""
-    marker = Path(session.virtualenv.location) / installs.MARKER_DIR / slot
+    venv = session.virtualenv
+    marker = Path(venv.location) / installs.MARKER_DIR / slot
     if key is not None and _read(marker) == key:
         session.log("reused venv, nothing changed since its install of: " + " ".join(args))
         return
-    venv = session.virtualenv
     compiled = installs.compile_at_install(
         getattr(venv, "venv_backend", ""), getattr(venv, "reuse_existing", False), os.environ
     )
