@@ -4,6 +4,7 @@
 #
 #   scripts/bench.sh benchmark_compare [--reps 10]   benchmark-compare's hit rates
 #   scripts/bench.sh pipeline [--runs 3]             pipeline wall time against the alternatives
+#   scripts/bench.sh benchmark_rounds collect|replay walltime rounds recorded, the decision replayed
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 script="${1:?usage: scripts/bench.sh <benchmark_compare|pipeline> [options]}"
