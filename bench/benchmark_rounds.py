@@ -63,7 +63,9 @@ def install(work: Path, name: str, change: float) -> str:
     run([uv, "venv", "-q", "-p", PYTHON, str(venv)], work)
     python = str(venv / "bin" / "python")
     tools = requirements(*runs.WALLTIME_TOOLS)
-    run([uv, "pip", "install", "-q", "-p", python, "--compile-bytecode", *tools, str(project)], work)
+    run(
+        [uv, "pip", "install", "-q", "-p", python, "--compile-bytecode", *tools, str(project)], work
+    )
     return python
 
 
@@ -119,7 +121,9 @@ def replay_one(
     cand = [c for _, c in pairs[: settings.rounds]]
 
     def decide() -> benchstats.Outcome:
-        return benchstats.compare_rounds(base, cand, threshold=settings.limit, shortest=settings.shortest)
+        return benchstats.compare_rounds(
+            base, cand, threshold=settings.limit, shortest=settings.shortest
+        )
 
     outcome, used = decide(), settings.rounds
     for _ in range(settings.reruns):
@@ -141,7 +145,10 @@ def replay(path: Path, settings: list[int]) -> None:
     for reruns in settings:
         for change in VERSIONS:
             if change == "unchanged":  # alternate cycles of the same version
-                pairs = [(a["unchanged"], b["unchanged"]) for a, b in zip(cycles[::2], cycles[1::2])]
+                pairs = [
+                    (cycles[i]["unchanged"], cycles[i + 1]["unchanged"])
+                    for i in range(0, len(cycles) - 1, 2)
+                ]
             else:
                 pairs = [(cycle["unchanged"], cycle[change]) for cycle in cycles]
             starts = range(len(pairs) - longest + 1)
@@ -162,7 +169,9 @@ def replay(path: Path, settings: list[int]) -> None:
                     f"{sum(used) / len(used):.1f} (max {max(used)})",
                 ]
             )
-    print(table(["reruns", "change", "comparisons", "verdicts (benchmarks)", "rounds a side"], rows))
+    print(
+        table(["reruns", "change", "comparisons", "verdicts (benchmarks)", "rounds a side"], rows)
+    )
 
 
 def main() -> None:
