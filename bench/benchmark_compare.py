@@ -31,7 +31,7 @@ CHANGES = {
     "walltime": (0.0, 0.30, 0.10),
     "instructions": (0.0, 0.30, 0.10, 0.05),
 }
-PYPROJECT = """\
+PACKAGE = """\
 [build-system]
 requires = ["hatchling>=1.25"]
 build-backend = "hatchling.build"
@@ -40,7 +40,8 @@ build-backend = "hatchling.build"
 name = "rates-app"
 version = "0.1.0"
 requires-python = ">=3.11"
-
+"""
+PYPROJECT = PACKAGE + """
 [tool.ci_sessions]
 python = ["3.13"]
 
@@ -48,6 +49,12 @@ python = ["3.13"]
 baseline = "main"
 mode = "{mode}"
 """
+BENCHMARKS = (
+    "from rates_app import "
+    + ", ".join(LOOPS)
+    + "\n\n\n"
+    + "".join(f"def test_{n}(benchmark):\n    benchmark({n})\n\n\n" for n in LOOPS)
+)
 NOXFILE = "import ci_sessions\n\nci_sessions.register()\n"
 
 
@@ -65,12 +72,7 @@ def make_project(root: Path, mode: str) -> Path:
     (project / "benchmarks").mkdir()
     (project / "pyproject.toml").write_text(PYPROJECT.format(mode=mode))
     (project / "noxfile.py").write_text(NOXFILE)
-    (project / "benchmarks" / "test_rates.py").write_text(
-        "from rates_app import "
-        + ", ".join(LOOPS)
-        + "\n\n\n"
-        + "".join(f"def test_{n}(benchmark):\n    benchmark({n})\n\n\n" for n in LOOPS)
-    )
+    (project / "benchmarks" / "test_rates.py").write_text(BENCHMARKS)
     (project / "src" / "rates_app" / "__init__.py").write_text(source(LOOPS))
     (project / ".gitignore").write_text("reports/\n.nox/\n")
     git(project, "init", "-q", "-b", "main")

@@ -31,7 +31,7 @@ import tempfile
 from pathlib import Path
 
 from _common import REPO, fresh_dir, run, table
-from benchmark_compare import LOOPS, source
+from benchmark_compare import BENCHMARKS, LOOPS, PACKAGE, source
 
 from ci_sessions import benchstats
 from ci_sessions.config import BenchmarkConfig
@@ -40,22 +40,13 @@ from ci_sessions.tools import requirements
 
 VERSIONS = {"unchanged": 0.0, "30%": 0.30, "10%": 0.10}
 PYTHON = "python3.13"
-PYPROJECT = """\
-[build-system]
-requires = ["hatchling>=1.25"]
-build-backend = "hatchling.build"
-
-[project]
-name = "rates-app"
-version = "0.1.0"
-"""
 
 
 def install(work: Path, name: str, change: float) -> str:
     """One version of the sample package in a venv of its own; its interpreter."""
     project = fresh_dir(work / name)
     (project / "src" / "rates_app").mkdir(parents=True)
-    (project / "pyproject.toml").write_text(PYPROJECT)
+    (project / "pyproject.toml").write_text(PACKAGE)
     loops = {bench: round(count * (1 + change)) for bench, count in LOOPS.items()}
     (project / "src" / "rates_app" / "__init__.py").write_text(source(loops))
     venv = work / f"venv-{name}"
@@ -73,13 +64,8 @@ def collect(cycles: int, out: Path) -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-rounds-"))
     pythons = {name: install(work, name, change) for name, change in VERSIONS.items()}
     benchmarks = fresh_dir(work / "benchmarks")
-    (benchmarks / "test_rates.py").write_text(
-        "from rates_app import "
-        + ", ".join(LOOPS)
-        + "\n\n\n"
-        + "".join(f"def test_{n}(benchmark):\n    benchmark({n})\n\n\n" for n in LOOPS)
-    )
-    (work / "pyproject.toml").write_text(PYPROJECT)
+    (benchmarks / "test_rates.py").write_text(BENCHMARKS)
+    (work / "pyproject.toml").write_text(PACKAGE)
     targets = [str(benchmarks), str(runs.control_file(work))]
     common = runs.pytest_args(work, BenchmarkConfig(), [])
     orders = list(itertools.permutations(VERSIONS))
