@@ -111,22 +111,18 @@ def replay_one(
             base, cand, threshold=settings.limit, shortest=settings.shortest
         )
 
-    outcome, used = decide(), settings.rounds
-    for _ in range(settings.reruns):
-        if not outcome.inconclusive:
-            break
-        names = set(outcome.inconclusive)
-        for b, c in pairs[used : used + 2]:
-            base.append(only(b, names))
-            cand.append(only(c, names))
-        used += 2
-        outcome = decide()
-    return outcome, used
+    def rerun(names: list[str]) -> None:
+        used = len(base)
+        for b, c in pairs[used : used + benchstats.RERUN_ROUNDS]:
+            base.append(only(b, set(names)))
+            cand.append(only(c, set(names)))
+
+    return benchstats.settle(decide, rerun, settings.reruns), len(base)
 
 
 def replay(path: Path, settings: list[int]) -> None:
     cycles = load(path)
-    longest = BenchmarkConfig().rounds + 2 * max(settings)
+    longest = BenchmarkConfig().rounds + benchstats.RERUN_ROUNDS * max(settings)
     rows = []
     for reruns in settings:
         for change in VERSIONS:

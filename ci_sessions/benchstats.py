@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import random
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -262,6 +262,28 @@ def compare_rounds(
         for name in sorted(names_base & names_cand)
     ]
     return _outcome(comparisons, names_base, names_cand, min(len(baseline), len(candidate)))
+
+
+# Rounds a side each re-run adds: two, so that the sides keep alternating (A B, B A).
+RERUN_ROUNDS = 2
+
+
+def settle(
+    decide: Callable[[], Outcome], rerun: Callable[[list[str]], None], reruns: int
+) -> Outcome:
+    """Decide; while benchmarks are inconclusive, re-run those alone, at most `reruns` times.
+
+    `rerun(names)` adds RERUN_ROUNDS rounds a side of those benchmarks (and the
+    control) to what `decide` reads. Shared by the session and the bench/
+    replay of recorded rounds, so that both follow one policy.
+    """
+    outcome = decide()
+    for _ in range(reruns):
+        if not outcome.inconclusive:
+            break
+        rerun(outcome.inconclusive)
+        outcome = decide()
+    return outcome
 
 
 def compare_count_maps(

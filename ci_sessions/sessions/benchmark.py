@@ -87,14 +87,12 @@ def _measure(
     else:
         control = str(runs.control_file(Path(session.create_tmp())))
         runs.walltime_rounds(session, sides, [*targets, control], rounds, settings.rounds, common)
-        outcome = _decide(settings, rounds)
-        for _ in range(settings.reruns):
-            if not outcome.inconclusive:
-                break
-            # Re-run only the benchmarks that could not be decided.
-            again = [*(str(config.root / name) for name in outcome.inconclusive), control]
-            runs.walltime_rounds(session, sides, again, rounds, 2, common)
-            outcome = _decide(settings, rounds)
+
+        def rerun(names: list[str]) -> None:
+            again = [*(str(config.root / name) for name in names), control]
+            runs.walltime_rounds(session, sides, again, rounds, benchstats.RERUN_ROUNDS, common)
+
+        outcome = benchstats.settle(lambda: _decide(settings, rounds), rerun, settings.reruns)
     if not outcome.comparisons and not outcome.new:
         session.error(
             f"benchmark-compare: no benchmark ran in {', '.join(settings.paths)}; "

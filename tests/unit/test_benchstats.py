@@ -11,9 +11,12 @@ from ci_sessions.benchstats import (
     IMPROVEMENT,
     INCONCLUSIVE,
     REGRESSION,
+    RERUN_ROUNDS,
     SECONDS,
     TOO_SHORT,
     UNCHANGED,
+    Comparison,
+    Outcome,
     compare,
     compare_count_maps,
     compare_counts,
@@ -23,6 +26,7 @@ from ci_sessions.benchstats import (
     normalise,
     outcome_markdown,
     round_figures,
+    settle,
     without_slow_states,
 )
 
@@ -202,3 +206,50 @@ def test_slow_state_rounds_are_dropped_but_a_real_slowdown_is_not() -> None:
     assert without_slow_states(slower) == [value * 1.3 for value in without_slow_states(stalled)]
     result = compare("slower", without_slow_states(baseline), without_slow_states(slower))
     assert result.verdict == REGRESSION
+
+
+class Replayed:
+    """A comparison whose benchmarks get decided after a given number of re-runs each."""
+
+    def __init__(self, decided_after: dict[str, int]) -> None:
+        self.decided_after = decided_after
+        self.reruns: dict[str, int] = dict.fromkeys(decided_after, 0)
+        self.asked: list[list[str]] = []
+
+    def decide(self) -> Outcome:
+        verdicts = {
+            name: INCONCLUSIVE if self.reruns[name] < after else REGRESSION
+            for name, after in self.decided_after.items()
+        }
+        return Outcome(
+            tuple(
+                Comparison(name, 1.0, 1.3, 1.3, 0.9, 1.6, 0.5, 0.5, 6, verdict)
+                for name, verdict in verdicts.items()
+            ),
+            (),
+            (),
+            6,
+        )
+
+    def rerun(self, names: list[str]) -> None:
+        self.asked.append(names)
+        for name in names:
+            self.reruns[name] += 1
+
+
+def test_settle_re_runs_only_the_inconclusive_and_stops_once_decided() -> None:
+    replayed = Replayed({"a": 0, "b": 1, "c": 2})
+    outcome = settle(replayed.decide, replayed.rerun, reruns=4)
+    assert replayed.asked == [["b", "c"], ["c"]]
+    assert [c.verdict for c in outcome.comparisons] == [REGRESSION] * 3
+    assert RERUN_ROUNDS % 2 == 0  # the sides keep alternating
+
+
+def test_settle_gives_up_after_reruns_and_says_inconclusive() -> None:
+    replayed = Replayed({"a": 0, "stuck": 99})
+    outcome = settle(replayed.decide, replayed.rerun, reruns=3)
+    assert replayed.asked == [["stuck"]] * 3
+    assert outcome.inconclusive == ["stuck"]
+    nothing_to_do = Replayed({"a": 0})
+    settle(nothing_to_do.decide, nothing_to_do.rerun, reruns=3)
+    assert nothing_to_do.asked == []
