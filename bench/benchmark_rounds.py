@@ -112,10 +112,10 @@ def replay_one(
         )
 
     def rerun(names: list[str]) -> None:
-        used = len(base)
+        used, wanted = len(base), set(names)
         for b, c in pairs[used : used + benchstats.RERUN_ROUNDS]:
-            base.append(only(b, set(names)))
-            cand.append(only(c, set(names)))
+            base.append(only(b, wanted))
+            cand.append(only(c, wanted))
 
     return benchstats.settle(decide, rerun, settings.reruns), len(base)
 

@@ -124,9 +124,9 @@ class BenchmarkConfig:
     # Walltime mode only: instruction counts need one process per side.
     rounds: int = 6
     # Extra pairs of rounds, for the inconclusive benchmarks only. Measured
-    # here (60 alternated rounds a side, replayed): with 2, a 30% slowdown was
-    # still inconclusive in 11% of comparisons; with 4, in none, at 8.1 rounds
-    # a side on average; more changed nothing.
+    # here (60 alternated rounds a side, replayed by bench/benchmark_rounds.py):
+    # with 2, 14 of 129 benchmarks slowed by 30% stayed inconclusive; with 4,
+    # none, at 8.0 rounds a side on average; 6 decided nothing more.
     reruns: int = 4
     # Benchmarks faster than this (seconds per call) are reported, not gated.
     shortest: float = 1e-7
