@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ci_sessions import doctor, workflow
+from ci_sessions import check_config, doctor, workflow
 from ci_sessions.config import Config, ConfigError, load_config
 from ci_sessions.init import init
 
@@ -47,9 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         found = doctor.checks(config, doctor.working_which)
         print(doctor.render(found))
         return doctor.exit_code(found)
-    print(f"{config.pyproject}: OK")
-    for field, value in vars(config).items():
-        print(f"  {field} = {value}")
+    print(check_config.render(config), end="")
     return 0
 
 

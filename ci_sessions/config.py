@@ -9,13 +9,15 @@ written on a bad configuration.
 from __future__ import annotations
 
 import difflib
+import os
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ci_sessions import config_values as values
+from ci_sessions import interpreters, resolve
 from ci_sessions.changes import DEFAULT_DOCS
 from ci_sessions.config_values import Checker, Waiver
 from ci_sessions.project import (
@@ -23,6 +25,7 @@ from ci_sessions.project import (
     default_package,
     default_paths,
     default_pythons,
+    pytest_ini,
     source_dir,
 )
 
@@ -56,7 +59,9 @@ class ConfigError(Exception):
 class CoverageConfig:
     """``[tool.ci_sessions.coverage]``: the combined gate's thresholds."""
 
+    # Resolved at load: this key, else [tool.coverage.report] fail_under.
     fail_under: float | None = None
+    fail_under_origin: str = "not set"
     modules: tuple[tuple[str, float], ...] = ()
     patch_fail_under: float | None = None
     # None: origin/main, falling back to main.
@@ -81,8 +86,10 @@ class SecurityConfig:
     bandit_severity: str = "medium"
     bandit_confidence: str = "medium"
     bandit_baseline: str | None = None
-    # None: safety's online service (CI_SESSIONS_VULN_DB still wins).
+    # None: safety's online service. Resolved at load: $CI_SESSIONS_VULN_DB,
+    # else this key, made absolute.
     db: str | None = None
+    db_origin: str = "safety's online service"
     max_db_age_days: int = 30
     ignore: tuple[Waiver, ...] = ()
 
@@ -205,6 +212,10 @@ class Config:
     xdist: bool = False
     slowest: int = 10
     slow_marker: str = "slow"
+    # pytest-timeout's limit per test, in seconds, when the project sets no
+    # `timeout` of its own; 0: none. Large enough never to trip a sane test,
+    # small enough that a hanging one ends before the CI job's limit.
+    test_timeout: float = 900.0
     coverage: CoverageConfig = CoverageConfig()
     security: SecurityConfig = SecurityConfig()
     # None: not configured, so there is no integration session.
@@ -213,10 +224,26 @@ class Config:
     workflow: WorkflowConfig = WorkflowConfig()
     # None: not configured, so there is no benchmark-compare session.
     benchmark: BenchmarkConfig | None = None
+    # Resolved at load (ci_sessions.resolve), so that sessions never read
+    # pyproject.toml or probe the machine again:
+    # the Python of the single-Python sessions: the newest of the matrix that
+    # starts here (on CI, the newest of the matrix);
+    session_python: str = ""
+    # Pythons of the matrix that do not start here (always empty on CI);
+    absent_pythons: tuple[str, ...] = ()
+    # what the user should know about those choices, printed once by register();
+    notes: tuple[str, ...] = ()
+    # the project's name, its [tool.coverage] tables, whether it has [tool.bandit].
+    project_name: str = ""
+    coverage_settings: Mapping[str, Any] = field(default_factory=dict)
+    bandit_config: bool = False
+    # the settings of the file pytest reads (addopts, timeout, ...).
+    pytest_ini: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def newest_python(self) -> str:
-        return self.python[-1]
+        """The newest Python of the matrix, whatever order it is listed in."""
+        return resolve.newest(self.python)
 
     def tiers_of(self, family: str) -> list[str]:
         """The tiers (nox tags) a session family belongs to."""
@@ -238,8 +265,8 @@ class Key:
 SCHEMA: dict[str, Key] = {
     "python": Key("python", values.python_versions),
     "package": Key("packages", values.str_or_str_list),
-    "paths": Key("paths", values.non_empty_str_list),
-    "test-paths": Key("test_paths", values.non_empty_str_list),
+    "paths": Key("paths", values.project_paths),
+    "test-paths": Key("test_paths", values.project_paths),
     "test-extras": Key("test_extras", values.str_list),
     "test-groups": Key("test_groups", values.str_list),
     "lint-tools": Key("lint_tools", values.subset_of(LINT_TOOLS)),
@@ -257,6 +284,7 @@ SCHEMA: dict[str, Key] = {
     "shards": Key("shards", values.positive_int),
     "durations-file": Key("durations_file", values.relative_dir),
     "xdist": Key("xdist", values.boolean),
+    "test-timeout": Key("test_timeout", values.seconds_or_zero),
 }
 
 COVERAGE_SCHEMA: dict[str, Key] = {
@@ -271,8 +299,8 @@ COVERAGE_SCHEMA: dict[str, Key] = {
 
 
 SECURITY_SCHEMA: dict[str, Key] = {
-    "scanners": Key("scanners", values.subset_of(SCANNERS)),
-    "bandit-paths": Key("bandit_paths", values.non_empty_str_list),
+    "scanners": Key("scanners", values.subset_of(SCANNERS, at_least_one=True)),
+    "bandit-paths": Key("bandit_paths", values.project_paths),
     "bandit-severity": Key("bandit_severity", values.choices(SEVERITIES)),
     "bandit-confidence": Key("bandit_confidence", values.choices(SEVERITIES)),
     "bandit-baseline": Key("bandit_baseline", values.non_empty_str),
@@ -283,7 +311,7 @@ SECURITY_SCHEMA: dict[str, Key] = {
 
 
 INTEGRATION_SCHEMA: dict[str, Key] = {
-    "paths": Key("paths", values.non_empty_str_list),
+    "paths": Key("paths", values.project_paths),
     "markers": Key("markers", values.non_empty_str),
     "services": Key("services", values.subset_of(SERVICE_NAMES)),
     "url-env": Key("url_env", values.env_table(SERVICE_NAMES)),
@@ -293,12 +321,12 @@ INTEGRATION_SCHEMA: dict[str, Key] = {
 
 FLAKY_SCHEMA: dict[str, Key] = {
     "runs": Key("runs", values.at_least_two),
-    "paths": Key("paths", values.non_empty_str_list),
+    "paths": Key("paths", values.project_paths),
 }
 
 
 BENCHMARK_SCHEMA: dict[str, Key] = {
-    "paths": Key("paths", values.non_empty_str_list),
+    "paths": Key("paths", values.project_paths),
     "baseline": Key("baseline", values.git_ref),
     "threshold": Key("threshold", values.fraction),
     "mode": Key("mode", values.choices(("walltime", "instructions"))),
@@ -348,8 +376,19 @@ STATIC_DEFAULTS: dict[str, Any] = {
 }
 
 
-def load_config(pyproject: Path, overrides: Mapping[str, Any] | None = None) -> Config:
-    """Read, merge and validate; raise one ConfigError on the first problem."""
+def load_config(
+    pyproject: Path,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    finder: interpreters.Finder = interpreters.find,
+) -> Config:
+    """Read, merge, validate and resolve; raise one ConfigError on the first problem.
+
+    `environ` (os.environ by default) and `finder` (which interpreter starts)
+    are what the resolved settings depend on besides the file.
+    """
+    environ = os.environ if environ is None else environ
     document = read_pyproject(pyproject)
     from_keywords = _override_keys(overrides or {})
     resolved = dict(STATIC_DEFAULTS)
@@ -364,24 +403,102 @@ def load_config(pyproject: Path, overrides: Mapping[str, Any] | None = None) -> 
             known = [*SCHEMA, *SECTIONS]
             raise ConfigError(_unknown_key_message(pyproject, TABLE, key, known) + origin)
         resolved[spec.field] = _check(pyproject, key, spec, raw, origin)
-    for field, default in _defaults(document, pyproject, resolved).items():
-        resolved.setdefault(field, default)
-    for dep_key, field in (("test-groups", "test_groups"), ("lint-groups", "lint_groups")):
-        _check_groups(document, pyproject, dep_key, resolved[field])
-    return Config(root=pyproject.parent, pyproject=pyproject, **resolved)
+    defaults = _defaults(document, pyproject, resolved)
+    for name, default in defaults.items():
+        resolved.setdefault(name, default)
+    for dep_key, name in (("test-groups", "test_groups"), ("lint-groups", "lint_groups")):
+        _check_groups(document, pyproject, dep_key, resolved[name])
+    _check_packages(pyproject, resolved["packages"], explicit="packages" not in defaults)
+    config = Config(root=pyproject.parent, pyproject=pyproject, **resolved)
+    return _resolve(config, document, environ, finder)
+
+
+def _resolve(
+    config: Config,
+    document: Mapping[str, Any],
+    environ: Mapping[str, str],
+    finder: interpreters.Finder,
+) -> Config:
+    """Every effective setting that depends on more than its own key, decided once."""
+    coverage_tables = _sub_table(document, config.pyproject, "tool", "coverage")
+    report = _sub_table(coverage_tables, config.pyproject, "report", prefix="tool.coverage")
+    try:
+        fail_under, origin = resolve.resolve_fail_under(config.coverage.fail_under, report)
+    except ValueError as exc:
+        raise ConfigError(f"{config.pyproject}: {exc}") from None
+    db, db_origin = resolve.resolve_vulnerability_db(
+        environ.get(DB_ENV), config.security.db, config.root, env_name=DB_ENV
+    )
+    on_ci = "CI" in environ
+    # On CI nothing is probed: a missing interpreter fails there, as it must.
+    runnable = config.python if on_ci else interpreters.runnable(config.python, finder)
+    session_python, note = resolve.resolve_session_python(config.python, runnable, on_ci=on_ci)
+    missing = tuple(version for version in config.python if version not in runnable)
+    project = document.get("project", {})
+    return replace(
+        config,
+        coverage=replace(config.coverage, fail_under=fail_under, fail_under_origin=origin),
+        security=replace(config.security, db=None if db is None else str(db), db_origin=db_origin),
+        session_python=session_python,
+        absent_pythons=missing,
+        notes=(note,) if note else (),
+        project_name=str(project.get("name", "")),
+        coverage_settings=coverage_tables,
+        bandit_config="bandit" in document.get("tool", {}),
+        pytest_ini=pytest_ini(config.root, document),
+    )
+
+
+# The variable that names the vulnerability database; it wins over the key.
+DB_ENV = "CI_SESSIONS_VULN_DB"
+
+
+def _sub_table(
+    document: Mapping[str, Any], pyproject: Path, *keys: str, prefix: str = ""
+) -> dict[str, Any]:
+    """document[keys...] as a table ({} when absent); a non-table is a ConfigError."""
+    current: Any = document
+    walked = prefix
+    for key in keys:
+        walked = f"{walked}.{key}" if walked else key
+        current = current.get(key, {})
+        if not isinstance(current, dict):
+            raise ConfigError(
+                f"{pyproject}: [{walked}] must be a table, got {key} = {values.toml(current)}"
+            )
+    return dict(current)
+
+
+def _check_packages(pyproject: Path, packages: tuple[str, ...], *, explicit: bool) -> None:
+    """A package that is not there would make lint check only the tests and
+    coverage measure nothing: refuse it before anything runs."""
+    for package in packages:
+        if source_dir(pyproject.parent, package) is None:
+            relative = package.replace(".", "/")
+            what = (
+                f"package {package!r}"
+                if explicit
+                else (f"package {package!r} (from [project].name)")
+            )
+            raise ConfigError(
+                f"{pyproject}: [{TABLE}] package: {what} not found in src/ or the project "
+                f"root (looked for src/{relative}, {relative}, {relative}.py); set package "
+                '= "your_import_name"'
+            )
 
 
 def _check(pyproject: Path, key: str, spec: Key, raw: Any, origin: str, table: str = TABLE) -> Any:
     try:
         return spec.check(raw)
     except ValueError as exc:
-        raise ConfigError(f"{pyproject}: [{table}] {key}: {exc}, got {raw!r}{origin}") from None
+        got = values.toml(raw)
+        raise ConfigError(f"{pyproject}: [{table}] {key}: {exc}, got {got}{origin}") from None
 
 
 def _load_section(pyproject: Path, name: str, section: Section, raw: Any, origin: str) -> Any:
     table = f"{TABLE}.{name}"
     if not isinstance(raw, dict):
-        raise ConfigError(f"{pyproject}: [{table}] must be a table, got {raw!r}{origin}")
+        raise ConfigError(f"{pyproject}: [{table}] must be a table, got {values.toml(raw)}{origin}")
     resolved = {}
     for key, value in raw.items():
         spec = section.schema.get(key)
@@ -408,10 +525,9 @@ def read_pyproject(pyproject: Path) -> dict[str, Any]:
 
 
 def _table(document: Mapping[str, Any], pyproject: Path) -> dict[str, Any]:
-    table = document.get("tool", {}).get("ci_sessions", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"{pyproject}: [{TABLE}] must be a table")
-    return dict(table)
+    for top in ("project", "dependency-groups"):
+        _sub_table(document, pyproject, top)
+    return _sub_table(document, pyproject, "tool", "ci_sessions")
 
 
 def _merge(table: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:

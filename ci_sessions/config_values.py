@@ -3,14 +3,46 @@ raises ValueError with what was expected; config.py adds the file and the key.""
 
 from __future__ import annotations
 
+import json
+import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 Checker = Callable[[Any], Any]
+
+
+def toml(value: Any) -> str:
+    """A value as TOML writes it (for messages and check-config), not as Python reprs it."""
+    if isinstance(value, Waiver):
+        parts = [f"id = {toml(value.id)}", f"reason = {toml(value.reason)}"]
+        if value.expires is not None:
+            parts.append(f"expires = {value.expires.isoformat()}")
+        return "{ " + ", ".join(parts) + " }"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (str, Path)):
+        return json.dumps(str(value))  # a JSON string is a valid TOML basic string
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{toml(str(k))} = {toml(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(item, tuple) and len(item) == 2 for item in value):
+            return toml(dict(value))  # a table kept as pairs
+        return "[" + ", ".join(toml(item) for item in value) + "]"
+    return json.dumps(str(value))
 
 
 @dataclass(frozen=True)
@@ -44,16 +76,30 @@ def str_or_str_list(value: Any) -> tuple[str, ...]:
 
 
 VERSION = re.compile(r"^3\.\d+t?$")
+# pytest 9, which every test session runs, needs 3.10; so do mypy 2 and black 26.
+OLDEST_PYTHON = (3, 10)
 
 
 def python_versions(value: Any) -> tuple[str, ...]:
     versions = non_empty_str_list(value)
     bad = [v for v in versions if not VERSION.match(v)]
     if bad:
-        raise ValueError(f'expected versions like "3.12", got {bad[0]!r}')
+        raise ValueError(f'expected versions like "3.12", got {toml(bad[0])}')
     if len(set(versions)) != len(versions):
         raise ValueError("lists a version twice")
+    too_old = [v for v in versions if too_old_python(v)]
+    if too_old:
+        oldest = ".".join(map(str, OLDEST_PYTHON))
+        raise ValueError(
+            f"{', '.join(too_old)}: older than {oldest}, the oldest Python the sessions' tools "
+            f"run on (pytest 9 needs {oldest}); test older Pythons with another tool"
+        )
     return versions
+
+
+def too_old_python(version: str) -> bool:
+    major, minor = version.removesuffix("t").split(".")[:2]
+    return (int(major), int(minor)) < OLDEST_PYTHON
 
 
 def choices(allowed: tuple[str, ...]) -> Checker:
@@ -65,29 +111,50 @@ def choices(allowed: tuple[str, ...]) -> Checker:
     return check
 
 
-def subset_of(allowed: tuple[str, ...]) -> Checker:
+def subset_of(allowed: tuple[str, ...], *, at_least_one: bool = False) -> Checker:
     def check(value: Any) -> tuple[str, ...]:
         items = str_list(value)
         unknown = [v for v in items if v not in allowed]
         if unknown:
-            raise ValueError(f"unknown entry {unknown[0]!r}; expected some of {', '.join(allowed)}")
+            raise ValueError(
+                f"unknown entry {toml(unknown[0])}; expected some of {', '.join(allowed)}"
+            )
+        if at_least_one and not items:
+            raise ValueError(f"expected at least one of {', '.join(allowed)}")
         return items
 
     return check
 
 
+def _inside(value: str) -> bool:
+    return not (Path(value).is_absolute() or ".." in Path(value).parts)
+
+
 def relative_dir(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("expected a folder name")
-    if Path(value).is_absolute() or ".." in Path(value).parts:
+    if not _inside(value):
         raise ValueError("expected a folder inside the project")
     return value
 
 
+def project_paths(value: Any) -> tuple[str, ...]:
+    """Files or folders inside the project: a gate vouches for this project's code only."""
+    items = non_empty_str_list(value)
+    outside = [item for item in items if not _inside(item)]
+    if outside:
+        raise ValueError(
+            f"{toml(outside[0])} is outside the project; expected paths relative to it"
+        )
+    return items
+
+
+def _finite_number(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
+
+
 def percentage(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError("expected a number from 0 to 100")
-    if not 0 <= value <= 100:
+    if not _finite_number(value) or not 0 <= value <= 100:
         raise ValueError("expected a number from 0 to 100")
     return float(value)
 
@@ -194,8 +261,15 @@ def marker_name(value: Any) -> str:
 
 
 def seconds(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ValueError("expected a number of seconds above 0")
+    if not _finite_number(value) or value <= 0:
+        raise ValueError("expected a finite number of seconds above 0")
+    return float(value)
+
+
+def seconds_or_zero(value: Any) -> float:
+    """A finite number of seconds; 0 turns the limit off."""
+    if not _finite_number(value) or value < 0:
+        raise ValueError("expected a finite number of seconds, 0 or more (0: no limit)")
     return float(value)
 
 
@@ -255,6 +329,6 @@ def tier_table(families: tuple[str, ...]) -> Checker:
 
 def fraction(value: Any) -> float:
     """A share such as 0.10 for 10%, above 0 and below 1."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
+    if not _finite_number(value) or not 0 < value < 1:
         raise ValueError("expected a fraction above 0 and below 1, such as 0.10 for 10%")
     return float(value)

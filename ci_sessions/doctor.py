@@ -7,13 +7,12 @@ hand in a fake one.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ci_sessions import interpreters
 from ci_sessions.config import Config
 from ci_sessions.services import SERVICES, ServiceError
 from ci_sessions.services._base import find_binary
@@ -58,31 +57,26 @@ def checks(config: Config, which: Which) -> list[Check]:
                     service.INSTALL_HINT,
                 )
             )
-    database = os.environ.get("CI_SESSIONS_VULN_DB") or config.security.db
+    database = config.security.db  # resolved at load: the variable, else the key
     if database and "safety" in config.security.scanners:
-        path = Path(database) if Path(database).is_absolute() else config.root / database
         found.append(
             Check(
-                f"vulnerability database {database}",
-                str(path) if path.exists() else None,
+                f"vulnerability database from {config.security.db_origin}",
+                database if Path(database).exists() else None,
                 "security",
-                "point [tool.ci_sessions.security] db at an advisory mirror",
+                f"{database} does not exist: point {config.security.db_origin} at an "
+                "advisory mirror",
             )
         )
     return found
 
 
 def working_which(name: str) -> str | None:
-    """shutil.which, but an interpreter must also start: pyenv's shims are on PATH
-    and fail unless their version is activated."""
-    path = shutil.which(name)
-    if path is None or not name.startswith("python"):
-        return path
-    try:
-        started = subprocess.run([path, "-c", "pass"], capture_output=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return path if started.returncode == 0 else None
+    """shutil.which, but an interpreter must also start, found as nox finds it:
+    pyenv's shims are on PATH and fail unless their version is activated."""
+    if name.startswith("python"):
+        return interpreters.find(name.removeprefix("python"))
+    return shutil.which(name)
 
 
 def _service_binary(binary: str, hint: str) -> str | None:

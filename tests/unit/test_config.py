@@ -10,6 +10,7 @@ import pytest
 
 from ci_sessions.config import (
     DEFAULT_PYTHONS,
+    Config,
     ConfigError,
     CoverageConfig,
     IntegrationConfig,
@@ -18,15 +19,23 @@ from ci_sessions.config import (
 )
 
 
-def write_project(root: Path, toml: str, *, layout: str = "src") -> Path:
+def write_project(
+    root: Path, toml: str, *, layout: str = "src", packages: tuple[str, ...] = ("demo_pkg",)
+) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     pyproject = root / "pyproject.toml"
     pyproject.write_text(textwrap.dedent(toml), encoding="utf-8")
-    package = root / "src" / "demo_pkg" if layout == "src" else root / "demo_pkg"
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text("")
+    for name in packages:
+        package = root / "src" / name if layout == "src" else root / name
+        package.mkdir(parents=True)
+        (package / "__init__.py").write_text("")
     (root / "tests").mkdir()
     return pyproject
+
+
+def load(pyproject: Path, overrides: dict[str, object] | None = None, **environ: str) -> Config:
+    """load_config on CI (nothing probed) unless the environment given says otherwise."""
+    return load_config(pyproject, overrides, environ=environ or {"CI": "true"})
 
 
 MINIMAL = """
@@ -79,7 +88,7 @@ def test_table_values_are_read(tmp_path: Path) -> None:
         reports-dir = "out/reports"
         venv-backend = "virtualenv"
         """)
-    config = load_config(write_project(tmp_path, toml))
+    config = load_config(write_project(tmp_path, toml, packages=("a", "b")))
     assert config.python == ("3.11", "3.13")
     assert config.packages == ("a", "b")
     assert config.paths == ("src",)
@@ -112,14 +121,22 @@ def test_dependency_groups_must_exist(tmp_path: Path) -> None:
     [
         ('pythn = ["3.12"]', r"unknown key 'pythn' \(did you mean 'python'\?\)"),
         ("frobnicate = 1", r"unknown key 'frobnicate'; known keys: python, package"),
-        ('python = "3.12"', r"python: expected a list of strings, got '3.12'"),
+        ('python = "3.12"', r'python: expected a list of strings, got "3.12"'),
         ('python = ["3.12", "3.12"]', r"python: lists a version twice"),
-        ('python = ["twelve"]', r"python: expected versions like \"3.12\", got 'twelve'"),
+        ('python = ["twelve"]', r'python: expected versions like "3.12", got "twelve"'),
+        (
+            'python = ["3.9", "3.12"]',
+            r"python: 3.9: older than 3.10, the oldest Python the sessions' tools run on",
+        ),
+        ('paths = ["../other"]', r'paths: "../other" is outside the project'),
+        ('test-paths = ["/abs/tests"]', r'test-paths: "/abs/tests" is outside the project'),
+        ("test-timeout = -1", r"test-timeout: expected a finite number of seconds, 0 or more"),
+        ("test-timeout = inf", r"test-timeout: expected a finite number of seconds"),
         ("python = []", r"python: expected at least one entry"),
         ("package = 3", r"package: expected a list of strings, got 3"),
         ('paths = ["src", 1]', r"paths: expected a list of strings"),
         ('test-paths = [""]', r"test-paths: expected non-empty strings"),
-        ('lint-tools = ["pylint"]', r"lint-tools: unknown entry 'pylint'"),
+        ('lint-tools = ["pylint"]', r'lint-tools: unknown entry "pylint"'),
         ('reports-dir = "../elsewhere"', r"reports-dir: expected a folder inside the project"),
         ('reports-dir = "/tmp/x"', r"reports-dir: expected a folder inside the project"),
         ('venv-backend = "conda"', r"venv-backend: expected one of 'uv\|virtualenv', 'uv'"),
@@ -184,6 +201,7 @@ def test_coverage_section_defaults_and_values(tmp_path: Path) -> None:
     coverage = load_config(write_project(tmp_path / "b", toml)).coverage
     assert coverage == CoverageConfig(
         fail_under=85.0,
+        fail_under_origin="[tool.ci_sessions.coverage] fail-under",
         modules=(("src/pkg/core/*", 100.0),),
         patch_fail_under=90.5,
         compare_branch="origin/develop",
@@ -210,7 +228,8 @@ def test_coverage_keyword_override_merges_into_the_file_table(tmp_path: Path) ->
             "fail-under = 101",
             r"\[tool.ci_sessions.coverage\] fail-under: expected a number",
         ),
-        ("fail-under = true", r"fail-under: expected a number from 0 to 100, got True"),
+        ("fail-under = true", r"fail-under: expected a number from 0 to 100, got true"),
+        ("fail-under = nan", r"fail-under: expected a number from 0 to 100, got nan"),
         ('patch-fail-under = "90"', r"patch-fail-under: expected a number"),
         ("require-all-pythons = 1", r"require-all-pythons: expected true or false"),
         ("worst-files = 0", r"worst-files: expected a whole number of at least 1"),
@@ -246,10 +265,11 @@ def test_security_section(tmp_path: Path) -> None:
             { id = "GHSA-x", reason = "never reached" },
         ]
         """)
-    security = load_config(write_project(tmp_path, toml)).security
+    security = load(write_project(tmp_path, toml)).security
     assert security.scanners == ("safety",)
     assert security.bandit_severity == "high"
-    assert security.db == "mirror/vulns"
+    assert security.db == str(tmp_path / "mirror/vulns")  # resolved against the project
+    assert security.db_origin == "[tool.ci_sessions.security] db"
     assert security.max_db_age_days == 7
     assert security.ignore == (
         Waiver("PYSEC-2018-28", "internal only", date(2026, 12, 31)),
@@ -305,10 +325,12 @@ def test_integration_section(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("table", "expected"),
     [
-        ('services = ["mysql"]', r"services: unknown entry 'mysql'"),
+        ('services = ["mysql"]', r'services: unknown entry "mysql"'),
         ('url-env = { kafka = "K" }', r"url-env: unknown service 'kafka'"),
         ('url-env = { redis = "not a name" }', r"url-env: redis: expected an environment"),
-        ("ready-timeout = 0", r"ready-timeout: expected a number of seconds above 0"),
+        ("ready-timeout = 0", r"ready-timeout: expected a finite number of seconds above 0"),
+        ("ready-timeout = inf", r"ready-timeout: expected a finite number of .* 0, got inf"),
+        ("ready-timeout = nan", r"ready-timeout: expected a finite number of .* 0, got nan"),
     ],
 )
 def test_bad_integration_values(tmp_path: Path, table: str, expected: str) -> None:
@@ -365,7 +387,7 @@ def test_tiers(tmp_path: Path) -> None:
     config = load_config(write_project(tmp_path / "b", toml))
     assert config.tiers == (("quick", ("lint",)),)
     bad = MINIMAL + '[tool.ci_sessions.tiers]\npr = ["lint", "docs"]\n'
-    with pytest.raises(ConfigError, match=r"tiers: pr: unknown entry 'docs'"):
+    with pytest.raises(ConfigError, match=r'tiers: pr: unknown entry "docs"'):
         load_config(write_project(tmp_path / "c", bad))
 
 
@@ -385,3 +407,89 @@ def test_benchmark_section(tmp_path: Path) -> None:
     bad = MINIMAL + "[tool.ci_sessions.benchmark]\nthreshold = 10\n"
     with pytest.raises(ConfigError, match=r"threshold: expected a fraction"):
         load_config(write_project(tmp_path / "c", bad))
+
+
+@pytest.mark.parametrize(
+    ("report", "expected"),
+    [
+        ('fail_under = "99.5"', 99.5),  # a string: coverage.py reads it, so must we
+        ("fail_under = 95", 95.0),
+        ("", None),
+    ],
+)
+def test_fail_under_is_resolved_from_coverage_s_own_table(
+    tmp_path: Path, report: str, expected: float | None
+) -> None:
+    toml = MINIMAL + f"[tool.coverage.report]\n{report}\n"
+    coverage = load(write_project(tmp_path, toml)).coverage
+    assert coverage.fail_under == expected
+    if expected is not None:
+        assert coverage.fail_under_origin == "[tool.coverage.report] fail_under"
+
+
+def test_the_key_wins_over_coverage_s_fail_under(tmp_path: Path) -> None:
+    toml = MINIMAL + "[tool.coverage.report]\nfail_under = 50\n"
+    toml += "[tool.ci_sessions.coverage]\nfail-under = 80\n"
+    assert load(write_project(tmp_path, toml)).coverage.fail_under == 80.0
+
+
+def test_a_fail_under_coverage_cannot_read_is_refused(tmp_path: Path) -> None:
+    toml = MINIMAL + '[tool.coverage.report]\nfail_under = "high"\n'
+    with pytest.raises(ConfigError, match=r"\[tool.coverage.report\] fail_under: expected a num"):
+        load(write_project(tmp_path, toml))
+
+
+def test_the_vulnerability_database_variable_wins_over_the_key(tmp_path: Path) -> None:
+    toml = MINIMAL + '[tool.ci_sessions.security]\ndb = "mirror"\n'
+    pyproject = write_project(tmp_path, toml)
+    security = load(pyproject, CI="1", CI_SESSIONS_VULN_DB="/srv/advisories").security
+    assert (security.db, security.db_origin) == ("/srv/advisories", "$CI_SESSIONS_VULN_DB")
+
+
+def test_newest_python_is_the_newest_not_the_last_listed(tmp_path: Path) -> None:
+    toml = MINIMAL + '[tool.ci_sessions]\npython = ["3.13", "3.11"]\n'
+    config = load(write_project(tmp_path, toml))
+    assert config.newest_python == "3.13"
+    assert config.session_python == "3.13"
+
+
+def test_sessions_move_to_the_newest_python_that_starts_here(tmp_path: Path) -> None:
+    toml = MINIMAL + '[tool.ci_sessions]\npython = ["3.12", "3.99"]\n'
+    config = load_config(
+        write_project(tmp_path, toml),
+        environ={},
+        finder=lambda version: None if version == "3.99" else f"/bin/python{version}",
+    )
+    assert config.session_python == "3.12"
+    assert config.absent_pythons == ("3.99",)
+    assert "python3.99 does not start here" in config.notes[0]
+    on_ci = load_config(write_project(tmp_path / "ci", toml), environ={"CI": "true"})
+    assert (on_ci.session_python, on_ci.absent_pythons) == ("3.99", ())
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        ("tool = 1\n", r"\[tool\] must be a table, got tool = 1"),
+        ('[project]\nname = "x"\n[tool]\nci_sessions = 3\n', r"\[tool.ci_sessions\] must be"),
+        ('project = "x"\n', r"\[project\] must be a table"),
+        (MINIMAL + "[tool.coverage]\nreport = 1\n", r"\[tool.coverage.report\] must be a table"),
+    ],
+)
+def test_tables_that_are_not_tables(tmp_path: Path, toml: str, expected: str) -> None:
+    with pytest.raises(ConfigError, match=expected):
+        load(write_project(tmp_path, toml))
+
+
+def test_a_package_that_is_not_there_is_refused(tmp_path: Path) -> None:
+    toml = MINIMAL + '[tool.ci_sessions]\npackage = "demo_pgk"\n'
+    with pytest.raises(
+        ConfigError, match=r"package: package 'demo_pgk' not found in src/ or the project root"
+    ):
+        load(write_project(tmp_path, toml))
+
+
+def test_an_empty_scanner_list_is_refused(tmp_path: Path) -> None:
+    toml = MINIMAL + "[tool.ci_sessions.security]\nscanners = []\n"
+    with pytest.raises(ConfigError, match=r"scanners: expected at least one of bandit, safety"):
+        load(write_project(tmp_path, toml))

@@ -12,6 +12,7 @@ def test_doctor_with_a_fake_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("CI_SESSIONS_SERVICE_PATH", "/nonexistent")
     monkeypatch.delenv("CI_SESSIONS_VULN_DB", raising=False)
     pyproject = tmp_path / "pyproject.toml"
+    (tmp_path / "demo.py").write_text("")
     pyproject.write_text(
         '[project]\nname = "demo"\n[tool.ci_sessions]\npython = ["3.12"]\n'
         '[tool.ci_sessions.integration]\nservices = ["redis"]\n'
@@ -23,7 +24,10 @@ def test_doctor_with_a_fake_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert "ok      python3.12 (needed by tests-3.12): /usr/bin/python3.12" in text
     assert "absent  uv: -> `pip install uv`" in text
     assert "MISSING redis-server (needed by integration): -> apt-get install redis-server" in text
-    assert "MISSING vulnerability database mirror (needed by security)" in text
+    assert (
+        "MISSING vulnerability database from [tool.ci_sessions.security] db (needed by security)"
+        f": -> {tmp_path / 'mirror'} does not exist" in text
+    )
     assert exit_code(found) == 1
     (tmp_path / "mirror").mkdir()
     fake_bin = tmp_path / "bin"

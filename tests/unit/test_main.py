@@ -11,11 +11,17 @@ def test_check_config_prints_what_it_resolved(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     pyproject = tmp_path / "pyproject.toml"
-    pyproject.write_text('[project]\nname = "demo"\n[tool.ci_sessions]\npython = ["3.12"]\n')
+    (tmp_path / "demo").mkdir()
+    pyproject.write_text(
+        '[project]\nname = "demo"\n[tool.ci_sessions]\npython = ["3.12"]\n'
+        '[tool.coverage.report]\nfail_under = "95"\n'
+    )
     assert main(["check-config", str(pyproject)]) == 0
     out = capsys.readouterr().out
-    assert f"{pyproject}: OK" in out
-    assert "python = ('3.12',)" in out
+    assert f"# {pyproject}: OK" in out
+    assert 'python = ["3.12"]' in out  # TOML, not Python's repr
+    assert "fail-under = 95.0  # from [tool.coverage.report] fail_under" in out
+    assert "# [tool.ci_sessions.integration] not configured: no such session" in out
 
 
 def test_check_config_reports_the_bad_key(
@@ -31,6 +37,7 @@ def test_doctor_lists_what_is_found_and_fails_on_a_missing_interpreter(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     pyproject = tmp_path / "pyproject.toml"
+    (tmp_path / "demo").mkdir()
     pyproject.write_text(
         '[project]\nname = "demo"\n[tool.ci_sessions]\npython = ["3.11", "3.99"]\n'
     )
