@@ -34,6 +34,9 @@ def register(**overrides: Any) -> Config:
     """
     # Imported here: the session modules import nox's session machinery, which
     # plain users of ci_sessions.config (and unit tests) do not need.
+    from nox.logger import logger
+
+    from ci_sessions import invocation
     from ci_sessions.sessions import register_all
 
     pyproject = _caller_dir() / "pyproject.toml"
@@ -42,6 +45,10 @@ def register(**overrides: Any) -> Config:
     except ConfigError as exc:
         print(f"ci-sessions: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    # Made before any session starts a process, so that every one inherits it.
+    invocation.current()
+    for note in config.notes:
+        logger.warning(f"ci-sessions: {note}")
     register_all(config)
     return config
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import configparser
 import re
+import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -52,3 +54,43 @@ def source_dir(root: Path, package: str) -> str | None:
         if (root / candidate).exists():
             return candidate
     return None
+
+
+def pytest_ini(root: Path, document: Mapping[str, Any]) -> dict[str, Any]:
+    """The pytest settings of the file pytest itself would read in the project root.
+
+    pytest takes the first of these that holds its section: pytest.toml,
+    .pytest.toml, pytest.ini, .pytest.ini (always, even empty), pyproject.toml
+    ([tool.pytest] or [tool.pytest.ini_options]), tox.ini ([pytest]),
+    setup.cfg ([tool:pytest]).
+    """
+    for name in ("pytest.toml", ".pytest.toml"):
+        path = root / name
+        if path.is_file():
+            data = tomllib.loads(path.read_text(encoding="utf-8")).get("pytest", {})
+            return dict(data) if isinstance(data, dict) else {}
+    for name in ("pytest.ini", ".pytest.ini"):
+        path = root / name
+        if path.is_file():
+            return _ini_section(path, "pytest") or {}
+    pytest_table = document.get("tool", {}).get("pytest", {})
+    if isinstance(pytest_table, dict) and pytest_table:
+        legacy = pytest_table.get("ini_options")
+        native = {k: v for k, v in pytest_table.items() if k != "ini_options"}
+        return dict(native or (legacy if isinstance(legacy, dict) else {}))
+    for name, section in (("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
+        path = root / name
+        if path.is_file():
+            found = _ini_section(path, section)
+            if found is not None:
+                return found
+    return {}
+
+
+def _ini_section(path: Path, section: str) -> dict[str, Any] | None:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except configparser.Error:
+        return None  # pytest will say what is wrong with it
+    return dict(parser[section]) if parser.has_section(section) else None

@@ -16,6 +16,8 @@ REQUIREMENTS: dict[str, str] = {
     "pytest-randomly": "pytest-randomly>=3.15,<6",
     "pytest-split": "pytest-split>=0.10,<0.12",
     "pytest-xdist": "pytest-xdist>=3.6,<4",
+    # A hanging test fails with its name instead of running until the job's limit.
+    "pytest-timeout": "pytest-timeout>=2.3,<3",
     "pytest-benchmark": "pytest-benchmark>=5.1,<6",
     # 5.x: simulation mode counts under stock valgrind when CODSPEED_ENV is set.
     "pytest-codspeed": "pytest-codspeed>=5.0,<6",
@@ -26,6 +28,8 @@ REQUIREMENTS: dict[str, str] = {
     # safety 3.8 crashes offline before doing anything; 3.7 reads --db offline.
     "safety": "safety>=3.7,<3.8",
     "typer": "typer<0.26",  # safety 3.7's CLI breaks with newer typer
+    # Resolves the dependency set to scan when nox itself has no uv.
+    "uv": "uv>=0.8,<1",
 }
 
 

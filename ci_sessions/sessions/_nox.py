@@ -206,6 +206,7 @@ def run_all(
             github.emit(annotate(tool, output))
     results = {**problems, **(extra or {})}
     verdict = checks.all_passed(results)
+    # The console has each tool's own output; the step summary gets the table.
     github.append_step_summary(checks.summary_markdown(session.name, results))
     if not verdict.passed:
         session.error(verdict.message)
@@ -216,3 +217,12 @@ def reports_dir(config: Config) -> Path:
     path = config.root / config.reports_dir
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def publish_summary(config: Config, file_name: str | None, markdown: str) -> None:
+    """A session's Markdown summary: into reports/<file_name>, on the console, and
+    appended to $GITHUB_STEP_SUMMARY when that is set."""
+    if file_name is not None:
+        (reports_dir(config) / file_name).write_text(markdown, encoding="utf-8")
+    print(markdown, end="" if markdown.endswith("\n") else "\n", flush=True)
+    github.append_step_summary(markdown)

@@ -1,5 +1,5 @@
-"""pytest as the tests and integration sessions run it: coverage, JUnit XML,
-quarantine, slowest tests and a Markdown summary."""
+"""pytest as the test sessions run it: coverage, JUnit XML, exact outcomes,
+quarantine, a timeout per test, the slowest tests and a Markdown summary."""
 
 from __future__ import annotations
 
@@ -12,23 +12,57 @@ from pathlib import Path
 
 import nox
 
-import ci_sessions
-from ci_sessions import github, outcomes
+from ci_sessions import coverage_data, github, invocation, pytest_options, test_outcomes
 from ci_sessions.config import Config
-from ci_sessions.github import append_step_summary
+from ci_sessions.project import source_dir
 from ci_sessions.sessions._coverage import write_coverage_rc
-from ci_sessions.sessions._nox import reports_dir, run_tool
+from ci_sessions.sessions._nox import publish_summary, reports_dir, run_tool
 
 PYTEST_NO_TESTS = 5
 SKIP_SLOW_ENV = "CI_SESSIONS_SKIP_SLOW"
-PLUGIN = Path(ci_sessions.__file__).parent / "pytest_quarantine.py"
+IN_VENV = Path(__file__).resolve().parent.parent / "in_venv"
+PLUGIN = IN_VENV / "pytest_ci_sessions.py"
+# What every session that runs the project's tests installs beside them.
+TEST_TOOLS = ("pytest", "pytest-cov", "coverage", "pytest-timeout")
 
 
 def refuse_expired_quarantine(session: nox.Session, config: Config) -> None:
     """An entry past its expiry fails the session until it is renewed or removed."""
-    expired = outcomes.expired(config.quarantine, date.today())
+    expired = test_outcomes.expired(config.quarantine, date.today())
     if expired:
-        session.error(outcomes.expired_message(expired, config.where("quarantine")))
+        session.error(test_outcomes.expired_message(expired, config.where("quarantine")))
+
+
+def plugin_env(config: Config, tmp: Path, outcomes: Path, *, strict: bool) -> dict[str, str]:
+    """Put the ci-sessions pytest plugin on the path of the project's pytest."""
+    plugins = tmp / "plugins"
+    plugins.mkdir(exist_ok=True)
+    # Copied by path, not imported: the plugin imports pytest, which nox's own
+    # environment does not have. Only a full run can tell that a quarantine
+    # entry matches no test; -k or a path legitimately leaves entries unmatched.
+    shutil.copy2(PLUGIN, plugins / PLUGIN.name)
+    return {
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(plugins), os.environ.get("PYTHONPATH")])),
+        "CI_SESSIONS_QUARANTINE": json.dumps({e.id: e.reason for e in config.quarantine}),
+        "CI_SESSIONS_QUARANTINE_STRICT": "1" if strict else "0",
+        "CI_SESSIONS_OUTCOMES": str(outcomes),
+    }
+
+
+def selection_args(config: Config, posargs: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(-m and --timeout options, the posargs left for pytest)."""
+    skip_slow = f"not {config.slow_marker}" if os.environ.get(SKIP_SLOW_ENV) == "1" else None
+    markers, rest = pytest_options.marker_args(
+        posargs, ini=config.pytest_ini, environ=os.environ, extra=[skip_slow]
+    )
+    timeout = pytest_options.timeout_args(config.pytest_ini, os.environ, config.test_timeout)
+    return [*markers, *timeout], rest
+
+
+def measured_code(config: Config, paths: Sequence[str]) -> list[str]:
+    """The folders whose Python files coverage data depends on: sources and tests."""
+    sources = [found for package in config.packages if (found := source_dir(config.root, package))]
+    return [*sources, *paths]
 
 
 def run_pytest(
@@ -46,19 +80,26 @@ def run_pytest(
 ) -> None:
     """Run pytest measured into data_file, JUnit as reports/junit-<name>.xml.
 
-    Fails the session on a failed test and on nothing collected (pytest's exit
-    5), which would otherwise be a pass that tested nothing. Quarantined tests
-    run, are reported, and do not fail it. posargs: those meant for pytest (the
-    session's by default); whole_suite: False for a shard.
+    Fails the session on a failed test, on nothing collected (pytest's exit
+    5), and on a run that ended before pytest wrote its report (a test calling
+    os._exit exits 0 having written nothing): none of those is a pass.
+    Quarantined tests run, are reported, and do not fail it. posargs: those
+    meant for pytest (the session's by default); whole_suite: False for a shard.
     """
     posargs = list(session.posargs if posargs is None else posargs)
     refuse_expired_quarantine(session, config)
     tmp = Path(session.create_tmp())
     rcfile = write_coverage_rc(config, tmp)
     junit = reports_dir(config) / f"junit-{name}.xml"
-    junit.unlink(missing_ok=True)
-    quarantine_report = tmp / "quarantine-outcomes.json"
-    quarantine_report.unlink(missing_ok=True)
+    outcomes_file = tmp / f"outcomes-{name}.json"
+    # Nothing of an earlier run may pass for this one's.
+    for stale in (junit, outcomes_file, data_file, coverage_data.record_path(data_file)):
+        stale.unlink(missing_ok=True)
+    # Taken before the run: the code these data measure.
+    record = coverage_data.new_record(
+        session.name, invocation.current(), config.root, measured_code(config, paths)
+    )
+    options, posargs = selection_args(config, posargs)
     status = run_tool(
         session,
         [
@@ -68,28 +109,32 @@ def run_pytest(
             "--cov",
             "--cov-report=",
             f"--junitxml={junit}",
-            # xunit1 test cases carry their file, from which node IDs are rebuilt.
-            "-o",
-            "junit_family=xunit1",
             "-p",
-            "pytest_quarantine",
+            "pytest_ci_sessions",
             *([f"--durations={config.slowest}"] if config.slowest else []),
-            *(["-m", f"not {config.slow_marker}"] if os.environ.get(SKIP_SLOW_ENV) == "1" else []),
             *args,
             *posargs,
+            *options,
         ],
         env={
             **(env or {}),
-            **_quarantine_env(config, tmp, quarantine_report, strict=whole_suite and not posargs),
+            **plugin_env(config, tmp, outcomes_file, strict=whole_suite and not posargs),
             "COVERAGE_FILE": str(data_file),
         },
     )
-    cases = outcomes.read_junit_file(junit) if junit.is_file() else []
-    _summarise(config, name, cases, quarantine_report)
+    outcomes = test_outcomes.read_outcomes_file(outcomes_file)
+    if outcomes is None:
+        if status == 0:
+            session.error(test_outcomes.ended_early(status))
+        session.error(f"pytest failed (exit {status}) before it ran the tests: see its output")
+    if data_file.is_file():
+        coverage_data.write_record(data_file, record)
+    _summarise(config, name, outcomes.cases)
+    quarantined = {entry.id for entry in config.quarantine}
     github.emit(
         github.Annotation(case.file, case.line, f"{name}: {case.id}", case.message)
-        for case in cases
-        if case.outcome == "failed" and case.file
+        for case in outcomes.cases
+        if case.outcome in test_outcomes.FAILING and case.file and case.id not in quarantined
     )
     if status == PYTEST_NO_TESTS:
         session.error(
@@ -98,38 +143,18 @@ def run_pytest(
         )
     if status != 0:
         session.error(f"pytest failed (exit {status})")
+    if not data_file.is_file():
+        session.error(
+            f"pytest passed but wrote no coverage data to {data_file}: a plugin or the "
+            "project's settings turned pytest-cov off (-p no:cov, --no-cov?)"
+        )
 
 
-def _quarantine_env(config: Config, tmp: Path, report: Path, *, strict: bool) -> dict[str, str]:
-    """Put the quarantine plugin on the path of the project's pytest."""
-    plugins = tmp / "plugins"
-    plugins.mkdir(exist_ok=True)
-    # Copied by path, not imported: the plugin imports pytest, which nox's own
-    # environment does not have.
-    shutil.copy2(PLUGIN, plugins / PLUGIN.name)
-    # Only a full run can tell that an entry matches no test; -k or a path
-    # given as posargs legitimately leaves entries unmatched.
-    return {
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(plugins), os.environ.get("PYTHONPATH")])),
-        "CI_SESSIONS_QUARANTINE": json.dumps({e.id: e.reason for e in config.quarantine}),
-        "CI_SESSIONS_QUARANTINE_REPORT": str(report),
-        "CI_SESSIONS_QUARANTINE_STRICT": "1" if strict else "0",
-    }
-
-
-def _summarise(
-    config: Config, name: str, cases: list[outcomes.Case], quarantine_report: Path
-) -> None:
-    if not cases:
-        return  # pytest did not get as far as running tests; its output says why
-    recorded = json.loads(quarantine_report.read_text()) if quarantine_report.is_file() else {}
-    markdown = outcomes.summary_markdown(
+def _summarise(config: Config, name: str, cases: Sequence[test_outcomes.Case]) -> None:
+    markdown = test_outcomes.summary_markdown(
         name,
         cases,
         slow_count=config.slowest,
         quarantine={entry.id: entry.reason for entry in config.quarantine},
-        quarantine_outcomes=recorded,
     )
-    (reports_dir(config) / f"summary-{name}.md").write_text(markdown, encoding="utf-8")
-    print(markdown)
-    append_step_summary(markdown)
+    publish_summary(config, f"summary-{name}.md", markdown)

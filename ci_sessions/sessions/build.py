@@ -13,7 +13,7 @@ from ci_sessions.sessions._nox import install_tools, reports_dir, session
 
 
 def register(config: Config) -> None:
-    @session(config, "build", python=config.newest_python, allow_parallel=True)
+    @session(config, "build", python=config.session_python, allow_parallel=True)
     def build(session: nox.Session) -> None:
         """python -m build (sdist + wheel), then twine check on both."""
         install_tools(session, "build", "twine")

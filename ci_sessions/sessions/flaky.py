@@ -8,11 +8,23 @@ from pathlib import Path
 
 import nox
 
-from ci_sessions import outcomes
+from ci_sessions import flaky_analysis, test_outcomes
 from ci_sessions.config import Config
-from ci_sessions.github import append_step_summary
-from ci_sessions.sessions._nox import install, reports_dir, require_paths, run_tool, session
-from ci_sessions.sessions._pytest import PYTEST_NO_TESTS, refuse_expired_quarantine
+from ci_sessions.sessions._nox import (
+    install,
+    publish_summary,
+    reports_dir,
+    require_paths,
+    run_tool,
+    session,
+)
+from ci_sessions.sessions._pytest import (
+    PYTEST_NO_TESTS,
+    TEST_TOOLS,
+    plugin_env,
+    refuse_expired_quarantine,
+    selection_args,
+)
 
 # The environment variable that tells a test which run it is in, so a test
 # suite can make its own randomness reproducible per run.
@@ -22,7 +34,7 @@ RUN_ENV = "CI_SESSIONS_FLAKY_RUN"
 def register(config: Config) -> None:
     settings = config.flaky
 
-    @session(config, "flaky", python=config.newest_python, default=False)
+    @session(config, "flaky", python=config.session_python, default=False)
     def flaky(session: nox.Session) -> None:
         """Run the tests `runs` times, each in another order; fail on an unquarantined flake."""
         refuse_expired_quarantine(session, config)
@@ -33,7 +45,7 @@ def register(config: Config) -> None:
             config,
             extras=config.test_extras,
             groups=config.test_groups,
-            tools=("pytest", "pytest-randomly"),
+            tools=(*TEST_TOOLS, "pytest-randomly"),
         )
         folder = reports_dir(config) / "flaky"
         folder.mkdir(exist_ok=True)
@@ -42,26 +54,27 @@ def register(config: Config) -> None:
         runs = [
             _run(session, config, paths, folder, number) for number in range(1, settings.runs + 1)
         ]
-
-        unknown = outcomes.unknown_ids([e.id for e in config.quarantine], runs)
+        quarantined = [entry.id for entry in config.quarantine]
+        unknown = flaky_analysis.unknown_ids(quarantined, runs)
         if unknown:
             session.error(
                 f"{config.where('quarantine')}: entries that match no test (remove or fix "
                 f"them): {', '.join(unknown)}"
             )
-        report = outcomes.analyse_runs(runs, [entry.id for entry in config.quarantine])
-        markdown = outcomes.flaky_markdown(report)
-        _write(folder.parent, report, markdown)
-        print(markdown)
-        append_step_summary(markdown)
+        report = flaky_analysis.analyse_runs(runs, quarantined)
+        _write(folder.parent, report)
+        publish_summary(config, "flaky.md", flaky_analysis.flaky_markdown(report))
         if report.failures:
             session.error("; ".join(report.failures))
 
 
 def _run(
     session: nox.Session, config: Config, paths: tuple[str, ...], folder: Path, number: int
-) -> list[outcomes.Case]:
-    junit = folder / f"junit-run-{number}.xml"
+) -> list[test_outcomes.Case]:
+    tmp = Path(session.create_tmp())
+    outcomes_file = tmp / f"outcomes-run-{number}.json"
+    outcomes_file.unlink(missing_ok=True)
+    options, posargs = selection_args(config, session.posargs)
     status = run_tool(
         session,
         [
@@ -74,22 +87,25 @@ def _run(
             "-p",
             "randomly",
             f"--randomly-seed={number}",
-            "-o",
-            "junit_family=xunit1",
-            f"--junitxml={junit}",
-            *session.posargs,
+            "-p",
+            "pytest_ci_sessions",
+            f"--junitxml={folder / f'junit-run-{number}.xml'}",
+            *posargs,
+            *options,
         ],
-        env={RUN_ENV: str(number)},
+        env={RUN_ENV: str(number), **plugin_env(config, tmp, outcomes_file, strict=False)},
     )
     if status == PYTEST_NO_TESTS:
         session.error(f"pytest collected no tests from {' '.join(paths)}")
+    outcomes = test_outcomes.read_outcomes_file(outcomes_file)
+    if outcomes is None:
+        session.error(f"flaky, run {number}: {test_outcomes.ended_early(status)}")
     if status not in (0, 1):  # 1: some test failed, which is what is being measured
         session.error(f"pytest could not run the suite (exit {status}) in run {number}")
-    return outcomes.read_junit_file(junit)
+    return list(outcomes.cases)
 
 
-def _write(reports: Path, report: outcomes.FlakyReport, markdown: str) -> None:
-    (reports / "flaky.md").write_text(markdown, encoding="utf-8")
+def _write(reports: Path, report: flaky_analysis.FlakyReport) -> None:
     data = {
         "runs": report.runs,
         "tests": report.tests,

@@ -11,8 +11,7 @@ from ci_sessions.services import ServiceError
 from ci_sessions.services.lifecycle import running
 from ci_sessions.sessions._coverage import coverage_data_dir
 from ci_sessions.sessions._nox import install, require_paths, session
-from ci_sessions.sessions._pytest import run_pytest
-from ci_sessions.sessions.tests import TEST_TOOLS
+from ci_sessions.sessions._pytest import TEST_TOOLS, run_pytest
 
 
 def register(config: Config) -> None:
@@ -24,7 +23,7 @@ def register(config: Config) -> None:
     @session(
         config,
         "integration",
-        python=config.newest_python,
+        python=config.session_python,
         allow_parallel=True,
     )
     def integration(session: nox.Session) -> None:

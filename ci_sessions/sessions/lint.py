@@ -31,7 +31,7 @@ PACKAGES: dict[str, str] = {"ruff": "ruff", "black": "black", "ruff-format": "ru
 
 
 def register(config: Config) -> None:
-    @session(config, "lint", python=config.newest_python, allow_parallel=True)
+    @session(config, "lint", python=config.session_python, allow_parallel=True)
     def lint(session: nox.Session) -> None:
         """ruff, black and mypy in check mode; posargs replace the checked paths."""
         paths = _targets(session, config)
@@ -61,7 +61,7 @@ def register(config: Config) -> None:
             annotate=lambda tool, output: github.from_tool(tool, output, config.root),
         )
 
-    @session(config, "format", python=config.newest_python, default=False)
+    @session(config, "format", python=config.session_python, default=False)
     def format_(session: nox.Session) -> None:
         """Apply ruff's fixes and the formatter; the only session that edits files."""
         paths = _targets(session, config)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import nox
@@ -13,9 +11,7 @@ from ci_sessions import shards
 from ci_sessions.config import Config
 from ci_sessions.sessions._coverage import coverage_data_dir
 from ci_sessions.sessions._nox import install, install_tools, require_paths, run_tool, session
-from ci_sessions.sessions._pytest import PYTEST_NO_TESTS, run_pytest
-
-TEST_TOOLS = ("pytest", "pytest-cov", "coverage")
+from ci_sessions.sessions._pytest import PYTEST_NO_TESTS, TEST_TOOLS, run_pytest
 
 
 def register(config: Config) -> None:
@@ -57,7 +53,7 @@ def register(config: Config) -> None:
             whole_suite=shard is None,
         )
 
-    @session(config, "durations", python=config.newest_python, default=False)
+    @session(config, "durations", python=config.session_python, default=False)
     def durations(session: nox.Session) -> None:
         """Record test durations for pytest-split; commit the file to balance shards."""
         install(
@@ -85,7 +81,7 @@ def register(config: Config) -> None:
             session.error(f"pytest could not run the suite (exit {status})")
         session.log(f"wrote {target}: commit it so that the shards stay balanced")
 
-    @session(config, "collect", python=config.newest_python, default=False, allow_parallel=True)
+    @session(config, "collect", python=config.session_python, default=False, allow_parallel=True)
     def collect(session: nox.Session) -> None:
         """Import and collect the tests without running them: the smoke tier's check."""
         require_paths(session, config, "test-paths", config.test_paths)
@@ -125,14 +121,15 @@ def durations_path(config: Config) -> Path:
 
 
 def _hint_missing_interpreters(config: Config) -> None:
-    """nox skips a missing interpreter locally without saying how to get it."""
-    if "CI" in os.environ:
-        return  # nox fails the session on CI, which is what we want there.
-    for version in config.python:
-        if shutil.which(f"python{version}") is None:
-            logger.warning(
-                f"ci-sessions: python{version} is not on PATH, so tests-{version} "
-                "is skipped here (with CI set it fails). Install it, e.g. "
-                f"`uv python install {version}` or `pyenv install {version}`, "
-                "and put its bin folder on PATH."
-            )
+    """nox skips a missing interpreter locally without saying how to get it.
+
+    config.absent_pythons is empty on CI, where nox fails the session instead.
+    A pyenv shim that fails counts as missing: nox cannot use it either.
+    """
+    for version in config.absent_pythons:
+        logger.warning(
+            f"ci-sessions: python{version} does not start here, so tests-{version} "
+            "is skipped (with CI set it fails). Install it, e.g. "
+            f"`uv python install {version}` or `pyenv install {version}`, "
+            "and put its bin folder on PATH."
+        )

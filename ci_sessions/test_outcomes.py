@@ -1,0 +1,136 @@
+"""Test outcomes as the ci-sessions pytest plugin records them: counts, summaries.
+
+Plain data in, plain data out; no nox. The plugin
+(``ci_sessions/in_venv/pytest_ci_sessions.py``) writes pytest's own node IDs,
+so inherited tests, parametrized tests and xfails are named and counted as
+pytest names and counts them. A missing file means pytest ended before its
+end-of-run hook: a crash or ``os._exit``, never a pass.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ci_sessions.config_values import Waiver
+
+OUTCOMES = ("passed", "failed", "error", "skipped", "xfailed", "xpassed")
+FAILING = ("failed", "error")
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    outcome: str  # one of OUTCOMES
+    seconds: float
+    message: str = ""
+    file: str = ""
+    line: int = 0  # 1-based line of the test function, 0 when unknown
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """One pytest run: its exit status and every test that reported."""
+
+    exitstatus: int
+    cases: tuple[Case, ...]
+
+
+def read_outcomes(document: Mapping[str, Any]) -> Outcomes:
+    cases = tuple(
+        Case(
+            id=str(test["id"]),
+            outcome=str(test["outcome"]),
+            seconds=float(test.get("seconds", 0.0)),
+            message=str(test.get("message", "")),
+            file=str(test.get("file", "")),
+            line=int(test.get("line", 0)),
+        )
+        for test in document.get("tests", [])
+    )
+    return Outcomes(int(document.get("exitstatus", -1)), cases)
+
+
+def read_outcomes_file(path: Path) -> Outcomes | None:
+    """The run's outcomes; None when pytest never wrote them (it ended early)."""
+    if not path.is_file():
+        return None
+    return read_outcomes(json.loads(path.read_text(encoding="utf-8")))
+
+
+ENDED_EARLY = (
+    "pytest ended before writing its report{status}: a test or plugin ended the process "
+    "(os._exit, a crash, a signal); its results cannot be trusted. Run it with -x -v to see "
+    "the last test that started"
+)
+
+
+def ended_early(status: int) -> str:
+    return ENDED_EARLY.format(status=f" (exit {status})")
+
+
+def real_outcome(case: Case, quarantined: Iterable[str]) -> str:
+    """What really happened to a test: a quarantined test's xfail mark is ours, not its."""
+    if case.id in set(quarantined):
+        return {"xfailed": "failed", "xpassed": "passed"}.get(case.outcome, case.outcome)
+    return case.outcome
+
+
+def slowest(cases: Iterable[Case], count: int) -> list[Case]:
+    return sorted(cases, key=lambda case: (-case.seconds, case.id))[:count]
+
+
+def expired(entries: Iterable[Waiver], today: date) -> list[Waiver]:
+    return [entry for entry in entries if entry.expires is not None and entry.expires < today]
+
+
+def expired_message(entries: Sequence[Waiver], key: str) -> str:
+    listed = ", ".join(f"{entry.id} (expired {entry.expires})" for entry in entries)
+    return f"{key} entries past their expiry: {listed}; renew the date or remove the entry"
+
+
+def counts(cases: Iterable[Case]) -> dict[str, int]:
+    """How many tests had each outcome, in OUTCOMES order, zeros left out."""
+    found = [case.outcome for case in cases]
+    return {outcome: found.count(outcome) for outcome in OUTCOMES if outcome in found}
+
+
+def summary_markdown(
+    name: str, cases: Sequence[Case], *, slow_count: int, quarantine: Mapping[str, str]
+) -> str:
+    tally = counts(cases)
+    text = ", ".join(f"{n} {outcome}" for outcome, n in tally.items()) or "no test ran"
+    lines = [f"## {name}", "", text + "."]
+    failing = [c for c in cases if c.outcome in FAILING and c.id not in quarantine]
+    if failing:
+        lines += ["", "### Failed", "", "| test | outcome | message |", "|---|---|---|"]
+        lines += [f"| `{c.id}` | {c.outcome} | {_cell(c.message)} |" for c in failing]
+    if quarantine:
+        lines += [
+            "",
+            "### Quarantined (run, not gating)",
+            "",
+            "| test | outcome | reason |",
+            "|---|---|---|",
+        ]
+        by_id = {case.id: case for case in cases}
+        lines += [
+            f"| `{test_id}` | "
+            f"{real_outcome(by_id[test_id], quarantine) if test_id in by_id else 'not run'} | "
+            f"{_cell(reason)} |"
+            for test_id, reason in sorted(quarantine.items())
+        ]
+    slow = slowest(cases, slow_count)
+    if slow:
+        lines += ["", f"### Slowest {len(slow)}", "", "| test | seconds |", "|---|---:|"]
+        lines += [f"| `{case.id}` | {case.seconds:.2f} |" for case in slow]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    """Text safe in a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
