@@ -4,28 +4,11 @@ diff-cover's JSON report, data file names), verdict and Markdown out."""
 from __future__ import annotations
 
 import fnmatch
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ci_sessions.config import CoverageConfig
-
-# `.coverage.py3.12`, and the parallel/shard files beside it
-# (`.coverage.py3.12.host.1234.XyZ`, `.coverage.py3.12.shard2`).
-DATA_FILE = re.compile(r"^\.coverage\.py(?P<python>\d+\.\d+t?)(?:\..+)?$")
-
-
-def python_of(file_name: str) -> str | None:
-    """The Python version a coverage data file's name carries, if any."""
-    match = DATA_FILE.match(file_name)
-    return match["python"] if match else None
-
-
-def missing_pythons(expected: Sequence[str], file_names: Iterable[str]) -> list[str]:
-    """Pythons of the matrix that contributed no data file."""
-    present = {python_of(name) for name in file_names}
-    return [python for python in expected if python not in present]
 
 
 @dataclass(frozen=True)
@@ -65,22 +48,50 @@ class Miss:
 class GateResult:
     total: float
     misses: tuple[Miss, ...]
+    # Visible, never failing: a Python whose interpreter is not here (locally).
+    warnings: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
         return not self.misses
 
 
-def effective_fail_under(config: CoverageConfig, user_coverage: Mapping[str, Any]) -> float | None:
-    """ci-sessions' fail-under, else the project's [tool.coverage.report] fail_under.
+def data_problems(
+    expected: Sequence[str],
+    usable: Sequence[str],
+    stale: Mapping[str, str],
+    *,
+    absent_here: Sequence[str],
+) -> tuple[list[str], list[str]]:
+    """(misses, warnings) for Pythons of the matrix without usable data.
 
-    The latter is taken out of the config the tests run with, where it would
-    fail a single Python's partial figure, and applied here to the combination.
+    ====================================  =============================
+    a Python without usable data          outcome
+    ====================================  =============================
+    its interpreter starts here, or CI    miss: its data must be there
+    its interpreter is absent (locally)   warning: combined without it
+    ====================================  =============================
+
+    `stale`: Python -> why its data file did not count (an earlier run on
+    changed code, no record); it is quoted in the message.
     """
-    if config.fail_under is not None:
-        return config.fail_under
-    value = user_coverage.get("report", {}).get("fail_under")
-    return float(value) if isinstance(value, (int, float)) else None
+    misses: list[str] = []
+    warnings: list[str] = []
+    for python in expected:
+        if python in usable:
+            continue
+        why = stale.get(python) or "its tests session did not run or its data was not collected"
+        if python in absent_here:
+            warnings.append(
+                f"no coverage data from Python {python}, which does not start here: the total "
+                f"combines the other Pythons only ({why}); on CI it is required"
+            )
+        else:
+            misses.append(
+                f"no usable coverage data from Python {python}: {why} (set "
+                "require-all-pythons = false to accept partial data)"
+            )
+    return misses, warnings
 
 
 def evaluate(
@@ -88,21 +99,13 @@ def evaluate(
     config: CoverageConfig,
     *,
     fail_under: float | None,
-    missing: Sequence[str] = (),
+    data_misses: Sequence[str] = (),
+    warnings: Sequence[str] = (),
     patch: Patch | None = None,
 ) -> GateResult:
     """Every threshold the combined report misses, each with its figure."""
     total = float(report["totals"]["percent_covered"])
-    misses: list[Miss] = []
-    if missing:
-        misses.append(
-            Miss(
-                "data",
-                f"no coverage data from Python {', '.join(missing)}: its tests session did "
-                "not run or its data was not collected (set require-all-pythons = false "
-                "to accept partial data)",
-            )
-        )
+    misses = [Miss("data", message) for message in data_misses]
     if fail_under is not None and total < fail_under:
         misses.append(
             Miss(
@@ -115,7 +118,7 @@ def evaluate(
     patch_miss = _patch_miss(patch, config.patch_fail_under)
     if patch_miss is not None:
         misses.append(patch_miss)
-    return GateResult(total=total, misses=tuple(misses))
+    return GateResult(total=total, misses=tuple(misses), warnings=tuple(warnings))
 
 
 def _patch_miss(patch: Patch | None, minimum: float | None) -> Miss | None:
@@ -157,7 +160,10 @@ def worst_files(report: Mapping[str, Any], count: int) -> list[tuple[str, float,
     for name, data in report.get("files", {}).items():
         percent = float(data["summary"]["percent_covered"])
         if percent < 100:
-            rows.append((name, percent, _ranges(data.get("missing_lines", []))))
+            missing = _ranges(data.get("missing_lines", []))
+            branches = ", ".join(f"{a}->{b}" for a, b in data.get("missing_branches", []))
+            # A file can miss only branches: say which, rather than an empty cell.
+            rows.append((name, percent, missing or (f"branches {branches}" if branches else "")))
     return sorted(rows, key=lambda row: (row[1], row[0]))[:count]
 
 
@@ -180,8 +186,11 @@ def summary_markdown(
     pythons: Sequence[str],
     patch: Patch | None,
     worst: int,
+    sources: Sequence[str] = (),
 ) -> str:
-    verdict = "passed" if result.passed else "FAILED"
+    verdict = (
+        ("passed" if not result.warnings else "passed with warnings") if result.passed else "FAILED"
+    )
     threshold = f" (fail-under {fail_under:g}%)" if fail_under is not None else ""
     lines = [
         f"## Coverage: {verdict}",
@@ -195,6 +204,12 @@ def summary_markdown(
     if result.misses:
         lines += ["", "### Misses", ""]
         lines += [f"- {miss.message}" for miss in result.misses]
+    if result.warnings:
+        lines += ["", "### Warnings", ""]
+        lines += [f"- {warning}" for warning in result.warnings]
+    if sources:
+        lines += ["", "### Data", ""]
+        lines += [f"- {line}" for line in sources]
     rows = worst_files(report, worst)
     if rows:
         lines += [

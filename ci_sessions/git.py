@@ -20,3 +20,21 @@ def first_commit(root: Path, refs: Iterable[str]) -> tuple[str, str] | None:
         if probe.returncode == 0:
             return ref, probe.stdout.strip()
     return None
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+
+
+def merge_base_problem(root: Path, ref: str) -> str | None:
+    """Why HEAD and ref have no merge base here (a shallow clone, unrelated
+    histories), worded with the fix; None when they have one."""
+    if _git(root, "merge-base", "HEAD", ref).returncode == 0:
+        return None
+    shallow = _git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
+    if shallow:
+        return (
+            f"HEAD and {ref} have no common commit in this shallow clone: fetch the full "
+            "history (`git fetch --unshallow`; in CI, actions/checkout with fetch-depth: 0)"
+        )
+    return f"HEAD and {ref} share no history: compare with a branch HEAD comes from"

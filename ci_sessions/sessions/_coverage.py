@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from ci_sessions import coverage_rc
-from ci_sessions.config import Config, read_pyproject
+from ci_sessions.config import Config
 from ci_sessions.project import source_dir
 
 
@@ -17,11 +16,6 @@ def coverage_data_dir(config: Config) -> Path:
     return folder
 
 
-def user_coverage_settings(config: Config) -> dict[str, Any]:
-    settings = read_pyproject(config.pyproject).get("tool", {}).get("coverage", {})
-    return settings if isinstance(settings, dict) else {}
-
-
 def write_coverage_rc(config: Config, folder: Path) -> Path:
     """The project's [tool.coverage] plus what the matrix needs, as an rc file."""
     source_dirs = {
@@ -29,9 +23,7 @@ def write_coverage_rc(config: Config, folder: Path) -> Path:
         for package in config.packages
         if (found := source_dir(config.root, package)) is not None
     }
-    settings = coverage_rc.coverage_settings(
-        user_coverage_settings(config), config.packages, source_dirs
-    )
+    settings = coverage_rc.coverage_settings(config.coverage_settings, config.packages, source_dirs)
     rcfile = folder / "coveragerc"
     rcfile.write_text(coverage_rc.render_ini(settings), encoding="utf-8")
     return rcfile

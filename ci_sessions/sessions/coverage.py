@@ -8,24 +8,21 @@ from pathlib import Path
 
 import nox
 
-from ci_sessions import coverage_gate, shards
+from ci_sessions import coverage_data, coverage_gate, invocation, shards
 from ci_sessions.config import Config
-from ci_sessions.git import first_commit
-from ci_sessions.github import append_step_summary
-from ci_sessions.sessions._coverage import (
-    coverage_data_dir,
-    user_coverage_settings,
-    write_coverage_rc,
-)
-from ci_sessions.sessions._nox import install_tools, reports_dir, session
+from ci_sessions.git import first_commit, merge_base_problem
+from ci_sessions.sessions._coverage import coverage_data_dir, write_coverage_rc
+from ci_sessions.sessions._nox import install_tools, publish_summary, reports_dir, session
+from ci_sessions.sessions._pytest import IN_VENV
 
 DEFAULT_COMPARE_BRANCHES = ("origin/main", "main")
+COMBINE = IN_VENV / "combine_coverage.py"
 
 
 def register(config: Config) -> None:
     # Not parallel: under `nox -j` it then starts only when the tests sessions
     # queued before it have finished writing their data.
-    @session(config, "coverage", python=config.newest_python)
+    @session(config, "coverage", python=config.session_python)
     def coverage(session: nox.Session) -> None:
         """Combine every Python's coverage data, write reports, apply the thresholds."""
         settings = config.coverage
@@ -37,93 +34,124 @@ def register(config: Config) -> None:
             for folder in folders
             if folder.is_dir()
             for path in folder.iterdir()
-            if coverage_gate.python_of(path.name)
+            if coverage_data.python_of(path.name)
         )
         if not data_files:
             session.error(
                 f"no coverage data in {coverage_data_dir(config)}: run the tests sessions "
                 "first (`nox -s tests`), or download the matrix jobs' data there"
             )
+        found = _freshness(config, data_files)
+        usable = [path for path in data_files if found[path].usable]
+        matrix = [path.name for path in usable if path.parent == folders[0]]
+        misses, warnings = _data_problems(config, data_files, found, matrix)
+        for warning in warnings:
+            session.warn(f"coverage: {warning}")
+        if not usable:
+            session.error("coverage: no usable data: " + "; ".join(misses + warnings))
+
         tools = ["coverage"] + (["diff-cover"] if settings.patch_fail_under is not None else [])
         install_tools(session, *tools)
-
         reports = reports_dir(config)
-        work = Path(session.create_tmp()) / "combine"
-        shutil.rmtree(work, ignore_errors=True)
-        (work / "inputs").mkdir(parents=True)
-        # Combine copies, so the inputs survive and a second run gives the same result.
-        copies = [
-            shutil.copy2(path, work / "inputs" / f"{path.name}.{index}")
-            for index, path in enumerate(data_files)
-        ]
-        rcfile = write_coverage_rc(config, work)
-        env = {"COVERAGE_FILE": str(work / ".coverage")}
-        json_report = reports / "coverage.json"
-        # One process for combine and the four reports, through coverage's API:
-        # five CLI runs cost a second of start-up on a small project.
-        session.run(
-            "python",
-            "-c",
-            COMBINE_AND_REPORT,
-            str(rcfile),
-            str(json_report),
-            str(reports / "coverage.xml"),
-            str(reports / "coverage-html"),
-            *map(str, copies),
-            env=env,
-        )
-
+        json_report = _combine(session, config, usable, reports)
         patch = _patch(session, config, reports) if settings.patch_fail_under is not None else None
         report = json.loads(json_report.read_text(encoding="utf-8"))
-        fail_under = coverage_gate.effective_fail_under(settings, user_coverage_settings(config))
-        missing = (
-            # Only the matrix' own files count: integration data is extra.
-            _missing(config, [p.name for p in data_files if p.parent == folders[0]])
-            if settings.require_all_pythons
-            else []
-        )
         result = coverage_gate.evaluate(
-            report, settings, fail_under=fail_under, missing=missing, patch=patch
+            report,
+            settings,
+            fail_under=settings.fail_under,  # resolved at load, [tool.coverage.report] too
+            data_misses=misses,
+            warnings=warnings,
+            patch=patch,
         )
-        pythons = sorted({coverage_gate.python_of(p.name) or "" for p in data_files})
         markdown = coverage_gate.summary_markdown(
             report,
             result,
-            fail_under=fail_under,
-            pythons=pythons,
+            fail_under=settings.fail_under,
+            pythons=sorted({coverage_data.python_of(p.name) or "" for p in usable}),
             patch=patch,
             worst=settings.worst_files,
+            sources=[f"`{p.name}`: {found[p].note}" for p in usable],
         )
-        (reports / "coverage-summary.md").write_text(markdown, encoding="utf-8")
-        print(markdown)
-        append_step_summary(markdown)
+        publish_summary(config, "coverage-summary.md", markdown)
         if not result.passed:
             session.error("coverage gate failed: " + "; ".join(m.message for m in result.misses))
 
 
-# Run in the coverage venv: argv = rcfile, json, xml, html folder, data files.
-# The data file is $COVERAGE_FILE; fail_under is the gate's, not coverage's.
-COMBINE_AND_REPORT = """
-import sys
-import coverage
-
-rcfile, json_out, xml_out, html_dir, *inputs = sys.argv[1:]
-cov = coverage.Coverage(config_file=rcfile)
-cov.combine(inputs, keep=True, strict=True)
-cov.save()
-cov.load()
-cov.json_report(outfile=json_out)
-cov.xml_report(outfile=xml_out)
-cov.html_report(directory=html_dir)
-cov.report()
-"""
+def _freshness(config: Config, data_files: list[Path]) -> dict[Path, coverage_data.Freshness]:
+    """Each data file's verdict: written this run, or earlier on the same code."""
+    current = invocation.current()
+    found = {}
+    for path in data_files:
+        record = coverage_data.read_record(path)
+        code = coverage_data.code_fingerprint(config.root, record.folders) if record else ""
+        found[path] = coverage_data.freshness(path.name, record, invocation=current, code=code)
+    return found
 
 
-def _missing(config: Config, names: list[str]) -> list[str]:
-    """Pythons (or, sharded, Python shards) of the matrix that left no data."""
+def _data_problems(
+    config: Config,
+    data_files: list[Path],
+    found: dict[Path, coverage_data.Freshness],
+    matrix: list[str],
+) -> tuple[list[str], list[str]]:
+    """(misses, warnings) about the data itself: stale or missing Pythons and shards."""
+    stale = {
+        coverage_data.python_of(path.name) or "": found[path].note
+        for path in data_files
+        if not found[path].usable
+    }
+    if not config.coverage.require_all_pythons:
+        return [], [f"not combined: {note}" for note in stale.values()]
     if config.shards > 1:
-        return shards.missing(config.python, config.shards, names)
-    return coverage_gate.missing_pythons(config.python, names)
+        return [
+            f"no coverage data from Python {part}"
+            for part in shards.missing(config.python, config.shards, matrix)
+        ] + [note for python, note in stale.items() if python in config.python], []
+    pythons = [coverage_data.python_of(name) or "" for name in matrix]
+    return coverage_gate.data_problems(
+        config.python, pythons, stale, absent_here=config.absent_pythons
+    )
+
+
+def _combine(session: nox.Session, config: Config, usable: list[Path], reports: Path) -> Path:
+    """Combine copies of the data (the inputs survive a second run) and write the reports."""
+    work = Path(session.create_tmp()) / "combine"
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "inputs").mkdir(parents=True)
+    copies = {
+        Path(shutil.copy2(path, work / "inputs" / f"{path.name}.{index}")): path
+        for index, path in enumerate(usable)
+    }
+    status_file = work / "status.json"
+    json_report = reports / "coverage.json"
+    session.run(
+        "python",
+        str(COMBINE),
+        str(write_coverage_rc(config, work)),
+        str(status_file),
+        str(json_report),
+        str(reports / "coverage.xml"),
+        str(reports / "coverage-html"),
+        *map(str, copies),
+        env={"COVERAGE_FILE": str(work / ".coverage")},
+    )
+    status = json.loads(status_file.read_text(encoding="utf-8"))
+    if status["unreadable"]:
+        named = "; ".join(
+            f"{copies.get(Path(item['file']), item['file'])}: {item['error']}"
+            for item in status["unreadable"]
+        )
+        session.error(
+            f"coverage: unreadable data file: {named}; delete it and run its tests session again"
+        )
+    if status["no_data"]:
+        session.error(
+            f"coverage: the tests measured no code of {', '.join(config.packages)} "
+            f"({status['no_data']}): check {config.where('package')} names the package the "
+            "tests import"
+        )
+    return json_report
 
 
 def _patch(session: nox.Session, config: Config, reports: Path) -> coverage_gate.Patch:
@@ -141,6 +169,9 @@ def _patch(session: nox.Session, config: Config, reports: Path) -> coverage_gate
             f"{config.where('coverage')} compare-branch"
         )
     branch = found[0]
+    problem = merge_base_problem(config.root, branch)
+    if problem:
+        session.error(f"patch coverage against {branch}: {problem}")
     report = reports / "patch-coverage.json"
     session.run(
         "diff-cover",

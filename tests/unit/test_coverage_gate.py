@@ -8,14 +8,13 @@ import pytest
 
 from ci_sessions.config import CoverageConfig
 from ci_sessions.coverage_gate import (
-    effective_fail_under,
+    data_problems,
     evaluate,
-    missing_pythons,
     patch_from_diff_cover,
-    python_of,
     summary_markdown,
     worst_files,
 )
+from ci_sessions.resolve import resolve_fail_under
 
 
 def report(total: float, files: dict[str, tuple[float, list[int]]]) -> dict[str, Any]:
@@ -36,27 +35,6 @@ REPORT = report(
         "src/pkg/cli.py": (61.25, [3, 4]),
     },
 )
-
-
-@pytest.mark.parametrize(
-    ("name", "python"),
-    [
-        (".coverage.py3.12", "3.12"),
-        (".coverage.py3.13t", "3.13t"),
-        (".coverage.py3.11.host.123.XyZ", "3.11"),
-        (".coverage", None),
-        (".coverage.host.1.2", None),
-        ("coverage.py3.12", None),
-    ],
-)
-def test_python_of(name: str, python: str | None) -> None:
-    assert python_of(name) == python
-
-
-def test_missing_pythons_names_each_absent_version() -> None:
-    names = [".coverage.py3.11", ".coverage.py3.13.shard2"]
-    assert missing_pythons(["3.11", "3.12", "3.13"], names) == ["3.12"]
-    assert missing_pythons(["3.11"], names) == []
 
 
 def test_total_just_under_and_just_over() -> None:
@@ -88,9 +66,32 @@ def test_a_modules_glob_that_matches_nothing_fails() -> None:
 
 
 def test_missing_data_fails_and_names_the_pythons() -> None:
-    result = evaluate(REPORT, CoverageConfig(), fail_under=None, missing=["3.12", "3.13"])
-    assert result.misses[0].kind == "data"
-    assert result.misses[0].message.startswith("no coverage data from Python 3.12, 3.13")
+    misses, warnings = data_problems(
+        ["3.11", "3.12", "3.13"], ["3.11"], {"3.13": "stale: ran yesterday"}, absent_here=[]
+    )
+    assert warnings == []
+    assert misses[0].startswith("no usable coverage data from Python 3.12: its tests session")
+    assert misses[1].startswith("no usable coverage data from Python 3.13: stale: ran yesterday")
+    result = evaluate(REPORT, CoverageConfig(), fail_under=None, data_misses=misses)
+    assert [miss.kind for miss in result.misses] == ["data", "data"]
+    assert not result.passed
+
+
+def test_a_python_absent_here_is_a_loud_warning_not_a_failure() -> None:
+    misses, warnings = data_problems(["3.12", "3.13"], ["3.12"], {}, absent_here=["3.13"])
+    assert misses == []
+    assert warnings[0].startswith("no coverage data from Python 3.13, which does not start here")
+    result = evaluate(REPORT, CoverageConfig(), fail_under=None, warnings=warnings)
+    assert result.passed and result.warnings
+    text = summary_markdown(REPORT, result, fail_under=None, pythons=["3.12"], patch=None, worst=0)
+    assert text.startswith("## Coverage: passed with warnings\n")
+    assert "### Warnings" in text
+
+
+def test_a_file_missing_only_branches_says_which() -> None:
+    branchy = report(90.0, {"src/pkg/a.py": (90.0, [])})
+    branchy["files"]["src/pkg/a.py"]["missing_branches"] = [[3, 5], [7, -1]]
+    assert worst_files(branchy, 5) == [("src/pkg/a.py", 90.0, "branches 3->5, 7->-1")]
 
 
 DIFF_COVER = {
@@ -125,10 +126,13 @@ def test_a_diff_without_measurable_lines_passes_the_patch_gate() -> None:
 
 
 def test_effective_fail_under_prefers_ci_sessions_then_the_project() -> None:
-    project = {"report": {"fail_under": 80}}
-    assert effective_fail_under(CoverageConfig(fail_under=90), project) == 90
-    assert effective_fail_under(CoverageConfig(), project) == 80
-    assert effective_fail_under(CoverageConfig(), {}) is None
+    project = {"fail_under": 80}
+    assert resolve_fail_under(90, project)[0] == 90
+    assert resolve_fail_under(None, project) == (80, "[tool.coverage.report] fail_under")
+    assert resolve_fail_under(None, {"fail_under": " 99.5 "})[0] == 99.5
+    assert resolve_fail_under(None, {}) == (None, "not set")
+    with pytest.raises(ValueError, match="expected a number from 0 to 100"):
+        resolve_fail_under(None, {"fail_under": "ninety"})
 
 
 def test_worst_files_are_the_least_covered_first() -> None:

@@ -1,0 +1,162 @@
+"""Coverage data files: their names, and the record of the run that wrote each one.
+
+Every measuring session writes ``.coverage.py<version>[.shard<k>]`` and beside
+it ``<that name>.run.json``: which nox invocation wrote it, when, and a
+fingerprint of the code it measured (the packages' and tests' Python files).
+The gate then tells fresh data from data left by an earlier run on code that
+has changed since, and names the Python whose data is old. Pure functions,
+but for reading and writing those small files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+RECORD_SUFFIX = ".run.json"
+# `.coverage.py3.12`, and the shard files beside it (`.coverage.py3.12.shard2`);
+# never the run records.
+DATA_FILE = re.compile(r"^\.coverage\.py(?P<python>\d+\.\d+t?)(?:\.(?P<part>[^/]+))?$")
+
+
+def data_name(python: str, part: str | None = None) -> str:
+    """The data file of one Python (and shard): `.coverage.py3.12[.shard2]`."""
+    return f".coverage.py{python}" + (f".{part}" if part else "")
+
+
+def python_of(file_name: str) -> str | None:
+    """The Python version a coverage data file's name carries; None for other files."""
+    if file_name.endswith(RECORD_SUFFIX):
+        return None
+    match = DATA_FILE.match(file_name)
+    return match["python"] if match else None
+
+
+def record_path(data_file: Path) -> Path:
+    return data_file.with_name(data_file.name + RECORD_SUFFIX)
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """Who wrote a data file: the session, its nox invocation, when, on what code."""
+
+    session: str
+    invocation: str
+    written: str  # UTC, ISO 8601
+    code: str  # fingerprint of the measured code when the run started
+    folders: tuple[str, ...]  # what the fingerprint covers, project-relative
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2)
+
+
+def new_record(session: str, invocation: str, root: Path, folders: Sequence[str]) -> RunRecord:
+    """The record of a run starting now: its code fingerprint is taken before it runs."""
+    return RunRecord(
+        session,
+        invocation,
+        datetime.now(UTC).isoformat(timespec="seconds"),
+        code_fingerprint(root, folders),
+        tuple(folders),
+    )
+
+
+def read_record(data_file: Path) -> RunRecord | None:
+    """The data file's record; None when there is none or it is unreadable."""
+    try:
+        document: Any = json.loads(record_path(data_file).read_text(encoding="utf-8"))
+        return RunRecord(
+            session=str(document["session"]),
+            invocation=str(document["invocation"]),
+            written=str(document["written"]),
+            code=str(document["code"]),
+            folders=tuple(str(folder) for folder in document["folders"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_record(data_file: Path, record: RunRecord) -> None:
+    record_path(data_file).write_text(record.to_json(), encoding="utf-8")
+
+
+def code_fingerprint(root: Path, folders: Iterable[str]) -> str:
+    """A hash of the Python files under the given folders (or files) of the project.
+
+    What the coverage data measured: the packages' sources and the tests.
+    By content, not time, so that a CI job that checks out the same commit
+    computes the same fingerprint as the jobs that wrote the data.
+    """
+    digest = hashlib.sha256()
+    files: set[Path] = set()
+    for folder in folders:
+        target = root / folder
+        if target.is_file():
+            files.add(target)
+        elif target.is_dir():
+            files.update(p for p in target.rglob("*.py") if "__pycache__" not in p.parts)
+    for path in sorted(files):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """Where one data file's data comes from, and whether the gate may count it."""
+
+    file: str
+    usable: bool
+    note: str
+
+
+def freshness(file_name: str, record: RunRecord | None, *, invocation: str, code: str) -> Freshness:
+    """Whether a data file counts for this gate.
+
+    ==================  ========================  ======================================
+    record              written by                verdict
+    ==================  ========================  ======================================
+    missing             -                         not usable: who wrote it is unknown
+    present             this nox invocation       usable
+    present             an earlier invocation     usable if the code is unchanged since
+    ==================  ========================  ======================================
+    """
+    if record is None:
+        return Freshness(
+            file_name,
+            False,
+            f"{file_name} has no record of the run that wrote it ({file_name}{RECORD_SUFFIX}): "
+            "run its tests session again (CI: upload the record with the data)",
+        )
+    if record.invocation == invocation:
+        return Freshness(file_name, True, f"{record.session}, this run")
+    when = f"{record.session} at {record.written}"
+    if record.code != code:
+        return Freshness(
+            file_name,
+            False,
+            f"{file_name} is from an earlier run ({when}) and the code has changed since: "
+            f"run {record.session} again (this run did not, or it was skipped)",
+        )
+    return Freshness(file_name, True, f"{when}, an earlier run on the same code")
+
+
+def stale_messages(found: Sequence[Freshness]) -> list[str]:
+    return [item.note for item in found if not item.usable]
+
+
+def missing_pythons(expected: Sequence[str], file_names: Iterable[str]) -> list[str]:
+    """Pythons of the matrix that contributed no data file."""
+    present = {python_of(name) for name in file_names}
+    return [python for python in expected if python not in present]
+
+
+def describe(found: Mapping[str, Freshness]) -> list[str]:
+    """One line per data file for the summary: where its data comes from."""
+    return [f"`{name}`: {item.note}" for name, item in sorted(found.items()) if item.usable]
