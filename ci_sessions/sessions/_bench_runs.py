@@ -12,13 +12,14 @@ import json
 import os
 import platform
 import shutil
+import subprocess
 from pathlib import Path
 
 import nox
 
-from ci_sessions import benchstats, callgrind
+from ci_sessions import benchstats, callgrind, test_outcomes
 from ci_sessions.config import BenchmarkConfig
-from ci_sessions.outcomes import read_junit_file
+from ci_sessions.sessions._pytest import PLUGIN
 
 CONTROL_SOURCE = f"""
 def _control():
@@ -38,6 +39,8 @@ VALGRIND_HINT = (
     'valgrind does not run on macOS or Windows, where mode = "walltime" is the choice'
 )
 Rounds = dict[str, list[benchstats.Round]]
+# side -> benchmark -> the first line of its failure, from the side's first run.
+Failures = dict[str, dict[str, str]]
 # File and folder names of the sides, of equal length: under callgrind a
 # longer argument shifts the memory layout, and with it a few hundred instructions.
 LABELS = {"baseline": "a", "candidate": "b"}
@@ -56,14 +59,68 @@ def pytest_args(root: Path, settings: BenchmarkConfig, posargs: list[str]) -> li
         "no:cacheprovider",
         "-p",
         "no:randomly",
+        # Each side measures its own install. `append` puts the folders pytest
+        # inserts (a conftest.py's, so the project root in a flat layout) after
+        # site-packages, and the project's `pythonpath` would put them first.
+        "--import-mode=append",
+        "-o",
+        "pythonpath=",
+        "-p",
+        "pytest_ci_sessions",
         *settings.pytest_args,
         *posargs,
     ]
 
 
 def side_pytest(python: str, targets: list[str], mode: list[str], common: list[str]) -> list[str]:
-    """One side's pytest command line: its interpreter, the mode's options, then the shared ones."""
-    return [python, "-m", "pytest", *targets, *mode, *common]
+    """One side's pytest command line: its own pytest script, the mode's options, the shared.
+
+    Not `python -m pytest`, which puts the current folder (the project root)
+    first on sys.path: in a flat layout both sides would import the working tree.
+    """
+    return [str(Path(python).parent / "pytest"), *targets, *mode, *common]
+
+
+def plugin_env(tmp: Path, packages: tuple[str, ...]) -> dict[str, str]:
+    """The ci-sessions pytest plugin (outcomes per benchmark, set per run), and the
+    check that each side imports its own install of the packages."""
+    plugins = tmp / "plugins"
+    plugins.mkdir(exist_ok=True)
+    shutil.copy2(PLUGIN, plugins / PLUGIN.name)
+    return {"PYTHONPATH": str(plugins), "CI_SESSIONS_EXPECT_INSTALLED": ",".join(packages)}
+
+
+def collected_ids(python: str, tree: Path, paths: tuple[str, ...], env: dict[str, str]) -> set[str]:
+    """The benchmarks a revision's own benchmark files hold (node IDs relative to it)."""
+    present = [str(tree / path) for path in paths if (tree / path).exists()]
+    if not present:
+        return set()
+    listing = subprocess.run(
+        [
+            str(Path(python).parent / "pytest"),
+            *present,
+            "--collect-only",
+            "-q",
+            f"--rootdir={tree}",
+            "-p",
+            "no:cacheprovider",
+            "--import-mode=append",
+        ],
+        cwd=tree,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return {line.strip() for line in listing.stdout.splitlines() if "::" in line}
+
+
+def failures_of(outcomes: Path) -> dict[str, str]:
+    """The benchmarks that failed or errored in one run, with their messages."""
+    found = test_outcomes.read_outcomes_file(outcomes)
+    if found is None:
+        return {}
+    return {c.id: c.message for c in found.cases if c.outcome in test_outcomes.FAILING}
 
 
 def success_codes(side: str) -> list[int]:
@@ -86,6 +143,8 @@ def walltime_rounds(
     rounds: Rounds,
     count: int,
     common: list[str],
+    env: dict[str, str],
+    failures: Failures,
 ) -> None:
     """`count` rounds per side, each a fresh process, the sides alternated."""
     out = Path(session.create_tmp()) / "rounds"
@@ -95,14 +154,17 @@ def walltime_rounds(
         order = [side for side in ("baseline", "candidate") if side in sides]
         for side in order if number % 2 == 0 else reversed(order):
             report = out / f"{side}-{len(rounds[side])}.json"
+            outcomes = out / f"{side}-{len(rounds[side])}-outcomes.json"
             session.run(
                 *side_pytest(
                     sides[side], targets, ["--benchmark-only", f"--benchmark-json={report}"], common
                 ),
+                env={**env, "CI_SESSIONS_OUTCOMES": str(outcomes)},
                 external=True,
                 silent=True,
                 success_codes=success_codes(side),
             )
+            failures.setdefault(side, failures_of(outcomes))
             rounds[side].append(benchstats.round_figures(json.loads(report.read_text())))
 
 
@@ -122,6 +184,8 @@ def instruction_counts(
     rounds: Rounds,
     common: list[str],
     root: Path,
+    env: dict[str, str],
+    failures: Failures,
 ) -> None:
     """One process per side under callgrind: counts are repeatable, one round decides."""
     out = Path(session.create_tmp()) / "callgrind"
@@ -133,31 +197,33 @@ def instruction_counts(
         # (compiling instead moves objects, and with them a few hundred
         # instructions), and a broken benchmark fails fast, not under valgrind.
         run = side_pytest(python, targets, codspeed, common)
+        # Paths of equal length on both sides (a, b): the environment's size
+        # moves the stack, and with it the counts.
+        outcomes = out / f"{LABELS[side]}.json"
+        side_env = {**env, "CI_SESSIONS_OUTCOMES": str(outcomes)}
         session.run(
             *run,
-            env={"PYTHONDONTWRITEBYTECODE": ""},
+            env={**side_env, "PYTHONDONTWRITEBYTECODE": ""},
             external=True,
             silent=True,
             success_codes=success_codes(side),
         )
+        failures[side] = failures_of(outcomes)
         dumps = out / LABELS[side]
         dumps.mkdir(parents=True)
-        junit = out / f"{LABELS[side]}.xml"
+        counted_env = {**callgrind.environment(os.environ), **side_env}
         session.run(
             # The same small environment wherever this runs: its size moves
             # the stack, and with it the counts.
             "env",
             "-i",
-            *(f"{key}={value}" for key, value in callgrind.environment(os.environ).items()),
+            *(f"{key}={value}" for key, value in counted_env.items()),
             *callgrind.command(platform.machine(), str(dumps / "callgrind.%p")),
             *run,
-            f"--junitxml={junit}",
-            "-o",
-            "junit_family=xunit1",
             external=True,
             silent=True,
             success_codes=success_codes(side),
         )
-        failed = {case.id for case in read_junit_file(junit) if case.outcome == "failed"}
+        failed = set(failures_of(outcomes))
         counted = callgrind.counts((f.read_text() for f in sorted(dumps.iterdir())), root)
         rounds[side].append({name: n for name, n in counted.items() if name not in failed})

@@ -39,7 +39,7 @@ def register(config: Config) -> None:
     if settings is None:
         return  # no [tool.ci_sessions.benchmark]: nothing to compare
 
-    @session(config, "benchmark-compare", python=config.newest_python, default=False)
+    @session(config, "benchmark-compare", python=config.session_python, default=False)
     def benchmark_compare(session: nox.Session) -> None:
         """Compare the benchmarks of the working tree with those of the baseline revision."""
         require_paths(session, config, "benchmark.paths", settings.paths)
@@ -51,10 +51,14 @@ def register(config: Config) -> None:
             runs.require_valgrind(session)
         tools = runs.INSTRUCTIONS_TOOLS if settings.mode == INSTRUCTIONS else runs.WALLTIME_TOOLS
         tmp = Path(session.create_tmp())
+        env = runs.plugin_env(tmp, config.packages)
         python = _side_python(session, tmp, "candidate", config.root, tools)
         version = _version(python)
         rounds: runs.Rounds = {"baseline": [], "candidate": []}
         sides = {"candidate": python}
+        # The benchmarks the baseline revision itself has: one of those that
+        # fails there is an error to show, not a new benchmark.
+        known: set[str] = set()
         if stored_path is not None:
             rounds["baseline"] = list(_stored(session, settings, stored_path, version).rounds)
             baseline = f"the file {stored_path}"
@@ -62,7 +66,10 @@ def register(config: Config) -> None:
             baseline = _baseline(session, config, settings)
             with _worktree(config.root, tmp / "baseline-tree", baseline) as tree:
                 sides["baseline"] = _side_python(session, tmp, "baseline", tree, tools)
-        outcome = _measure(session, config, settings, sides, rounds, posargs)
+                known = runs.collected_ids(sides["baseline"], tree, settings.paths, env)
+        failures: runs.Failures = {}
+        outcome = _measure(session, config, settings, sides, rounds, posargs, env, failures)
+        _refuse_baseline_errors(session, failures.get("baseline", {}), known, baseline)
         _report(session, config, settings, outcome, baseline, version, rounds["candidate"])
 
 
@@ -73,11 +80,13 @@ def _measure(
     sides: dict[str, str],
     rounds: runs.Rounds,
     posargs: list[str],
+    env: dict[str, str],
+    failures: runs.Failures,
 ) -> benchstats.Outcome:
     targets = [str(config.root / path) for path in settings.paths]
     common = runs.pytest_args(config.root, settings, posargs)
     if settings.mode == INSTRUCTIONS:
-        runs.instruction_counts(session, sides, targets, rounds, common, config.root)
+        runs.instruction_counts(session, sides, targets, rounds, common, config.root, env, failures)
         outcome = benchstats.compare_count_maps(
             rounds["baseline"][0],
             rounds["candidate"][0],
@@ -86,11 +95,15 @@ def _measure(
         )
     else:
         control = str(runs.control_file(Path(session.create_tmp())))
-        runs.walltime_rounds(session, sides, [*targets, control], rounds, settings.rounds, common)
+        runs.walltime_rounds(
+            session, sides, [*targets, control], rounds, settings.rounds, common, env, failures
+        )
 
         def rerun(names: list[str]) -> None:
             again = [*(str(config.root / name) for name in names), control]
-            runs.walltime_rounds(session, sides, again, rounds, benchstats.RERUN_ROUNDS, common)
+            runs.walltime_rounds(
+                session, sides, again, rounds, benchstats.RERUN_ROUNDS, common, env, failures
+            )
 
         outcome = benchstats.settle(lambda: _decide(settings, rounds), rerun, settings.reruns)
     if not outcome.comparisons and not outcome.new:
@@ -99,6 +112,20 @@ def _measure(
             f"check {config.where('benchmark')} paths and that the tests use the benchmark fixture"
         )
     return outcome
+
+
+def _refuse_baseline_errors(
+    session: nox.Session, failed: dict[str, str], known: set[str], baseline: str
+) -> None:
+    """A benchmark the baseline has, failing there, leaves nothing to compare with:
+    that is an error to show, never a pass with the benchmark listed as new."""
+    broken = {name: message for name, message in failed.items() if name in known}
+    if broken:
+        listed = "; ".join(f"{name}: {message}" for name, message in sorted(broken.items()))
+        session.error(
+            f"benchmark-compare: on the baseline ({baseline}) these benchmarks fail, so there "
+            f"is nothing to compare them with: {listed}"
+        )
 
 
 def _decide(settings: BenchmarkConfig, rounds: runs.Rounds) -> benchstats.Outcome:
