@@ -53,6 +53,13 @@ def bandit_problems(report: Mapping[str, Any]) -> list[str]:
     return problems
 
 
+def bandit_scanned(report: Mapping[str, Any]) -> tuple[int, int]:
+    """(files, lines of code) bandit's report says it scanned."""
+    metrics = report.get("metrics", {})
+    files = sum(1 for name in metrics if name != "_totals")
+    return files, int(metrics.get("_totals", {}).get("loc", 0))
+
+
 @dataclass(frozen=True)
 class Vulnerability:
     package: str
@@ -130,6 +137,8 @@ class SecurityResult:
     problems: tuple[str, ...]  # a scanner that could not do its job
     code: tuple[CodeFinding, ...]
     dependencies: IgnoreOutcome | None
+    # (files, lines) bandit scanned, with the levels that fail; None: bandit did not run.
+    bandit: tuple[int, int, str] | None = None
 
     @property
     def failures(self) -> list[str]:
@@ -157,10 +166,12 @@ class SecurityResult:
 def summary_markdown(result: SecurityResult, *, scanned_packages: int | None) -> str:
     lines = [f"## Security: {'passed' if result.passed else 'FAILED'}", ""]
     lines += [f"- **{failure}**" for failure in result.failures]
+    if result.bandit is not None:
+        files, loc, levels = result.bandit
+        found = f"{len(result.code)} finding(s)" if result.code else "no finding"
+        lines += ["", "### bandit", "", f"{files} files ({loc} lines) scanned: {found} {levels}."]
     if result.code:
         lines += [
-            "",
-            "### bandit",
             "",
             "| file | line | test | severity | confidence | issue |",
             "|---|---:|---|---|---|---|",

@@ -50,6 +50,21 @@ def range_specifiers(events: Iterable[Mapping[str, str]]) -> list[str]:
     return [spec for spec in specs if _valid(spec)]
 
 
+def pinned_pairs(requirements: str) -> list[tuple[str, str]]:
+    """(name, version) of every `name==version [; marker]` line, each pair once.
+
+    A universal resolution may pin a package twice, at one version per group
+    of Pythons: both are kept, since both can be installed.
+    """
+    found: list[tuple[str, str]] = []
+    for line in requirements.splitlines():
+        requirement = line.split(";", 1)[0].split("#", 1)[0].strip()
+        name, separator, version = requirement.partition("==")
+        if separator and name.strip() and (pair := (name.strip(), version.strip())) not in found:
+            found.append(pair)
+    return found
+
+
 def _span(introduced: str, upper: str) -> str:
     return upper if introduced == "0" else f">={introduced},{upper}"
 
@@ -98,6 +113,7 @@ def to_safety_db(
     short: dict[str, list[str]] = {}
     full: dict[str, list[dict[str, Any]]] = {}
     count = 0
+    pypi = 0
     newest: datetime | None = None
     for advisory in advisories:
         if advisory.get("withdrawn"):
@@ -107,7 +123,9 @@ def to_safety_db(
         if modified is not None and (newest is None or modified > newest):
             newest = modified
         cves = [a for a in advisory.get("aliases", []) if a.startswith("CVE-")]
-        for affected in affected_packages(advisory):
+        packages = affected_packages(advisory)
+        pypi += bool(packages)
+        for affected in packages:
             known = short.setdefault(affected.package, [])
             known += [spec for spec in affected.specifiers if spec not in known]
             full.setdefault(affected.package, []).append(
@@ -124,6 +142,11 @@ def to_safety_db(
             )
     if count == 0:
         raise DatabaseError(f"{source}: holds no OSV advisory")
+    if pypi == 0:
+        raise DatabaseError(
+            f"{source}: holds no PyPI advisory ({count} advisories of other ecosystems), so "
+            "it cannot vouch for Python dependencies; point it at pypa/advisory-database's vulns/"
+        )
     meta = {
         "schema_version": SAFETY_SCHEMA,
         "timestamp": int(newest.timestamp()) if newest else 0,
@@ -220,8 +243,12 @@ def prepare(source: Path, cache_root: Path) -> Path:
     Conversions are cached by the folder's fingerprint, so an unchanged mirror
     is converted once and a changed one is converted again.
     """
-    if not source.exists():
-        raise DatabaseError(f"{source}: does not exist")
+    try:
+        source = source.resolve(strict=True)
+    except FileNotFoundError:
+        raise DatabaseError(f"{source}: does not exist") from None
+    except (OSError, RuntimeError) as exc:  # a symlink loop: RuntimeError before 3.13
+        raise DatabaseError(f"{source}: cannot be resolved ({exc})") from None
     if not source.is_dir():
         raise DatabaseError(f"{source}: is not a folder")
     if all((source / name).is_file() for name in SAFETY_FILES):
@@ -258,4 +285,19 @@ def check_safety_db(folder: Path) -> dict[str, Any]:
                 f"{folder / name}: schema version {schema!r}, safety 3.7 reads {SAFETY_SCHEMA!r}"
             )
     insecure: dict[str, Any] = documents["insecure.json"]
+    if not insecure.get("vulnerable_packages"):
+        raise DatabaseError(f"{folder / 'insecure.json'}: lists no vulnerable PyPI package")
     return insecure
+
+
+def advisory_ids(folder: Path) -> set[str]:
+    """Every advisory ID and alias a safety database folder knows (for stale ignores)."""
+    full = json.loads((folder / "insecure_full.json").read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for entries in full.get("vulnerable_packages", {}).values():
+        for entry in entries:
+            found.update(str(item.get("id")) for item in entry.get("ids", []) if item.get("id"))
+            found.update(str(alias) for alias in entry.get("aliases", []))
+            if entry.get("cve"):
+                found.add(str(entry["cve"]))
+    return found

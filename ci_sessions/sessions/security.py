@@ -9,32 +9,26 @@ from pathlib import Path
 
 import nox
 import nox.command
+import nox.virtualenv
 
-from ci_sessions import github, security_gate, vulndb
-from ci_sessions.config import Config, read_pyproject
-from ci_sessions.github import append_step_summary
+from ci_sessions import github, resolve, security_gate, vulndb
+from ci_sessions.config import Config
 from ci_sessions.project import source_dir
 from ci_sessions.sessions._nox import (
     install_tools,
-    project_requirements,
+    publish_summary,
     reports_dir,
     require_paths,
     session,
-    side_venv,
 )
 
-DB_ENV = "CI_SESSIONS_VULN_DB"
 SAFETY_FOUND_VULNERABILITIES = 64
-# Prints the distributions of the venv it runs in, as JSON [[name, version], ...].
-LIST_DISTRIBUTIONS = (
-    "import importlib.metadata as m, json; "
-    "print(json.dumps(sorted([d.metadata['Name'], d.version] for d in m.distributions())))"
-)
-INSTALLERS = {"pip"}  # in the venv to install, not a dependency of the project
+BANDIT_FINDINGS = 1
+INSTALLERS = {"pip", "setuptools", "wheel"}  # what a venv brings, not a project dependency
 
 
 def register(config: Config) -> None:
-    @session(config, "security", python=config.newest_python, allow_parallel=True)
+    @session(config, "security", python=config.session_python, allow_parallel=True)
     def security(session: nox.Session) -> None:
         """bandit and a safety scan of the project's resolved dependencies."""
         settings = config.security
@@ -43,16 +37,18 @@ def register(config: Config) -> None:
         # The database is checked before anything is installed: a bad one is
         # a configuration problem, reported at once.
         database = _database(session, config) if scan_dependencies else None
+        has_uv = nox.virtualenv.find_uv()[0]
         tools = (["bandit"] if scan_code else []) + (
-            ["safety", "typer"] if scan_dependencies else []
+            ["safety", "typer", *([] if has_uv else ["uv"])] if scan_dependencies else []
         )
         install_tools(session, *tools)
         reports = reports_dir(config)
 
         problems: list[str] = []
         code: list[security_gate.CodeFinding] = []
+        scanned_code = None
         if scan_code:
-            code_problems, code = _bandit(session, config, reports)
+            code_problems, code, scanned_code = _bandit(session, config, reports)
             problems += code_problems
         outcome = None
         scanned = None
@@ -60,27 +56,20 @@ def register(config: Config) -> None:
             dependency_problems, outcome, scanned = _safety(session, config, reports, database)
             problems += dependency_problems
 
-        result = security_gate.SecurityResult(tuple(problems), tuple(code), outcome)
+        result = security_gate.SecurityResult(tuple(problems), tuple(code), outcome, scanned_code)
         markdown = security_gate.summary_markdown(result, scanned_packages=scanned)
-        (reports / "security-summary.md").write_text(markdown, encoding="utf-8")
-        print(markdown)
-        append_step_summary(markdown)
+        publish_summary(config, "security-summary.md", markdown)
         if not result.passed:
             session.error("security gate failed: " + "; ".join(result.failures))
 
 
 def _bandit(
     session: nox.Session, config: Config, reports: Path
-) -> tuple[list[str], list[security_gate.CodeFinding]]:
+) -> tuple[list[str], list[security_gate.CodeFinding], tuple[int, int, str]]:
     settings = config.security
     paths = settings.bandit_paths or tuple(
         found for package in config.packages if (found := source_dir(config.root, package))
     )
-    if not paths:
-        session.error(
-            f"{config.where('security')} bandit-paths: no source folder found for "
-            f"{', '.join(config.packages)}; set bandit-paths"
-        )
     require_paths(session, config, "security.bandit-paths", paths)
     command = [
         "bandit",
@@ -90,7 +79,7 @@ def _bandit(
         f"--severity-level={settings.bandit_severity}",
         f"--confidence-level={settings.bandit_confidence}",
     ]
-    if "bandit" in read_pyproject(config.pyproject).get("tool", {}):
+    if config.bandit_config:
         # bandit ignores [tool.bandit] unless pointed at the file.
         command += ["-c", str(config.pyproject)]
     if settings.bandit_baseline:
@@ -99,10 +88,24 @@ def _bandit(
             session.error(f"{config.where('security')} bandit-baseline: {baseline} does not exist")
         command += ["-b", str(baseline)]
     json_report = reports / "bandit.json"
-    # bandit exits 1 on findings; the verdict comes from its report.
-    session.run(*command, "-f", "json", "-o", str(json_report), success_codes=[0, 1])
-    session.run(*command, "-f", "sarif", "-o", str(reports / "bandit.sarif"), success_codes=[0, 1])
-    report = json.loads(json_report.read_text(encoding="utf-8"))
+    json_report.unlink(missing_ok=True)
+    levels = (
+        f"at or above {settings.bandit_severity} severity, {settings.bandit_confidence} confidence"
+    )
+    try:
+        # bandit exits 1 on findings; the verdict comes from its report.
+        for form, target in (("json", json_report), ("sarif", reports / "bandit.sarif")):
+            session.run(*command, "-f", form, "-o", str(target), success_codes=[0, BANDIT_FINDINGS])
+        report = json.loads(json_report.read_text(encoding="utf-8"))
+    except (nox.command.CommandFailed, OSError, ValueError) as exc:
+        return (
+            [
+                f"bandit crashed and wrote no usable report ({exc}): see its output above; "
+                "a malformed [tool.bandit] table or bandit-baseline file is the usual cause"
+            ],
+            [],
+            (0, 0, levels),
+        )
     findings = security_gate.bandit_findings(report)
     github.emit(
         github.Annotation(
@@ -110,19 +113,17 @@ def _bandit(
         )
         for f in findings
     )
-    return security_gate.bandit_problems(report), findings
+    files, lines = security_gate.bandit_scanned(report)
+    return security_gate.bandit_problems(report), findings, (files, lines, levels)
 
 
 def _database(session: nox.Session, config: Config) -> Path | None:
     """The safety database folder to use, or None for safety's online service."""
-    from_env = os.environ.get(DB_ENV)
-    source = from_env or config.security.db
+    source, origin = config.security.db, config.security.db_origin  # resolved at load
     if source is None:
         return None
-    origin = f"${DB_ENV}" if from_env else config.where("security") + " db"
-    path = Path(source) if Path(source).is_absolute() else config.root / source
     try:
-        folder = vulndb.prepare(path.resolve(), _cache_root())
+        folder = vulndb.prepare(Path(source), _cache_root())
         built = vulndb.database_time(vulndb.check_safety_db(folder))
     except vulndb.DatabaseError as exc:
         session.error(
@@ -132,7 +133,7 @@ def _database(session: nox.Session, config: Config) -> Path | None:
     problem = vulndb.age_problem(built, datetime.now(UTC), config.security.max_db_age_days)
     if problem:
         session.error(f"vulnerability database from {origin}: {problem}")
-    session.log(f"vulnerability database: {path} (newest advisory {built})")
+    session.log(f"vulnerability database: {source} (newest advisory {built})")
     return folder
 
 
@@ -148,7 +149,7 @@ def _cache_root() -> Path:
 def _safety(
     session: nox.Session, config: Config, reports: Path, database: Path | None
 ) -> tuple[list[str], security_gate.IgnoreOutcome | None, int]:
-    dependencies = _resolved_dependencies(session, config)
+    dependencies = _resolved_dependencies(session, config, reports)
     if not dependencies:
         return (
             [
@@ -163,29 +164,25 @@ def _safety(
     pinned.write_text("".join(f"{name}=={version}\n" for name, version in dependencies))
     raw = reports / "safety-raw.json"
     raw.unlink(missing_ok=True)
-    command = [
-        "safety",
-        "--disable-optional-telemetry",
-        "check",
-        "-r",
-        str(pinned),
-        "--save-json",
-        str(raw),
-    ]
+    command = ["safety", "--disable-optional-telemetry", "check", "-r", str(pinned)]
+    command += ["--save-json", str(raw)]
     if database is not None:
         command += ["--db", str(database)]
     try:
         session.run(*command, silent=True, success_codes=[0, SAFETY_FOUND_VULNERABILITIES])
-    except nox.command.CommandFailed as exc:
+        report = json.loads(raw.read_text(encoding="utf-8"))
+    except (nox.command.CommandFailed, OSError, ValueError) as exc:
         hint = (
             "offline? set [tool.ci_sessions.security] db or $CI_SESSIONS_VULN_DB to a local "
             "advisory mirror"
             if database is None
             else "see its output above"
         )
-        return [f"safety failed (exit {exc.return_code}) and scanned nothing: {hint}"], None, 0
-    report = json.loads(raw.read_text(encoding="utf-8"))
-    problems = security_gate.safety_problems(report, len(dependencies))
+        return [f"safety failed ({exc}) and scanned nothing: {hint}"], None, 0
+    # safety counts distinct names; the same package at two versions (one per Python) is one.
+    names = {vulndb.canonical_name(name) for name, _ in dependencies}
+    problems = security_gate.safety_problems(report, len(names))
+    problems += _stale_ignores(config, database)
     outcome = security_gate.apply_ignores(
         security_gate.safety_vulnerabilities(report), config.security.ignore, date.today()
     )
@@ -204,27 +201,54 @@ def _safety(
         ),
         encoding="utf-8",
     )
-    return problems, outcome, len(dependencies)
+    return problems, outcome, len(names)
 
 
-def _resolved_dependencies(session: nox.Session, config: Config) -> list[tuple[str, str]]:
-    """What the tests sessions install for the project, resolved in a venv of its own.
-
-    Resolving turns unpinned requirements into the versions really installed,
-    so they are checked rather than skipped. The scanners' own venv is not
-    scanned: its packages are not the project's.
-    """
-    python, installer = side_venv(
-        session, Path(session.create_tmp()) / "dependencies", session.run_install
-    )
-    wanted = project_requirements(config, extras=config.test_extras, groups=config.test_groups)
-    session.run_install(*installer, *wanted, external=True)
-    listing = session.run(python, "-c", LIST_DISTRIBUTIONS, silent=True, external=True)
-    project = vulndb.canonical_name(
-        read_pyproject(config.pyproject).get("project", {}).get("name", "")
-    )
+def _stale_ignores(config: Config, database: Path | None) -> list[str]:
+    """An ignore entry the database does not know is dead: it hides nothing and misleads."""
+    if database is None or not config.security.ignore:
+        return []  # the online service's advisories cannot be listed
+    known = vulndb.advisory_ids(database)
     return [
-        (name, version)
-        for name, version in json.loads(str(listing))
-        if vulndb.canonical_name(name) not in {project, *INSTALLERS}
+        f"{config.where('security')} ignore entry {entry.id} matches no advisory of the "
+        "database: remove it (or fix its ID)"
+        for entry in config.security.ignore
+        if entry.id not in known
+    ]
+
+
+def _resolved_dependencies(
+    session: nox.Session, config: Config, reports: Path
+) -> list[tuple[str, str]]:
+    """What the tests sessions would install for the project, for every Python of the matrix.
+
+    One universal resolution (uv pip compile --universal, from the oldest
+    Python of the matrix up): a dependency behind a marker such as
+    `python_version < "3.12"` is resolved and scanned even when the newest
+    Python would not install it. It runs on every session, `nox -R` included,
+    so the scan always sees the current dependency set.
+    """
+    has_uv, uv, _ = nox.virtualenv.find_uv()
+    resolved = Path(session.create_tmp()) / "resolved.txt"
+    # uv prefers the pins of an existing output file: an earlier run's must not steer this one.
+    resolved.unlink(missing_ok=True)
+    session.run(
+        *([uv] if has_uv else ["uv"]),
+        "pip",
+        "compile",
+        str(config.pyproject),
+        *(f"--extra={extra}" for extra in config.test_extras),
+        *(f"--group={group}" for group in config.test_groups),
+        "--universal",
+        f"--python-version={min(config.python, key=resolve.version_key).removesuffix('t')}",
+        "--no-header",
+        "--no-annotate",
+        "--quiet",
+        f"--output-file={resolved}",
+        external=has_uv,
+        env={"UV_PYTHON_DOWNLOADS": "never"},
+    )
+    pairs = vulndb.pinned_pairs(resolved.read_text(encoding="utf-8"))
+    return [
+        (name, version) for name, version in pairs if vulndb.canonical_name(name) not in INSTALLERS
     ]

@@ -166,3 +166,62 @@ def test_an_ignore_with_a_reason_passes_and_expires(webapp: Path, run_nox: RunNo
     expired = run_nox(webapp, "-s", "security")
     assert expired.returncode != 0, expired
     assert "ignore entry PYSEC-2018-28 expired on" in expired.output
+
+
+@pytest.mark.newest_python
+def test_a_dependency_for_an_older_python_of_the_matrix_is_scanned(
+    webapp: Path, run_nox: RunNox
+) -> None:
+    """The session runs on 3.13, where this marker installs a fixed requests; 3.11 does not."""
+    pyproject = webapp / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text()
+        .replace(
+            '["requests==2.19.1"]',
+            "[\"requests==2.19.1; python_version < '3.12'\", "
+            "\"requests==2.32.3; python_version >= '3.12'\"]",
+        )
+        .replace('python = ["3.13"]', 'python = ["3.11", "3.12", "3.13"]')
+    )
+    result = run_nox(webapp, "-s", "security")
+    assert result.returncode != 0, result
+    assert "PYSEC-2018-28" in result.output
+    assert {"requests==2.19.1", "requests==2.32.3"} <= set(report(webapp)["scanned"])
+
+
+@pytest.mark.newest_python
+def test_reusing_the_venv_still_scans_the_current_dependencies(
+    webapp: Path, run_nox: RunNox
+) -> None:
+    pin_requests(webapp, "2.32.3")
+    assert run_nox(webapp, "-s", "security").returncode == 0
+    pyproject = webapp / "pyproject.toml"
+    # Nothing is installed under -R; the scan must still see the new pin.
+    pyproject.write_text(pyproject.read_text().replace("requests==2.32.3", "requests==2.19.1"))
+    result = run_nox(webapp, "-R", "-s", "security")
+    assert result.returncode != 0, result
+    assert "PYSEC-2018-28" in result.output
+
+
+@pytest.mark.newest_python
+def test_an_ignore_entry_the_database_does_not_know_fails(webapp: Path, run_nox: RunNox) -> None:
+    pin_requests(webapp, "2.32.3")
+    add_config(
+        webapp,
+        '[[tool.ci_sessions.security.ignore]]\nid = "PYSEC-1999-999"\nreason = "long gone"',
+    )
+    result = run_nox(webapp, "-s", "security")
+    assert result.returncode != 0, result
+    assert "ignore entry PYSEC-1999-999 matches no advisory of the database" in result.output
+
+
+@pytest.mark.newest_python
+def test_bandit_crashing_on_its_configuration_is_one_clear_failure(
+    webapp: Path, run_nox: RunNox
+) -> None:
+    pin_requests(webapp, "2.32.3")
+    add_config(webapp, "[tool.bandit]\nskips = 5")  # bandit crashes (TypeError), exit 1, no report
+    result = run_nox(webapp, "-s", "security")
+    assert result.returncode != 0, result
+    assert "bandit crashed and wrote no usable report" in result.output
+    assert "JSONDecodeError" not in result.output

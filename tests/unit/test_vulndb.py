@@ -11,12 +11,14 @@ import pytest
 
 from ci_sessions.vulndb import (
     DatabaseError,
+    advisory_ids,
     affected_packages,
     age_problem,
     canonical_name,
     check_safety_db,
     database_time,
     fingerprint,
+    pinned_pairs,
     prepare,
     range_specifiers,
     to_safety_db,
@@ -98,6 +100,21 @@ def test_an_empty_mirror_is_an_error() -> None:
         to_safety_db([], source="mirror")
 
 
+def test_a_mirror_of_other_ecosystems_is_an_error() -> None:
+    npm_only = {
+        **REQUESTS,
+        "id": "GHSA-npm",
+        "affected": [{"package": {"name": "left-pad", "ecosystem": "npm"}}],
+    }
+    with pytest.raises(DatabaseError, match=r"holds no PyPI advisory \(1 advisories of other"):
+        to_safety_db([npm_only], source="mirror")
+
+
+def test_advisory_ids_know_ids_and_aliases(tmp_path: Path) -> None:
+    converted = prepare(write_mirror(tmp_path / "vulns"), tmp_path / "cache")
+    assert {"PYSEC-2018-28", "CVE-2018-18074"} <= advisory_ids(converted)
+
+
 def test_age_problem() -> None:
     built = datetime(2024, 10, 10, tzinfo=UTC)
     assert age_problem(built, datetime(2024, 10, 20, tzinfo=UTC), 30) is None
@@ -140,6 +157,7 @@ def test_prepare_uses_a_safety_database_folder_as_it_is(tmp_path: Path) -> None:
     ("setup", "message"),
     [
         (lambda p: None, "does not exist"),
+        (lambda p: p.symlink_to(p), "cannot be resolved"),
         (lambda p: p.write_text("x"), "is not a folder"),
         (lambda p: (p / "a").mkdir(parents=True), "holds no OSV advisory"),
         (
@@ -164,3 +182,20 @@ def test_a_safety_folder_with_the_wrong_schema(tmp_path: Path) -> None:
     (tmp_path / "insecure.json").write_text("{not json")
     with pytest.raises(DatabaseError, match=r"insecure\.json: unreadable"):
         check_safety_db(tmp_path)
+
+
+def test_pinned_pairs_keep_each_version_a_universal_resolution_gives() -> None:
+    text = (
+        "certifi==2024.8.30\n"
+        "requests==2.19.1 ; python_full_version < '3.12'\n"
+        "requests==2.32.3 ; python_full_version >= '3.12'\n"
+        "colorama==0.4.6 ; sys_platform == 'win32'\n"
+        "requests==2.19.1 ; python_full_version < '3.12'\n"
+        "# a comment\n"
+    )
+    assert pinned_pairs(text) == [
+        ("certifi", "2024.8.30"),
+        ("requests", "2.19.1"),
+        ("requests", "2.32.3"),
+        ("colorama", "0.4.6"),
+    ]
