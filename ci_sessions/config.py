@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import nox.project
+
 from ci_sessions import config_values as values
 from ci_sessions import interpreters, resolve
 from ci_sessions.changes import DEFAULT_DOCS
@@ -237,8 +239,10 @@ class Config:
     project_name: str = ""
     coverage_settings: Mapping[str, Any] = field(default_factory=dict)
     bandit_config: bool = False
-    # the settings of the file pytest reads (addopts, timeout, ...).
+    # the settings of the file pytest reads (addopts, timeout, ...);
     pytest_ini: Mapping[str, Any] = field(default_factory=dict)
+    # the requirements of each PEP 735 group named in the configuration.
+    groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def newest_python(self) -> str:
@@ -446,6 +450,10 @@ def _resolve(
         coverage_settings=coverage_tables,
         bandit_config="bandit" in document.get("tool", {}),
         pytest_ini=pytest_ini(config.root, document),
+        groups={
+            group: tuple(nox.project.dependency_groups(dict(document), group))
+            for group in (*config.test_groups, *config.lint_groups)
+        },
     )
 
 

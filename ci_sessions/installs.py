@@ -21,14 +21,31 @@ from pathlib import Path
 
 # Inside the venv: nox deletes it with the venv, so a new venv installs afresh.
 MARKER_DIR = "ci-sessions-installs"
-# Written by the venv's own python in nox's install step (session.run_install),
-# so that `--no-install` skips it exactly when it skips the install itself.
-MARK_SOURCE = (
-    "import pathlib, sys; p = pathlib.Path(sys.argv[1]); "
-    "p.parent.mkdir(exist_ok=True); p.write_text(sys.argv[2])"
-)
 
 FileState = tuple[str, int, int]
+
+
+def marker_text(key: str, written: Iterable[str] = ()) -> str:
+    """What a venv records of an install: its key, and the project files it wrote."""
+    return json.dumps({"key": key, "written": sorted(set(written))})
+
+
+def read_marker(text: str | None) -> tuple[str | None, list[str]]:
+    """(key, files the install wrote) from a marker; (None, []) when there is none."""
+    if not text:
+        return None, []
+    try:
+        data = json.loads(text)
+        return str(data["key"]), [str(path) for path in data.get("written", [])]
+    except (ValueError, KeyError, TypeError):
+        return None, []  # an older or damaged marker: install again
+
+
+def changed(before: Sequence[FileState], after: Sequence[FileState]) -> list[str]:
+    """Paths that an install added or modified: its own output (build/, *.egg-info,
+    an extension built in place), which must not count as a change next time."""
+    earlier = set(before)
+    return sorted({path for path, size, mtime in after if (path, size, mtime) not in earlier})
 
 
 def install_key(args: Sequence[str], root: str = "", project: Sequence[FileState] = ()) -> str:

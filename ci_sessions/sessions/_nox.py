@@ -24,6 +24,8 @@ from ci_sessions.config import Config
 from ci_sessions.tools import requirements
 
 SessionFunc = Callable[[nox.Session], None]
+# Code that runs inside session venvs, as real files.
+IN_VENV = Path(__file__).resolve().parent.parent / "in_venv"
 DownloadPython = Literal["auto", "never", "always"]
 
 # Names this package registered, so that a second register() call replaces
@@ -68,9 +70,26 @@ def project_requirements(
     """The project (with extras) and its PEP 735 groups, as installer arguments."""
     extras = list(extras)
     project = f".[{','.join(extras)}]" if extras else "."
-    groups = list(groups)
-    document = nox.project.load_toml(config.pyproject)
-    return [project, *(nox.project.dependency_groups(document, *groups) if groups else ())]
+    # Groups were resolved at load (include-group followed): no second read of the file.
+    wanted = [requirement for group in groups for requirement in config.groups[group]]
+    return [project, *dict.fromkeys(wanted)]
+
+
+class _ProjectFiles:
+    """The project's files an install key covers: what git lists, less what the
+    sessions write (reports, .nox) and what earlier installs wrote themselves."""
+
+    def __init__(self, config: Config, written_by_install: Sequence[str]) -> None:
+        self.root = config.root
+        self.skipped = [config.reports_dir, ".nox"]
+        self.written = set(written_by_install)
+
+    def states(self) -> list[installs.FileState] | None:
+        files = installs.project_files(self.root)
+        if files is None:
+            return None  # git does not see the project: nothing tells what changed
+        kept = [path for path in installs.outside(files, self.skipped) if path not in self.written]
+        return installs.file_states(self.root, kept)
 
 
 def install(
@@ -84,47 +103,29 @@ def install(
     """Install the project (with extras and PEP 735 groups) and pinned tools.
 
     On a reused venv, only when the project's files or the arguments changed
-    since this venv last ran this install (ci_sessions.installs).
+    since this venv last ran this install (ci_sessions.installs). Files the
+    install itself writes (build/, *.egg-info of a setuptools project that does
+    not git-ignore them) are remembered and are not changes.
     """
     args = [*project_requirements(config, extras=extras, groups=groups), *requirements(*tools)]
-    files = installs.project_files(config.root)
-    key = None  # git does not see the project: nothing tells what changed, install every time
-    if files is not None:
-        # Folders the sessions themselves write into would change the key every run.
-        written = [config.reports_dir, ".nox"]
-        state = installs.file_states(config.root, installs.outside(files, written))
-        key = installs.install_key(args, str(config.root), state)
-    install_once(session, args, key, slot="project")
-
-
-def _read(marker: Path) -> str | None:
-    return marker.read_text() if marker.is_file() else None
-
-
-def install_tools(session: nox.Session, *tools: str) -> None:
-    """Install pinned tools, unless this venv already holds these very pins."""
-    args = requirements(*tools)
-    install_once(session, args, installs.install_key(args), slot=installs.slot(tools))
-
-
-def install_once(session: nox.Session, args: Sequence[str], key: str | None, *, slot: str) -> None:
-    """session.install(*args) unless this venv's last install in `slot` had this key."""
-    venv = session.virtualenv
-    marker = Path(venv.location) / installs.MARKER_DIR / slot
-    if key is not None and _read(marker) == key:
+    marker = _marker(session, "project")
+    recorded, written = installs.read_marker(_read(marker))
+    files = _ProjectFiles(config, written)
+    before = files.states()
+    key = None if before is None else installs.install_key(args, str(config.root), before)
+    if key is not None and key == recorded:
         session.log("reused venv, nothing changed since its install of: " + " ".join(args))
         return
-    compiled = installs.compile_at_install(
-        getattr(venv, "venv_backend", ""), getattr(venv, "reuse_existing", False), os.environ
-    )
-    session.install(*args, env={"UV_COMPILE_BYTECODE": "1"} if compiled else None)
-    if key is None:
+    _install(session, args)
+    after = files.states()
+    if key is None or after is None:
         marker.unlink(missing_ok=True)
         return
-    session.run_install(
-        "python", "-c", installs.MARK_SOURCE, str(marker), key, silent=True, log=False
-    )
-    if slot == "project" and _read(marker) != key:
+    written = [*written, *installs.changed(before or [], after)]
+    kept = _ProjectFiles(config, written).states() or []
+    text = installs.marker_text(installs.install_key(args, str(config.root), kept), written)
+    _record(session, marker, text)
+    if _read(marker) != text:
         # -R / --no-install on a reused venv skipped both: say that the code
         # under test is whatever this venv installed last, not the work tree.
         session.warn(
@@ -132,6 +133,42 @@ def install_once(session: nox.Session, args: Sequence[str], key: str | None, *, 
             "kept the old install: this session runs the code as of that install; "
             "run with -r instead of -R to reinstall"
         )
+
+
+def _read(marker: Path) -> str | None:
+    return marker.read_text() if marker.is_file() else None
+
+
+def _marker(session: nox.Session, slot: str) -> Path:
+    return Path(session.virtualenv.location) / installs.MARKER_DIR / slot
+
+
+def install_tools(session: nox.Session, *tools: str) -> None:
+    """Install pinned tools, unless this venv already holds these very pins."""
+    args = requirements(*tools)
+    marker = _marker(session, installs.slot(tools))
+    text = installs.marker_text(installs.install_key(args))
+    if _read(marker) == text:
+        session.log("reused venv, nothing changed since its install of: " + " ".join(args))
+        return
+    _install(session, args)
+    _record(session, marker, text)
+
+
+def _install(session: nox.Session, args: Sequence[str]) -> None:
+    venv = session.virtualenv
+    compiled = installs.compile_at_install(
+        getattr(venv, "venv_backend", ""), getattr(venv, "reuse_existing", False), os.environ
+    )
+    session.install(*args, env={"UV_COMPILE_BYTECODE": "1"} if compiled else None)
+
+
+def _record(session: nox.Session, marker: Path, text: str) -> None:
+    """Write the marker with the venv's own python in nox's install step
+    (run_install), so that --no-install skips it exactly when it skips the install."""
+    session.run_install(
+        "python", str(IN_VENV / "write_file.py"), str(marker), text, silent=True, log=False
+    )
 
 
 def side_venv(session: nox.Session, target: Path, run: Callable[..., Any]) -> tuple[str, list[str]]:

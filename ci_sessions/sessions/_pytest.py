@@ -16,11 +16,10 @@ from ci_sessions import coverage_data, github, invocation, pytest_options, test_
 from ci_sessions.config import Config
 from ci_sessions.project import source_dir
 from ci_sessions.sessions._coverage import write_coverage_rc
-from ci_sessions.sessions._nox import publish_summary, reports_dir, run_tool
+from ci_sessions.sessions._nox import IN_VENV, publish_summary, reports_dir, run_tool
 
 PYTEST_NO_TESTS = 5
 SKIP_SLOW_ENV = "CI_SESSIONS_SKIP_SLOW"
-IN_VENV = Path(__file__).resolve().parent.parent / "in_venv"
 PLUGIN = IN_VENV / "pytest_ci_sessions.py"
 # What every session that runs the project's tests installs beside them.
 TEST_TOOLS = ("pytest", "pytest-cov", "coverage", "pytest-timeout")

@@ -12,8 +12,13 @@ from ci_sessions import coverage_data, coverage_gate, invocation, shards
 from ci_sessions.config import Config
 from ci_sessions.git import first_commit, merge_base_problem
 from ci_sessions.sessions._coverage import coverage_data_dir, write_coverage_rc
-from ci_sessions.sessions._nox import install_tools, publish_summary, reports_dir, session
-from ci_sessions.sessions._pytest import IN_VENV
+from ci_sessions.sessions._nox import (
+    IN_VENV,
+    install_tools,
+    publish_summary,
+    reports_dir,
+    session,
+)
 
 DEFAULT_COMPARE_BRANCHES = ("origin/main", "main")
 COMBINE = IN_VENV / "combine_coverage.py"

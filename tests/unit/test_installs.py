@@ -103,3 +103,17 @@ def test_uv_compiles_at_install_only_for_kept_venvs_that_python_would_not_compil
     assert not installs.compile_at_install("uv", True, {})  # Python writes it at first import
     assert not installs.compile_at_install("uv", True, {"PYTHONDONTWRITEBYTECODE": ""})
     assert not installs.compile_at_install("virtualenv", True, forbid)  # pip compiles anyway
+
+
+def test_a_marker_records_the_key_and_what_the_install_wrote() -> None:
+    text = installs.marker_text("k1", ["build/lib/a.py", "src/a.egg-info/PKG-INFO"])
+    assert installs.read_marker(text) == ("k1", ["build/lib/a.py", "src/a.egg-info/PKG-INFO"])
+    assert installs.read_marker(None) == (None, [])
+    assert installs.read_marker("0123abcd") == (None, [])  # an older marker: install again
+
+
+def test_files_an_install_added_or_changed_are_its_own_output() -> None:
+    before = [("setup.py", 10, 1), ("pkg/a.py", 5, 1)]
+    after = [*before, ("build/lib/pkg/a.py", 5, 2), ("pkg.egg-info/PKG-INFO", 90, 2)]
+    assert installs.changed(before, after) == ["build/lib/pkg/a.py", "pkg.egg-info/PKG-INFO"]
+    assert installs.changed(before, before) == []
