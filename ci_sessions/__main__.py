@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "init":
         try:
             steps = init(args.pyproject.resolve().parent, _write_workflow)
-        except ConfigError as exc:
+        except (ConfigError, workflow.WorkflowError) as exc:
             print(f"ci-sessions: error: {exc}", file=sys.stderr)
             return 2
         print("\n".join(steps))
@@ -42,7 +42,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ci-sessions: error: {exc}", file=sys.stderr)
         return 2
     if args.command == "workflow":
-        return _workflow(config, check=args.check)
+        try:
+            return _workflow(config, check=args.check)
+        except workflow.WorkflowError as exc:
+            print(f"ci-sessions: error: {exc}", file=sys.stderr)
+            return 2
     if args.command == "doctor":
         found = doctor.checks(config, doctor.working_which)
         print(doctor.render(found))

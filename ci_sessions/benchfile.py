@@ -10,6 +10,7 @@ comparison needs: the mode, the exact Python, and every round's figures
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -66,16 +67,29 @@ def from_document(document: Any, source: str) -> Stored:
     rounds = section.get("rounds")
     malformed = not isinstance(rounds, list) or not rounds or not all(map(_is_round, rounds))
     if malformed or not isinstance(section.get("mode"), str):
-        raise ValueError(f"{source}: the rounds or the mode are missing or malformed")
+        raise ValueError(
+            f"{source}: the rounds or the mode are missing or malformed (every figure must "
+            "be a finite number above 0, every round hold one)"
+        )
     # `malformed` checked that rounds is a list of rounds; mypy cannot follow it.
     checked = cast(list[Round], rounds)
     return Stored(str(section["mode"]), str(section.get("python", "")), tuple(checked))
 
 
 def _is_round(value: Any) -> bool:
-    return isinstance(value, dict) and all(
-        isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool)
-        for k, v in value.items()
+    """{benchmark: figure}: figures are finite times or counts above zero (NaN,
+    infinity or zero would turn every ratio into nonsense)."""
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and all(
+            isinstance(k, str)
+            and isinstance(v, (int, float))
+            and not isinstance(v, bool)
+            and math.isfinite(v)
+            and v > 0
+            for k, v in value.items()
+        )
     )
 
 

@@ -160,6 +160,20 @@ LIGHT_JOBS = ("lint", "changes")
 CODE_CHANGED = "needs.changes.outputs.code == 'true'"
 
 
+class WorkflowError(ValueError):
+    """The configuration asks for something the workflow cannot express; says what."""
+
+
+# Tiers with a trigger in the workflow; smoke is the quick local check.
+PLACED_TIERS = ("pr", "nightly")
+LOCAL_TIERS = ("smoke",)
+
+
+def unplaced_tiers(tiers: tuple[tuple[str, tuple[str, ...]], ...]) -> list[str]:
+    """Tiers the workflow has no trigger for: their jobs would be dropped silently."""
+    return [name for name, _ in tiers if name not in (*PLACED_TIERS, *LOCAL_TIERS)]
+
+
 def events_of(config: Config, family: str) -> tuple[str, ...]:
     """The events whose run includes a session family, from the pr and nightly tiers."""
     tiers = config.tiers_of(family)
@@ -175,6 +189,14 @@ def _when(job: dict[str, Any], clauses: list[str]) -> dict[str, Any]:
 
 
 def jobs(config: Config, pins: Mapping[str, str]) -> dict[str, Any]:
+    unplaced = unplaced_tiers(config.tiers)
+    if unplaced:
+        raise WorkflowError(
+            f"{config.where('tiers')}: the workflow has no trigger for tier "
+            f"{', '.join(repr(t) for t in unplaced)}, so its sessions would never run in CI; "
+            "it runs the pr tier on pushes and pull requests and the nightly tier on its "
+            "schedule (smoke is local): name your tiers pr and nightly"
+        )
     reports = config.reports_dir
     data = f"{reports}/coverage-data"
     candidates: dict[str, dict[str, Any]] = {"lint": _job(config, pins, "lint")}

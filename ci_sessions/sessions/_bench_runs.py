@@ -190,6 +190,7 @@ def instruction_counts(
     """One process per side under callgrind: counts are repeatable, one round decides."""
     out = Path(session.create_tmp()) / "callgrind"
     shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
     codspeed = ["--codspeed", "--codspeed-mode=simulation"]
     for side, python in sides.items():
         # A plain pass first, writing bytecode even where the environment says

@@ -77,7 +77,11 @@ def _workflow_drift(session: nox.Session, config: Config) -> dict[str, str | Non
     if current is None or not current.startswith(workflow.HEADER):
         session.log(f"no generated {workflow.WORKFLOW_PATH}: workflow drift not checked")
         return {}
-    difference = workflow.drift(current, workflow.render(workflow.workflow(config)))
+    try:
+        expected = workflow.render(workflow.workflow(config))
+    except workflow.WorkflowError as exc:
+        return {"workflow": str(exc)}
+    difference = workflow.drift(current, expected)
     if difference:
         print(difference)
     return {

@@ -24,16 +24,16 @@ SLOWER = (
 )
 
 
-def scratch_repo(projects_dir: Path, mode: str) -> Path:
-    """bench_app in the given mode, committed on main, on a feature branch."""
-    project = new_copy(projects_dir, FIXTURES / "bench_app")
+def scratch_repo(projects_dir: Path, mode: str, fixture: str = "bench_app") -> Path:
+    """A benchmark fixture in the given mode, committed on main, on a feature branch."""
+    project = new_copy(projects_dir, FIXTURES / fixture)
     pyproject = project / "pyproject.toml"
     table = "[tool.ci_sessions.benchmark]\n"
     toml = pyproject.read_text().replace(table, f'{table}mode = "{mode}"\n')
     if mode == "instructions":  # pytest-benchmark's calibration options mean nothing there
         toml = "\n".join(line for line in toml.splitlines() if "--benchmark-" not in line)
     pyproject.write_text(toml + "\n")
-    (project / ".gitignore").write_text("reports/\n.nox/\n")
+    (project / ".gitignore").write_text("reports/\n.nox/\nbuild/\n*.egg-info/\n")
     git(project, "init", "-q", "-b", "main")
     git(project, "add", "-A")
     git(project, "commit", "-q", "-m", "base")
@@ -80,6 +80,43 @@ def test_a_2x_slower_commit_fails_and_is_named(repo: Path, run_nox: RunNox) -> N
     assert report["benchmarks"][0]["verdict"] == "regression"
     assert 1.6 < report["benchmarks"][0]["ratio"] < 2.6
     assert report["meta"]["mode"] in {"walltime", "instructions"}
+    assert worktrees(repo) == 1
+
+
+@pytest.mark.parametrize("mode", ["walltime", "instructions"])
+def test_a_2x_slower_commit_fails_in_a_flat_layout_too(
+    projects_dir: Path, run_nox: RunNox, mode: str
+) -> None:
+    """The package beside a root conftest.py: each side must still import its own install."""
+    repo = scratch_repo(projects_dir, mode, "flat_app")
+    (repo / "flat_app" / "__init__.py").write_text(SLOWER)
+    git(repo, "commit", "-q", "-am", "slower")
+    result = run_nox(repo, "-s", "benchmark-compare")
+    assert result.returncode != 0, result
+    report = json.loads((repo / "reports" / "benchmark-compare.json").read_text())
+    assert report["benchmarks"][0]["verdict"] == "regression"
+    assert 1.6 < report["benchmarks"][0]["ratio"] < 2.6
+
+
+def test_a_benchmark_failing_on_the_baseline_fails_with_its_error(
+    timed: Path, run_nox: RunNox
+) -> None:
+    repo = timed
+    git(repo, "checkout", "-q", "main")
+    (repo / "src" / "bench_app" / "__init__.py").write_text(
+        "def crunch(n: int) -> int:\n    raise RuntimeError('broken on main')\n"
+    )
+    git(repo, "commit", "-q", "-am", "broken")
+    git(repo, "checkout", "-q", "feature")
+    git(repo, "merge", "-q", "main")
+    fixed = repo / "src" / "bench_app" / "__init__.py"
+    fixed.write_text("def crunch(n: int) -> int:\n    return sum(i * i for i in range(n))\n")
+    result = run_nox(repo, "-s", "benchmark-compare")
+    assert result.returncode != 0, result
+    assert "on the baseline (" in result.output
+    assert "benchmarks/test_bench.py::test_crunch_2000: RuntimeError: broken on main" in (
+        result.output
+    )
     assert worktrees(repo) == 1
 
 

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+NAN = float("nan")
+
 from ci_sessions import benchfile
 
 ROUNDS = [{"b.py::test_a": 0.002, "c.py::test_ci_sessions_control": 0.01}, {"b.py::test_a": 0.004}]
@@ -30,6 +32,18 @@ def test_a_written_file_reads_back_and_looks_like_pytest_benchmark() -> None:
         (
             {"ci_sessions": {"format": benchfile.FORMAT, "mode": "x", "rounds": [{"a": "1"}]}},
             "rounds or the mode",
+        ),
+        (
+            {"ci_sessions": {"format": benchfile.FORMAT, "mode": "x", "rounds": [{"a": NAN}]}},
+            "every figure must be a finite number above 0",
+        ),
+        (
+            {"ci_sessions": {"format": benchfile.FORMAT, "mode": "x", "rounds": [{"a": 0}]}},
+            "every figure must be a finite number above 0",
+        ),
+        (
+            {"ci_sessions": {"format": benchfile.FORMAT, "mode": "x", "rounds": [{}]}},
+            "every round hold one",
         ),
     ],
 )

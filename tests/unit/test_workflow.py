@@ -5,10 +5,11 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
 import yaml
 
 from ci_sessions.config import Config, load_config
-from ci_sessions.workflow import HEADER, drift, render, sessions_run, workflow
+from ci_sessions.workflow import HEADER, WorkflowError, drift, render, sessions_run, workflow
 
 
 def config_of(tmp_path: Path, table: str = "") -> Config:
@@ -154,3 +155,17 @@ def test_docs_only_changes_skip_every_job_but_lint(tmp_path: Path) -> None:
     for name in ("tests", "security", "build", "coverage"):
         assert jobs[name]["needs"][0] == "changes"
         assert jobs[name]["if"].endswith("needs.changes.outputs.code == 'true'")
+
+
+def test_a_tier_the_workflow_cannot_place_is_an_error_naming_it(tmp_path: Path) -> None:
+    config = config_of(
+        tmp_path,
+        """
+        [tool.ci_sessions.tiers]
+        smoke = ["lint"]
+        fast = ["tests"]
+        comprehensive = ["tests", "coverage"]
+        """,
+    )
+    with pytest.raises(WorkflowError, match=r"no trigger for tier 'fast', 'comprehensive'"):
+        workflow(config)
