@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-NAN = float("nan")
-
 from ci_sessions import benchfile
+
+NAN = float("nan")
 
 ROUNDS = [{"b.py::test_a": 0.002, "c.py::test_ci_sessions_control": 0.01}, {"b.py::test_a": 0.004}]
 
