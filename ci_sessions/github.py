@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ci_sessions.masking import redact
+
 MYPY_ERROR = re.compile(
     r"^(?P<file>[^:\n]+\.pyi?):(?P<line>\d+):(?:\d+:)? error: (?P<message>.+?)"
     r"(?:  \[(?P<code>[\w-]+)\])?$",
@@ -77,9 +79,10 @@ def from_tool(tool: str, output: str, root: Path) -> list[Annotation]:
 
 
 def command(annotation: Annotation) -> str:
+    """The workflow command, with every secret ci-sessions knows of masked."""
     return (
         f"::error file={_property(annotation.file)},line={annotation.line},"
-        f"title={_property(annotation.title)}::{_data(annotation.message)}"
+        f"title={_property(redact(annotation.title))}::{_data(redact(annotation.message))}"
     )
 
 
@@ -107,6 +110,7 @@ def append_step_summary(markdown: str, environ: Mapping[str, str] = os.environ) 
     target = environ.get("GITHUB_STEP_SUMMARY")
     if not target:
         return False
+    markdown = redact(markdown)
     with Path(target).open("a", encoding="utf-8") as summary:
         summary.write(markdown if markdown.endswith("\n") else markdown + "\n")
     return True
