@@ -36,7 +36,8 @@ def register(**overrides: Any) -> Config:
     # plain users of ci_sessions.config (and unit tests) do not need.
     from nox.logger import logger
 
-    from ci_sessions import invocation
+    from ci_sessions import cleanup, invocation
+    from ci_sessions.services import lifecycle as services
     from ci_sessions.sessions import register_all
 
     pyproject = _caller_dir() / "pyproject.toml"
@@ -45,10 +46,12 @@ def register(**overrides: Any) -> Config:
     except ConfigError as exc:
         print(f"ci-sessions: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
-    # Made before any session starts a process, so that every one inherits it.
+    # Made before any session starts a process, so that every one inherits them.
     invocation.current()
-    for note in config.notes:
-        logger.warning(f"ci-sessions: {note}")
+    cleanup.begin(lambda line: logger.warning(f"ci-sessions: {line}"))
+    leftovers = cleanup.sweep_service_folders(services.leftover_folders())
+    for line in [*leftovers, *cleanup.sweep_worktrees(config.root), *config.notes]:
+        logger.warning(f"ci-sessions: {line}")
     register_all(config)
     return config
 

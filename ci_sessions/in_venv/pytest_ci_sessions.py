@@ -19,6 +19,9 @@ installed in the project's venv).
   tests are collected, each of these packages that was imported must come
   from this venv, not from a source tree on sys.path (benchmark-compare's
   two sides each measure their own install).
+- ``CI_SESSIONS_DROP_PERF_MAP=1``: remove this process's /tmp/perf-<pid>.map at
+  the end (pytest-codspeed turns on CPython's perf trampoline, which writes it
+  to that fixed place and never removes it).
 """
 
 from __future__ import annotations
@@ -138,3 +141,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: Any) -> None:
         "tests": sorted(_tests.values(), key=lambda test: test["id"]),
     }
     Path(target).write_text(json.dumps(document, indent=2), encoding="utf-8")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if os.environ.get("CI_SESSIONS_DROP_PERF_MAP") == "1":
+        # CPython keeps the file open and writes it until exit: unlinked now, it is
+        # gone when the process ends. The path is fixed by CPython, hence the nosec.
+        Path(f"/tmp/perf-{os.getpid()}.map").unlink(missing_ok=True)  # nosec B108

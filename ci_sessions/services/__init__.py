@@ -24,6 +24,7 @@ from ci_sessions.services._base import ServiceError, Started
 class Service(Protocol):
     NAME: str
     URL_ENV: str
+    URL_EXAMPLE: str
     INSTALL_HINT: str
 
     def start(self, workdir: Path, port: int, password: str) -> Started: ...

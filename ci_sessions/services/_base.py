@@ -11,7 +11,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from ci_sessions import processes
+from ci_sessions.addresses import parse
+from ci_sessions.masking import redact
 
 # Where binaries are looked for besides PATH; CI_SESSIONS_SERVICE_PATH replaces both.
 EXTRA_BIN_GLOBS = ("/usr/lib/postgresql/*/bin",)
@@ -32,6 +35,30 @@ class Started:
     stop_command: list[str] = field(default_factory=list)
     run_as: str | None = None
     stopped: bool = False
+    # Where the server's own stdout and stderr go (what it says when it dies at once).
+    output: Path | None = None
+
+    def exited(self) -> str | None:
+        """Why the server is gone, when it has exited; None while it runs (or unknown)."""
+        if self.process is None or self.process.poll() is None:
+            return None
+        said = self.output.read_text(errors="replace").strip() if self.output else ""
+        return f"{self.name} exited at once (exit {self.process.returncode}): " + (
+            redact(" | ".join(said.splitlines()[-5:])) or "it printed nothing"
+        )
+
+
+def stop_processes(started: Started) -> None:
+    """What every service's stop() ends with: any process still running from its
+    folder (a server, an interrupted set-up command) is stopped, SIGKILL at last."""
+    if started.process is not None and started.process.poll() is None:
+        started.process.terminate()
+        try:
+            started.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            started.process.kill()
+            started.process.wait()
+    processes.stop_all(processes.running_from(str(started.workdir)))
 
 
 def find_binary(name: str, hint: str) -> str:
@@ -63,59 +90,63 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def mask(url: str) -> str:
-    """The URL with its password replaced, for logs and messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    netloc = f"{user}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
-
-
-def backoff_delays(
-    budget: float, first: float = 0.1, factor: float = 2.0, cap: float = 2.0
-) -> list[float]:
-    """Sleeps between probes: growing, capped, summing to at most the budget."""
-    delays: list[float] = []
-    delay = first
-    while sum(delays) + delay <= budget:
-        delays.append(delay)
-        delay = min(delay * factor, cap)
-    return delays
+# One readiness probe's own timeout at most; the budget bounds them all.
+PROBE_TIMEOUT = 2.0
 
 
 def wait_until(
-    probe: Callable[[], bool], budget: float, sleep: Callable[[float], None] = time.sleep
+    probe: Callable[[float], bool],
+    budget: float,
+    *,
+    exited: Callable[[], str | None] = lambda: None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> bool:
-    """Probe, then probe again after each backoff delay; True as soon as one answers."""
-    if probe():
-        return True
-    for delay in backoff_delays(budget):
-        sleep(delay)
-        if probe():
+    """Probe with backoff until one answers; False once `budget` seconds of wall clock
+    have passed. Each probe gets at most the time that is left (a listener that
+    never replies cannot stretch the wait), and a server that has exited
+    (`exited` says why) ends the wait at once with a ServiceError."""
+    deadline = clock() + budget
+    delay = 0.1
+    while (left := deadline - clock()) > 0:
+        gone = exited()
+        if gone:
+            raise ServiceError(gone)
+        if probe(min(PROBE_TIMEOUT, left)):
             return True
+        left = deadline - clock()
+        if left <= 0:
+            break
+        sleep(min(delay, left))
+        delay = min(delay * 2, 2.0)
     return False
 
 
 def host_port(url: str, default_port: int) -> tuple[str, int]:
-    parts = urlsplit(url)
-    return parts.hostname or "127.0.0.1", parts.port or default_port
+    """Where to probe: the host and port the URL (or libpq key/value string) gives."""
+    address = parse(url, default_port)
+    return address.host, address.port
 
 
 def run_checked(
     command: Sequence[str], *, user: str | None, what: str, env: dict[str, str] | None = None
 ) -> None:
     """Run a set-up command; on failure raise with its output (it holds no secret)."""
-    done = subprocess.run(
-        list(command),
-        user=user,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, **(env or {})},
-    )
+    try:
+        done = subprocess.run(
+            list(command),
+            user=user,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, **(env or {})},
+        )
+    except OSError as exc:
+        who = f" as {user}" if user else ""
+        raise ServiceError(
+            f"{what} could not run{who}: {exc.strerror} ({command[0]}); that user must be "
+            "able to reach and run it"
+        ) from None
     if done.returncode != 0:
         raise ServiceError(
             f"{what} failed (exit {done.returncode}): {done.stderr.strip() or done.stdout.strip()}"

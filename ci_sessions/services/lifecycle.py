@@ -4,31 +4,45 @@ from __future__ import annotations
 
 import secrets
 import shutil
-import signal
 import tempfile
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from types import FrameType
 
+from ci_sessions import addresses, cleanup, masking
 from ci_sessions.services import SERVICES, Service
-from ci_sessions.services._base import ServiceError, Started, free_port, mask, wait_until
-
-# One readiness probe's own timeout; the budget covers the retries.
-PROBE_TIMEOUT = 2.0
-
+from ci_sessions.services._base import ServiceError, Started, free_port, wait_until
 
 # The system temp dir, not $TMPDIR: nox points that into the project, which the
 # unprivileged user a PostgreSQL cluster runs as (when root) may not reach.
 # mkdtemp makes a private folder of a unique name inside it, hence the nosec.
 SYSTEM_TMP = Path("/tmp")  # nosec B108
+PREFIX = "ci-sessions-service-"
 
 
 def service_workdir() -> Path:
-    """A fresh private folder that the unprivileged user can reach."""
+    """A fresh private folder that the unprivileged user can reach, marked as this run's."""
     base = SYSTEM_TMP if SYSTEM_TMP.is_dir() else Path(tempfile.gettempdir())
-    return Path(tempfile.mkdtemp(prefix="ci-sessions-service-", dir=base))
+    folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=base))
+    cleanup.mark_owned(folder / cleanup.OWNER_FILE)
+    return folder
+
+
+def leftover_folders() -> list[Path]:
+    """Every service folder there is; ci_sessions.cleanup keeps the abandoned ones."""
+    base = SYSTEM_TMP if SYSTEM_TMP.is_dir() else Path(tempfile.gettempdir())
+    return sorted(base.glob(PREFIX + "*"))
+
+
+def given_secrets(
+    names: Sequence[str], url_env: Mapping[str, str], environ: Mapping[str, str]
+) -> None:
+    """Register the passwords of the service URLs given through the environment, first
+    of all: from then on nothing ci-sessions prints or writes shows them."""
+    for name in names:
+        given = environ.get(url_env.get(name, SERVICES[name].URL_ENV))
+        for secret in addresses.secrets_in(given or ""):
+            masking.register(secret)
 
 
 @contextmanager
@@ -42,67 +56,65 @@ def running(
     services: Mapping[str, Service] = SERVICES,
 ) -> Iterator[dict[str, str]]:
     """Yield {variable: url} for the tests; every started service is stopped on exit,
-    whether the tests passed, failed, or were interrupted, or a later service failed."""
+    whether the tests passed, failed, or were interrupted, or a later service failed.
+
+    SIGTERM unwinds like Ctrl-C (ci_sessions.cleanup), so a cancel stops them too.
+    """
     urls: dict[str, str] = {}
     with ExitStack() as stack:
-        stack.enter_context(_terminate_as_interrupt())
         for name in names:
             service = services[name]
             variable = url_env.get(name, service.URL_ENV)
             given = environ.get(variable)
             if given:
-                log(f"{name}: using ${variable} = {mask(given)}")
-                _wait(service, given, budget, f"{name} at {mask(given)} (from ${variable})")
+                _check_address(service, given, variable)
+                log(f"{name}: using ${variable} = {addresses.mask(given)}")
+                what = f"{name} at {addresses.mask(given)} (from ${variable})"
+                _wait(service, given, budget, what)
                 urls[variable] = given
                 continue
-            started = _start(service)
-            stack.callback(service.stop, started)
-            log(f"{name}: started at {mask(started.url)}, files in {started.workdir}")
-            _wait(
-                service,
-                started.url,
-                budget,
-                f"{name} started in {started.workdir}",
-                started=started,
-            )
+            started = stack.enter_context(_started(service))
+            log(f"{name}: started at {addresses.mask(started.url)}, files in {started.workdir}")
+            _wait(service, started.url, budget, f"{name} started in {started.workdir}", started)
             urls[variable] = started.url
         yield urls
 
 
+def _check_address(service: Service, url: str, variable: str) -> None:
+    try:
+        addresses.parse(url, 0)
+    except ValueError as exc:
+        raise ServiceError(
+            f"${variable} = {addresses.mask(url)} {exc}: give a {service.NAME} URL such as "
+            f"{service.URL_EXAMPLE}"
+        ) from None
+
+
 @contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM (a cancelled CI job, `kill`) unwinds like Ctrl-C, so services stop.
-
-    Python's default SIGTERM handling ends the process at once, skipping every
-    cleanup; only the main thread may set a handler, which is where nox runs.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _start(service: Service) -> Started:
+def _started(service: Service) -> Iterator[Started]:
+    """A private instance, stopped and its folder removed in every outcome: an
+    interrupted start included (the server may be up before its start returns)."""
     workdir = service_workdir()
+    password = secrets.token_urlsafe(18)
+    masking.register(password)
+    started: Started | None = None
     try:
-        return service.start(workdir, free_port(), secrets.token_urlsafe(18))
-    except BaseException:
-        shutil.rmtree(workdir, ignore_errors=True)
-        raise
+        started = service.start(workdir, free_port(), password)
+        yield started
+    finally:
+        try:
+            service.stop(started or Started(service.NAME, "", workdir))
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _wait(
     service: Service, url: str, budget: float, what: str, started: Started | None = None
 ) -> None:
-    if wait_until(lambda: service.answers(url, PROBE_TIMEOUT), budget):
+    """Probe until it answers, within `budget` seconds of wall clock; a server that
+    exits meanwhile fails at once, with what it printed."""
+    exited = started.exited if started is not None else (lambda: None)
+    if wait_until(lambda timeout: service.answers(url, timeout), budget, exited=exited):
         return
     detail = f"; its log: {_log_tail(started.workdir)}" if started is not None else ""
     raise ServiceError(f"{what} did not answer within {budget:g}s (ready-timeout){detail}")
@@ -111,5 +123,5 @@ def _wait(
 def _log_tail(workdir: Path, lines: int = 5) -> str:
     for log in sorted(workdir.glob("*.log")):
         text = log.read_text(errors="replace").strip().splitlines()
-        return " | ".join(text[-lines:]) or "(empty)"
+        return masking.redact(" | ".join(text[-lines:])) or "(empty)"
     return "(none written)"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import pwd
-import shutil
 import socket
 import struct
 from pathlib import Path
@@ -15,10 +14,12 @@ from ci_sessions.services._base import (
     find_binary,
     host_port,
     run_checked,
+    stop_processes,
 )
 
 NAME = "postgres"
 URL_ENV = "DATABASE_URL"
+URL_EXAMPLE = "postgresql://user:password@127.0.0.1:5432/db"
 INSTALL_HINT = "apt-get install postgresql (Debian/Ubuntu), or your system's PostgreSQL server"
 DEFAULT_PORT = 5432
 DATABASE = "test"
@@ -71,33 +72,32 @@ def start(workdir: Path, port: int, password: str) -> Started:
         f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 "
         "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     )
-    try:
-        run_checked(
-            [
-                pg_ctl,
-                "-D",
-                str(data),
-                "-l",
-                str(workdir / "postgres.log"),
-                "-w",
-                "-t",
-                "60",
-                "-o",
-                options,
-                "start",
-            ],
-            user=run_as,
-            what="pg_ctl start",
-        )
-        run_checked(
-            [createdb, "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", DATABASE],
-            user=run_as,
-            what="createdb",
-            env={"PGPASSWORD": password},
-        )
-    except ServiceError:
-        stop(started)
-        raise
+    # Whatever happens from here on (a failed start, a SIGTERM while pg_ctl
+    # waits with the postmaster already up), lifecycle stops the server and
+    # removes the folder: stop() finds the postmaster by its folder.
+    run_checked(
+        [
+            pg_ctl,
+            "-D",
+            str(data),
+            "-l",
+            str(workdir / "postgres.log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            options,
+            "start",
+        ],
+        user=run_as,
+        what="pg_ctl start",
+    )
+    run_checked(
+        [createdb, "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", DATABASE],
+        user=run_as,
+        what="createdb",
+        env={"PGPASSWORD": password},
+    )
     return started
 
 
@@ -118,12 +118,18 @@ def answers(url: str, timeout: float) -> bool:
 
 
 def stop(started: Started) -> None:
+    """pg_ctl's immediate stop, then whatever still runs from the folder is killed.
+
+    Also for a start that was interrupted (no stop command yet): the postmaster
+    may already run, and its command line names the folder.
+    """
     if started.stopped:
         return
     started.stopped = True
     try:
-        run_checked(started.stop_command, user=started.run_as, what="pg_ctl stop")
+        if started.stop_command:
+            run_checked(started.stop_command, user=started.run_as, what="pg_ctl stop")
     except ServiceError:
-        pass  # not running (it failed to start): nothing to stop
+        pass  # not running (it failed to start): nothing to stop gracefully
     finally:
-        shutil.rmtree(started.workdir, ignore_errors=True)
+        stop_processes(started)

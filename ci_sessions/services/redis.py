@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ci_sessions.services._base import Started, find_binary, host_port
+from ci_sessions.services._base import Started, find_binary, host_port, stop_processes
 
 NAME = "redis"
 URL_ENV = "REDIS_URL"
+URL_EXAMPLE = "redis://:password@127.0.0.1:6379/0"
 INSTALL_HINT = "apt-get install redis-server (Debian/Ubuntu), or your system's Redis server"
 DEFAULT_PORT = 6379
 
@@ -26,10 +26,14 @@ def start(workdir: Path, port: int, password: str) -> Started:
         f"requirepass {password}\n"
     )
     config.chmod(0o600)
-    process = subprocess.Popen(
-        [server, str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    # What it prints before its log file is open (a bad option, a port in use)
+    # is kept: a server that exits at once says why.
+    output = workdir / "redis-server.out"
+    with output.open("wb") as sink:
+        process = subprocess.Popen([server, str(config)], stdout=sink, stderr=subprocess.STDOUT)
+    return Started(
+        NAME, f"redis://:{password}@127.0.0.1:{port}/0", workdir, process=process, output=output
     )
-    return Started(NAME, f"redis://:{password}@127.0.0.1:{port}/0", workdir, process=process)
 
 
 def answers(url: str, timeout: float) -> bool:
@@ -63,14 +67,4 @@ def stop(started: Started) -> None:
     if started.stopped:
         return
     started.stopped = True
-    process = started.process
-    try:
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-    finally:
-        shutil.rmtree(started.workdir, ignore_errors=True)
+    stop_processes(started)  # SIGTERM: redis-server shuts down; nothing to save

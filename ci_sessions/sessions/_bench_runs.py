@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nox
 
-from ci_sessions import benchstats, callgrind, test_outcomes
+from ci_sessions import benchstats, callgrind, cleanup, test_outcomes
 from ci_sessions.config import BenchmarkConfig
 from ci_sessions.sessions._pytest import PLUGIN
 
@@ -87,7 +87,11 @@ def plugin_env(tmp: Path, packages: tuple[str, ...]) -> dict[str, str]:
     plugins = tmp / "plugins"
     plugins.mkdir(exist_ok=True)
     shutil.copy2(PLUGIN, plugins / PLUGIN.name)
-    return {"PYTHONPATH": str(plugins), "CI_SESSIONS_EXPECT_INSTALLED": ",".join(packages)}
+    return {
+        "PYTHONPATH": str(plugins),
+        "CI_SESSIONS_EXPECT_INSTALLED": ",".join(packages),
+        "CI_SESSIONS_DROP_PERF_MAP": "1",
+    }
 
 
 def collected_ids(python: str, tree: Path, paths: tuple[str, ...], env: dict[str, str]) -> set[str]:
@@ -212,7 +216,9 @@ def instruction_counts(
         failures[side] = failures_of(outcomes)
         dumps = out / LABELS[side]
         dumps.mkdir(parents=True)
-        counted_env = {**callgrind.environment(os.environ), **side_env}
+        # The run's marker too, so that a cancel finds the process it started.
+        owner = {key: os.environ[key] for key in (cleanup.OWNER_ENV,) if key in os.environ}
+        counted_env = {**callgrind.environment(os.environ), **side_env, **owner}
         session.run(
             # The same small environment wherever this runs: its size moves
             # the stack, and with it the counts.

@@ -6,9 +6,12 @@ decisions they need live in plain modules (``ci_sessions.checks`` and friends).
 
 from __future__ import annotations
 
+import codecs
 import os
 import subprocess
+import sys
 import tempfile
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -21,6 +24,7 @@ import nox.virtualenv
 
 from ci_sessions import checks, github, installs
 from ci_sessions.config import Config
+from ci_sessions.masking import held_back, redact
 from ci_sessions.tools import requirements
 
 SessionFunc = Callable[[nox.Session], None]
@@ -205,6 +209,40 @@ def run_tool(session: nox.Session, args: Sequence[str], **kwargs: Any) -> int:
     return 0
 
 
+def run_redacted(session: nox.Session, args: Sequence[str], **kwargs: Any) -> int:
+    """run_tool, its output passed through masking.redact on its way to the console.
+
+    For commands whose environment holds secrets (service URLs): a test that
+    prints or asserts on its URL must not show the password.
+    """
+    read_end, write_end = os.pipe()
+    pump = threading.Thread(target=_pump, args=(read_end,), daemon=True)
+    pump.start()
+    with os.fdopen(write_end, "w") as sink:
+        try:
+            return run_tool(session, args, stdout=sink, stderr=subprocess.STDOUT, **kwargs)
+        finally:
+            sink.close()
+            pump.join()
+
+
+def _pump(read_end: int) -> None:
+    """Copy a pipe to stdout, redacted; what may be the start of a secret, or an
+    unfinished line holding an address, waits for the rest."""
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    pending = ""
+    with os.fdopen(read_end, "rb", buffering=0) as source:
+        while chunk := source.read(65536):
+            text = redact(pending + decoder.decode(chunk))
+            tail = text.rpartition("\n")[2]
+            wait = len(tail) if ("://" in tail or "=" in tail) else held_back(text)
+            pending = text[len(text) - wait :] if wait else ""
+            sys.stdout.write(text[: len(text) - wait])
+            sys.stdout.flush()
+    sys.stdout.write(redact(pending + decoder.decode(b"", final=True)))
+    sys.stdout.flush()
+
+
 def run_captured(session: nox.Session, args: Sequence[str]) -> tuple[int, str]:
     """Run a command; print its output and return it with the exit status.
 
@@ -258,7 +296,8 @@ def reports_dir(config: Config) -> Path:
 
 def publish_summary(config: Config, file_name: str | None, markdown: str) -> None:
     """A session's Markdown summary: into reports/<file_name>, on the console, and
-    appended to $GITHUB_STEP_SUMMARY when that is set."""
+    appended to $GITHUB_STEP_SUMMARY when that is set; secrets masked in all three."""
+    markdown = redact(markdown)
     if file_name is not None:
         (reports_dir(config) / file_name).write_text(markdown, encoding="utf-8")
     print(markdown, end="" if markdown.endswith("\n") else "\n", flush=True)

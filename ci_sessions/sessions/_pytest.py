@@ -14,9 +14,16 @@ import nox
 
 from ci_sessions import coverage_data, github, invocation, pytest_options, test_outcomes
 from ci_sessions.config import Config
+from ci_sessions.masking import redact
 from ci_sessions.project import source_dir
 from ci_sessions.sessions._coverage import write_coverage_rc
-from ci_sessions.sessions._nox import IN_VENV, publish_summary, reports_dir, run_tool
+from ci_sessions.sessions._nox import (
+    IN_VENV,
+    publish_summary,
+    reports_dir,
+    run_redacted,
+    run_tool,
+)
 
 PYTEST_NO_TESTS = 5
 SKIP_SLOW_ENV = "CI_SESSIONS_SKIP_SLOW"
@@ -48,14 +55,19 @@ def plugin_env(config: Config, tmp: Path, outcomes: Path, *, strict: bool) -> di
     }
 
 
-def selection_args(config: Config, posargs: Sequence[str]) -> tuple[list[str], list[str]]:
-    """(-m and --timeout options, the posargs left for pytest)."""
+def selection_args(
+    config: Config, posargs: Sequence[str], markers: str | None = None
+) -> tuple[list[str], list[str]]:
+    """(-m and --timeout options, the posargs left for pytest).
+
+    `markers`: the session's own expression (integration's), kept with the others.
+    """
     skip_slow = f"not {config.slow_marker}" if os.environ.get(SKIP_SLOW_ENV) == "1" else None
-    markers, rest = pytest_options.marker_args(
-        posargs, ini=config.pytest_ini, environ=os.environ, extra=[skip_slow]
+    marker_options, rest = pytest_options.marker_args(
+        posargs, ini=config.pytest_ini, environ=os.environ, extra=[markers, skip_slow]
     )
     timeout = pytest_options.timeout_args(config.pytest_ini, os.environ, config.test_timeout)
-    return [*markers, *timeout], rest
+    return [*marker_options, *timeout], rest
 
 
 def measured_code(config: Config, paths: Sequence[str]) -> list[str]:
@@ -76,6 +88,8 @@ def run_pytest(
     env: Mapping[str, str] | None = None,
     posargs: Sequence[str] | None = None,
     whole_suite: bool = True,
+    secret_env: bool = False,
+    markers: str | None = None,
 ) -> None:
     """Run pytest measured into data_file, JUnit as reports/junit-<name>.xml.
 
@@ -83,7 +97,9 @@ def run_pytest(
     5), and on a run that ended before pytest wrote its report (a test calling
     os._exit exits 0 having written nothing): none of those is a pass.
     Quarantined tests run, are reported, and do not fail it. posargs: those
-    meant for pytest (the session's by default); whole_suite: False for a shard.
+    meant for pytest (the session's by default); whole_suite: False for a shard;
+    secret_env: the environment holds secrets (service URLs), so pytest's output
+    and its JUnit XML are masked; markers: the session's own -m expression.
     """
     posargs = list(session.posargs if posargs is None else posargs)
     refuse_expired_quarantine(session, config)
@@ -98,8 +114,8 @@ def run_pytest(
     record = coverage_data.new_record(
         session.name, invocation.current(), config.root, measured_code(config, paths)
     )
-    options, posargs = selection_args(config, posargs)
-    status = run_tool(
+    options, posargs = selection_args(config, posargs, markers)
+    status = (run_redacted if secret_env else run_tool)(
         session,
         [
             "pytest",
@@ -121,6 +137,8 @@ def run_pytest(
             "COVERAGE_FILE": str(data_file),
         },
     )
+    if secret_env and junit.is_file():
+        junit.write_text(redact(junit.read_text(encoding="utf-8")), encoding="utf-8")
     outcomes = test_outcomes.read_outcomes_file(outcomes_file)
     if outcomes is None:
         if status == 0:

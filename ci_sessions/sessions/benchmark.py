@@ -22,7 +22,7 @@ from pathlib import Path
 import nox
 import nox.command
 
-from ci_sessions import benchfile, benchstats
+from ci_sessions import benchfile, benchstats, cleanup
 from ci_sessions.config import BenchmarkConfig, Config
 from ci_sessions.git import first_commit
 from ci_sessions.github import append_step_summary
@@ -196,14 +196,21 @@ def _baseline(session: nox.Session, config: Config, settings: BenchmarkConfig) -
 
 @contextmanager
 def _worktree(root: Path, tree: Path, sha: str) -> Iterator[Path]:
-    """The baseline revision checked out beside, removed in every outcome."""
-    _git(root, "worktree", "remove", "--force", str(tree), check=False)
-    _git(root, "worktree", "add", "--detach", str(tree), sha)
+    """The baseline revision checked out beside, removed in every outcome.
+
+    SIGTERM unwinds like Ctrl-C (ci_sessions.cleanup), so the `finally` runs on
+    a cancel too; after a SIGKILL the record beside it lets the next run remove it.
+    """
+    record = cleanup.worktree_record(tree)
+    cleanup.mark_owned(record)
     try:
+        _git(root, "worktree", "remove", "--force", str(tree), check=False)
+        _git(root, "worktree", "add", "--detach", str(tree), sha)
         yield tree
     finally:
         _git(root, "worktree", "remove", "--force", str(tree), check=False)
         _git(root, "worktree", "prune", check=False)
+        record.unlink(missing_ok=True)
 
 
 def _side_python(

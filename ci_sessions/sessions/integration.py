@@ -7,7 +7,7 @@ import os
 import nox
 
 from ci_sessions.config import Config
-from ci_sessions.services import ServiceError
+from ci_sessions.services import ServiceError, lifecycle
 from ci_sessions.services.lifecycle import running
 from ci_sessions.sessions._coverage import coverage_data_dir
 from ci_sessions.sessions._nox import install, require_paths, session
@@ -28,6 +28,8 @@ def register(config: Config) -> None:
     )
     def integration(session: nox.Session) -> None:
         """Start (or find) the services, export their URLs, run the integration tests."""
+        # First of all: passwords in the given URLs are never shown from here on.
+        lifecycle.given_secrets(settings.services, dict(settings.url_env), os.environ)
         require_paths(session, config, "integration.paths", settings.paths)
         install(
             session, config, extras=config.test_extras, groups=config.test_groups, tools=TEST_TOOLS
@@ -49,8 +51,9 @@ def register(config: Config) -> None:
                     paths_key="integration.paths",
                     name="integration",
                     data_file=data_dir / f".coverage.py{session.python}",
-                    args=["-m", settings.markers] if settings.markers else [],
+                    markers=settings.markers,
                     env=urls,
+                    secret_env=True,
                 )
         except ServiceError as exc:
             session.error(str(exc))

@@ -10,40 +10,57 @@ from pathlib import Path
 import pytest
 
 from ci_sessions.services import ServiceError, Started
-from ci_sessions.services._base import backoff_delays, find_binary, mask, wait_until
+from ci_sessions.services._base import find_binary, wait_until
 from ci_sessions.services.lifecycle import running
 from ci_sessions.services.redis import _encode
 from ci_sessions.services.redis import answers as redis_answers
 
 
-@pytest.mark.parametrize(
-    ("url", "masked"),
-    [
-        ("postgresql://app:s3cret@db:5432/app", "postgresql://app:***@db:5432/app"),
-        ("redis://:pw@127.0.0.1:6379/0", "redis://:***@127.0.0.1:6379/0"),
-        ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/0"),
-    ],
-)
-def test_mask(url: str, masked: str) -> None:
-    assert mask(url) == masked
+class Clock:
+    """A fake monotonic clock that sleeping and probing advance."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
 
 
-def test_backoff_delays_grow_cap_and_fit_the_budget() -> None:
-    delays = backoff_delays(10)
-    assert delays[:5] == [0.1, 0.2, 0.4, 0.8, 1.6]
-    assert max(delays) == 2.0
-    assert sum(delays) <= 10
-    assert backoff_delays(0.05) == []
-
-
-def test_wait_until_stops_at_the_first_answer_and_gives_up_after_the_budget() -> None:
+def test_wait_until_stops_at_the_first_answer() -> None:
+    clock = Clock()
     answers = iter([False, False, True])
-    slept: list[float] = []
-    assert wait_until(lambda: next(answers), 10, sleep=slept.append)
-    assert slept == [0.1, 0.2]
-    slept.clear()
-    assert not wait_until(lambda: False, 1, sleep=slept.append)
-    assert sum(slept) <= 1
+    assert wait_until(lambda timeout: next(answers), 10, clock=clock, sleep=clock.sleep)
+    assert clock.now == pytest.approx(0.3)  # slept 0.1 then 0.2
+
+
+def test_the_budget_is_wall_clock_even_when_each_probe_hangs() -> None:
+    clock = Clock()
+    timeouts: list[float] = []
+
+    def hanging_probe(timeout: float) -> bool:
+        timeouts.append(timeout)
+        clock.now += timeout  # a listener that never answers uses the whole timeout
+        return False
+
+    assert not wait_until(hanging_probe, 10, clock=clock, sleep=clock.sleep)
+    assert clock.now <= 10
+    assert max(timeouts) <= 2.0
+
+
+def test_a_server_that_exits_ends_the_wait_at_once_saying_why() -> None:
+    clock = Clock()
+    with pytest.raises(ServiceError, match="redis exited at once"):
+        wait_until(
+            lambda timeout: False,
+            30,
+            exited=lambda: "redis exited at once (exit 1): bad directive",
+            clock=clock,
+            sleep=clock.sleep,
+        )
+    assert clock.now == 0
 
 
 def test_find_binary_names_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -87,6 +104,7 @@ class FakeService:
     """Stands in for a service module; records what happened to it."""
 
     URL_ENV = "FAKE_URL"
+    URL_EXAMPLE = "fake://127.0.0.1:1"
     INSTALL_HINT = "nothing"
 
     def __init__(self, name: str, *, start_fails: bool = False, answers: bool = True) -> None:
@@ -106,8 +124,7 @@ class FakeService:
         return self.answer
 
     def stop(self, started: Started) -> None:
-        self.stopped.append(started.workdir)
-        started.workdir.rmdir()
+        self.stopped.append(started.workdir)  # lifecycle removes the folder
 
 
 def test_services_are_stopped_after_use_and_after_a_failure() -> None:
@@ -181,3 +198,34 @@ def test_a_given_url_that_never_answers_names_service_and_masked_url() -> None:
     assert str(raised.value) == (
         "db at fake://u:***@db:1/x (from $FAKE_URL) did not answer within 0.5s (ready-timeout)"
     )
+
+
+def test_an_interrupted_start_still_stops_the_server_and_removes_its_folder() -> None:
+    class Interrupted(FakeService):
+        def start(self, workdir: Path, port: int, password: str) -> Started:
+            self.started.append(workdir)
+            raise KeyboardInterrupt("SIGTERM while the server was starting")
+
+    service = Interrupted("db")
+    with (
+        pytest.raises(KeyboardInterrupt),
+        running(["db"], url_env={}, environ={}, budget=1, log=print, services={"db": service}),
+    ):
+        pass
+    assert service.stopped == service.started
+    assert not service.started[0].exists()
+
+
+def test_a_given_url_with_a_bad_port_is_one_clear_error() -> None:
+    with (
+        pytest.raises(ServiceError, match=r"\$FAKE_URL = fake://u:\*\*\*@db:abc/x port 'abc'"),
+        running(
+            ["db"],
+            url_env={},
+            environ={"FAKE_URL": "fake://u:pw@db:abc/x"},
+            budget=1,
+            log=print,
+            services={"db": FakeService("db")},
+        ),
+    ):
+        pass

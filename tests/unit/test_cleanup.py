@@ -1,0 +1,74 @@
+"""Owners, records and sweeps over real (short-lived) processes and folders."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ci_sessions import cleanup, processes
+
+
+def dead_owner() -> str:
+    """The owner ID of a process that has exited."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    start = processes.start_time(child.pid)
+    child.wait()
+    return f"{child.pid}.{start if start is not None else 1}"
+
+
+def test_this_process_is_alive_and_an_exited_one_is_not() -> None:
+    assert cleanup.owner_alive(cleanup.owner_id())
+    assert not cleanup.owner_alive(dead_owner())
+    assert cleanup.owner_alive("not-a-pid")  # never judged, never swept
+
+
+def test_a_folder_is_abandoned_only_when_its_recorded_owner_is_gone(tmp_path: Path) -> None:
+    record = tmp_path / "owner.json"
+    assert not cleanup.abandoned(record)  # no record: not known to be ours
+    cleanup.mark_owned(record)
+    assert not cleanup.abandoned(record)
+    record.write_text(json.dumps({"owner": dead_owner()}))
+    assert cleanup.abandoned(record)
+
+
+def test_the_sweep_stops_what_runs_from_an_abandoned_folder_and_removes_it(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "ci-sessions-service-x"
+    folder.mkdir()
+    (folder / cleanup.OWNER_FILE).write_text(json.dumps({"owner": dead_owner()}))
+    server = subprocess.Popen(["sleep", "60"], cwd=folder)  # found by its working directory
+    kept = tmp_path / "ci-sessions-service-live"
+    kept.mkdir()
+    cleanup.mark_owned(kept / cleanup.OWNER_FILE)
+    said = cleanup.sweep_service_folders([folder, kept])
+    assert server.wait(timeout=10) != 0
+    assert not folder.exists() and kept.exists()
+    assert said == [
+        f"removed {folder}, left by a run that was killed, and stopped 1 process(es) running "
+        "from it"
+    ]
+
+
+def test_descendants_and_markers_find_a_process_tree() -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(30)"],
+        env={**os.environ, "CI_SESSIONS_TEST_MARK": "yes"},
+    )
+    try:
+        assert child.pid in processes.descendants(os.getpid())
+        assert child.pid in processes.marked("CI_SESSIONS_TEST_MARK", "yes".__eq__)
+    finally:
+        processes.stop_all([child.pid])
+        child.wait()
+    assert not processes.alive(child.pid, None)
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_owner_marker_matches_nothing(value: str) -> None:
+    assert processes.marked("CI_SESSIONS_TEST_NO_SUCH_VARIABLE", value.__eq__) == []
