@@ -152,6 +152,7 @@ def report_of(project: Path) -> dict[str, Any]:
 
 
 def test_instruction_counts_repeat_exactly(counted: Path, run_nox: RunNox) -> None:
+    perf_maps = set(Path("/tmp").glob("perf-*.map"))  # pytest-codspeed's perf trampoline
     figures = []
     for _ in range(2):
         result = run_nox(counted, "-s", "benchmark-compare")
@@ -166,6 +167,7 @@ def test_instruction_counts_repeat_exactly(counted: Path, run_nox: RunNox) -> No
     for baseline, candidate in figures:
         assert baseline == candidate
     assert abs(figures[0][0] - figures[1][0]) < 500
+    assert set(Path("/tmp").glob("perf-*.map")) - perf_maps == set()  # none left behind
 
 
 def test_a_stored_baseline_file_catches_a_slower_tree(counted: Path, run_nox: RunNox) -> None:

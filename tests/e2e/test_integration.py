@@ -56,7 +56,7 @@ def assert_cleaned_up(output: str) -> None:
 def test_real_services_pass_and_are_cleaned_up(app: Path, run_nox: RunNox) -> None:
     result = run_nox(app, "-s", "integration")
     assert result.returncode == 0, result
-    assert "3 passed" in result.output
+    assert "5 passed" in result.output
     assert (app / "reports" / "junit-integration.xml").is_file()
     assert (app / "reports" / "coverage-data" / "integration" / ".coverage.py3.13").is_file()
     assert "postgresql://postgres:***@127.0.0.1:" in result.output
@@ -66,7 +66,7 @@ def test_real_services_pass_and_are_cleaned_up(app: Path, run_nox: RunNox) -> No
 def test_a_failing_test_fails_and_still_cleans_up(app: Path, run_nox: RunNox) -> None:
     result = run_nox(app, "-s", "integration", env={"SERVICES_APP_FAIL": "1"})
     assert result.returncode != 0, result
-    assert "1 failed, 2 passed" in result.output
+    assert "1 failed, 4 passed" in result.output
     assert_cleaned_up(result.output)
 
 
