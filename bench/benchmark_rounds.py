@@ -12,7 +12,7 @@ line and control benchmark benchmark-compare uses, and appends each process'
 figures to a JSON-lines file. About 15 s a cycle.
 
 `replay` feeds windows of those rounds, in the order they ran, to the very
-decision benchmark-compare makes (ci_sessions.benchstats.compare_rounds, then
+decision benchmark-compare makes (ci_sessions.families.benchmark.stats.compare_rounds, then
 pairs of re-runs for the inconclusive benchmarks only), for each `reruns`
 setting: one comparison per start cycle. Printed: the verdicts per change and
 the mean and largest rounds a side it took. Unchanged code compares
@@ -33,9 +33,9 @@ from pathlib import Path
 from _common import REPO, fresh_dir, run, table
 from benchmark_compare import BENCHMARKS, LOOPS, PACKAGE, source
 
-from ci_sessions import benchstats
 from ci_sessions.config import BenchmarkConfig
-from ci_sessions.sessions import _bench_runs as runs
+from ci_sessions.families.benchmark import runs
+from ci_sessions.families.benchmark import stats as benchstats
 from ci_sessions.tools import requirements
 
 VERSIONS = {"unchanged": 0.0, "30%": 0.30, "10%": 0.10}

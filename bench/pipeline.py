@@ -210,7 +210,7 @@ def write_template(project: Project) -> Path:
 
 Command = Callable[[str], list[str]]  # phase (cold, prepare, warm) -> the command
 # nox's options per phase: plain for CI's one-off envs, -r to make envs that are
-# kept (ci-sessions then compiles bytecode at install, see ci_sessions.installs),
+# kept (ci-sessions then compiles bytecode at install, see ci_sessions.glue.installs),
 # -R to reuse them without installing.
 NOX_PHASE = {"cold": [], "prepare": ["-r"], "warm": ["-R"]}
 

@@ -37,8 +37,8 @@ def register(**overrides: Any) -> Config:
     from nox.logger import logger
 
     from ci_sessions import cleanup, invocation
+    from ci_sessions.registry import register_all
     from ci_sessions.services import lifecycle as services
-    from ci_sessions.sessions import register_all
 
     pyproject = _caller_dir() / "pyproject.toml"
     try:

@@ -7,8 +7,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ci_sessions import check_config, doctor, workflow
+from ci_sessions import doctor, workflow
 from ci_sessions.config import Config, ConfigError, load_config
+from ci_sessions.config import render as check_config
 from ci_sessions.init import init
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from ci_sessions import benchfile
+from ci_sessions.families.benchmark import stored as benchfile
 from tests.e2e.conftest import FIXTURES, RunNox, new_copy
 from tests.e2e.test_coverage import git
 

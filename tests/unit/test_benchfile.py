@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ci_sessions import benchfile
+from ci_sessions.families.benchmark import stored as benchfile
 
 NAN = float("nan")
 

@@ -7,7 +7,7 @@ import statistics
 
 import pytest
 
-from ci_sessions.benchstats import (
+from ci_sessions.families.benchmark.stats import (
     IMPROVEMENT,
     INCONCLUSIVE,
     REGRESSION,

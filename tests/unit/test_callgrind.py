@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ci_sessions import callgrind
+from ci_sessions.families.benchmark import callgrind
 
 DUMPS = Path(__file__).parents[1] / "fixtures" / "callgrind"
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ci_sessions.changes import DEFAULT_DOCS, base_ref, docs_only
+from ci_sessions.families.changes.docs import DEFAULT_DOCS, base_ref, docs_only
 
 
 def test_docs_only() -> None:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ci_sessions.checks import (
+from ci_sessions.verdicts import (
     all_passed,
     distribution_problem,
     path_problems,

@@ -7,14 +7,14 @@ from typing import Any
 import pytest
 
 from ci_sessions.config import CoverageConfig
-from ci_sessions.coverage_gate import (
+from ci_sessions.config.resolve import resolve_fail_under
+from ci_sessions.families.coverage.gate import (
     data_problems,
     evaluate,
     patch_from_diff_cover,
     summary_markdown,
     worst_files,
 )
-from ci_sessions.resolve import resolve_fail_under
 
 
 def report(total: float, files: dict[str, tuple[float, list[int]]]) -> dict[str, Any]:

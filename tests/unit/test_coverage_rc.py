@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import configparser
 
-from ci_sessions.coverage_rc import coverage_settings, render_ini
+from ci_sessions.families.coverage.rc import coverage_settings, render_ini
 
 
 def test_user_settings_kept_and_matrix_settings_forced() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ci_sessions.flaky_analysis import analyse_runs, flaky_markdown, unknown_ids
+from ci_sessions.families.flaky.analysis import analyse_runs, flaky_markdown, unknown_ids
 from ci_sessions.test_outcomes import Case
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ci_sessions import installs
+from ci_sessions.glue import installs
 
 STATE = [("pyproject.toml", 120, 1), ("src/pkg/__init__.py", 40, 2)]
 

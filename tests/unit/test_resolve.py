@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ci_sessions.resolve import (
+from ci_sessions.config.resolve import (
     newest,
     resolve_session_python,
     resolve_vulnerability_db,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from ci_sessions.config import Waiver
-from ci_sessions.security_gate import (
+from ci_sessions.families.security.gate import (
     SecurityResult,
     apply_ignores,
     bandit_findings,

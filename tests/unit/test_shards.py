@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ci_sessions.shards import Shard, missing, parse, take_shard
+from ci_sessions.families.tests.shards import Shard, missing, parse, take_shard
 
 
 def test_take_shard_leaves_the_rest_for_pytest() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ci_sessions.vulndb import (
+from ci_sessions.families.security.vulndb import (
     DatabaseError,
     advisory_ids,
     affected_packages,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ci_sessions.sessions.tests import xdist_args
+from ci_sessions.families.tests.session import xdist_args
 
 
 def test_xdist_only_when_asked_and_not_under_nox_j() -> None:

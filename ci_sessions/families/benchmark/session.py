@@ -6,7 +6,7 @@ sides alternated, a control benchmark in every process correcting for the
 machine's speed that round; in instructions mode one process per side counts
 instructions under callgrind. The baseline is a git ref built in a temporary
 worktree, or a file an earlier run wrote (``-- --baseline-file PATH``).
-Verdicts come from ci_sessions.benchstats.
+Verdicts come from ci_sessions.families.benchmark.stats.
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ from pathlib import Path
 import nox
 import nox.command
 
-from ci_sessions import benchfile, benchstats, cleanup
+from ci_sessions import cleanup
 from ci_sessions.config import BenchmarkConfig, Config
+from ci_sessions.families.benchmark import runs
+from ci_sessions.families.benchmark import stats as benchstats
+from ci_sessions.families.benchmark import stored as benchfile
 from ci_sessions.git import first_commit
 from ci_sessions.github import append_step_summary
-from ci_sessions.sessions import _bench_runs as runs
-from ci_sessions.sessions._nox import reports_dir, require_paths, session, side_venv
+from ci_sessions.glue.session import reports_dir, require_paths, session, side_venv
 from ci_sessions.tools import requirements
 
 DEFAULT_BASES = ("origin/main", "main")

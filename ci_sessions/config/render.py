@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ci_sessions.config import SCHEMA, SECTIONS, TABLE, Config
-from ci_sessions.config_values import toml
+from ci_sessions.config.values import toml
 
 # Resolved values that are not a key's own: (table, key, origin attribute).
 ORIGINS = {("coverage", "fail-under"): "fail_under_origin", ("security", "db"): "db_origin"}

@@ -11,10 +11,12 @@ import nox
 import nox.command
 import nox.virtualenv
 
-from ci_sessions import github, resolve, security_gate, vulndb
-from ci_sessions.config import Config
-from ci_sessions.project import source_dir
-from ci_sessions.sessions._nox import (
+from ci_sessions import github
+from ci_sessions.config import Config, resolve
+from ci_sessions.config.project import source_dir
+from ci_sessions.families.security import gate as security_gate
+from ci_sessions.families.security import vulndb
+from ci_sessions.glue.session import (
     install_tools,
     publish_summary,
     reports_dir,

@@ -8,11 +8,14 @@ from pathlib import Path
 
 import nox
 
-from ci_sessions import coverage_data, coverage_gate, invocation, shards
+from ci_sessions import invocation
 from ci_sessions.config import Config
+from ci_sessions.families.coverage import data as coverage_data
+from ci_sessions.families.coverage import gate as coverage_gate
+from ci_sessions.families.coverage.files import coverage_data_dir, write_coverage_rc
+from ci_sessions.families.tests import shards
 from ci_sessions.git import first_commit, merge_base_problem
-from ci_sessions.sessions._coverage import coverage_data_dir, write_coverage_rc
-from ci_sessions.sessions._nox import (
+from ci_sessions.glue.session import (
     IN_VENV,
     install_tools,
     publish_summary,

@@ -8,7 +8,7 @@ import nox
 
 from ci_sessions import github, workflow
 from ci_sessions.config import Config
-from ci_sessions.sessions._nox import install, install_tools, require_paths, run_all, session
+from ci_sessions.glue.session import install, install_tools, require_paths, run_all, session
 
 # How each lint tool checks without touching a file. `--no-fix` wins over a
 # project's `fix = true`; `--force-exclude` keeps the project's excludes even

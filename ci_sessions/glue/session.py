@@ -1,7 +1,7 @@
 """Glue shared by every session family: define, install, run, report.
 
 Only this package's session modules import nox's session machinery; the
-decisions they need live in plain modules (``ci_sessions.checks`` and friends).
+decisions they need live in plain modules (``ci_sessions.verdicts`` and friends).
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ import nox.command
 import nox.project
 import nox.virtualenv
 
-from ci_sessions import checks, github, installs
+from ci_sessions import github
+from ci_sessions import verdicts as checks
 from ci_sessions.config import Config
+from ci_sessions.glue import installs
 from ci_sessions.masking import held_back, redact
 from ci_sessions.tools import requirements
 
@@ -107,7 +109,7 @@ def install(
     """Install the project (with extras and PEP 735 groups) and pinned tools.
 
     On a reused venv, only when the project's files or the arguments changed
-    since this venv last ran this install (ci_sessions.installs). Files the
+    since this venv last ran this install (ci_sessions.glue.installs). Files the
     install itself writes (build/, *.egg-info of a setuptools project that does
     not git-ignore them) are remembered and are not changes.
     """

@@ -8,22 +8,23 @@ from pathlib import Path
 
 import nox
 
-from ci_sessions import flaky_analysis, test_outcomes
+from ci_sessions import test_outcomes
 from ci_sessions.config import Config
-from ci_sessions.sessions._nox import (
+from ci_sessions.families.flaky import analysis as flaky_analysis
+from ci_sessions.glue.pytest_run import (
+    PYTEST_NO_TESTS,
+    TEST_TOOLS,
+    plugin_env,
+    refuse_expired_quarantine,
+    selection_args,
+)
+from ci_sessions.glue.session import (
     install,
     publish_summary,
     reports_dir,
     require_paths,
     run_tool,
     session,
-)
-from ci_sessions.sessions._pytest import (
-    PYTEST_NO_TESTS,
-    TEST_TOOLS,
-    plugin_env,
-    refuse_expired_quarantine,
-    selection_args,
 )
 
 # The environment variable that tells a test which run it is in, so a test

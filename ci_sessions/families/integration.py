@@ -7,11 +7,11 @@ import os
 import nox
 
 from ci_sessions.config import Config
+from ci_sessions.families.coverage.files import coverage_data_dir
+from ci_sessions.glue.pytest_run import TEST_TOOLS, run_pytest
+from ci_sessions.glue.session import install, require_paths, session
 from ci_sessions.services import ServiceError, lifecycle
 from ci_sessions.services.lifecycle import running
-from ci_sessions.sessions._coverage import coverage_data_dir
-from ci_sessions.sessions._nox import install, require_paths, session
-from ci_sessions.sessions._pytest import TEST_TOOLS, run_pytest
 
 
 def register(config: Config) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ci_sessions import coverage_rc
 from ci_sessions.config import Config
-from ci_sessions.project import source_dir
+from ci_sessions.config.project import source_dir
+from ci_sessions.families.coverage import rc as coverage_rc
 
 
 def coverage_data_dir(config: Config) -> Path:

@@ -18,11 +18,9 @@ from typing import Any
 
 import nox.project
 
-from ci_sessions import config_values as values
-from ci_sessions import interpreters, resolve
-from ci_sessions.changes import DEFAULT_DOCS
-from ci_sessions.config_values import Checker, Waiver
-from ci_sessions.project import (
+from ci_sessions import interpreters
+from ci_sessions.config import resolve, values
+from ci_sessions.config.project import (
     DEFAULT_PYTHONS,
     default_package,
     default_paths,
@@ -30,6 +28,8 @@ from ci_sessions.project import (
     pytest_ini,
     source_dir,
 )
+from ci_sessions.config.values import Checker, Waiver
+from ci_sessions.families.changes.docs import DEFAULT_DOCS
 
 __all__ = [
     "DEFAULT_PYTHONS",
@@ -226,7 +226,7 @@ class Config:
     workflow: WorkflowConfig = WorkflowConfig()
     # None: not configured, so there is no benchmark-compare session.
     benchmark: BenchmarkConfig | None = None
-    # Resolved at load (ci_sessions.resolve), so that sessions never read
+    # Resolved at load (ci_sessions.config.resolve), so that sessions never read
     # pyproject.toml or probe the machine again:
     # the Python of the single-Python sessions: the newest of the matrix that
     # starts here (on CI, the newest of the matrix);

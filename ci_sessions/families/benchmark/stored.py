@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from ci_sessions.benchstats import Round
+from ci_sessions.families.benchmark.stats import Round
 
 FORMAT = "ci-sessions/benchmark-baseline/1"
 OPTION = "--baseline-file"

@@ -7,9 +7,9 @@ import subprocess
 
 import nox
 
-from ci_sessions import changes
 from ci_sessions.config import Config
-from ci_sessions.sessions._nox import session
+from ci_sessions.families.changes import docs as changes
+from ci_sessions.glue.session import session
 
 
 def register(config: Config) -> None:

@@ -3,7 +3,7 @@
 Both measure the same way on either side: the candidate's benchmark files, run
 by the side's own interpreter, node IDs relative to the project (so re-runs and
 reports name benchmarks alike on both sides). Each returns per-side rounds of
-{benchmark: figure} for ci_sessions.benchstats to decide on.
+{benchmark: figure} for ci_sessions.families.benchmark.stats to decide on.
 """
 
 from __future__ import annotations
@@ -17,9 +17,11 @@ from pathlib import Path
 
 import nox
 
-from ci_sessions import benchstats, callgrind, cleanup, test_outcomes
+from ci_sessions import cleanup, test_outcomes
 from ci_sessions.config import BenchmarkConfig
-from ci_sessions.sessions._pytest import PLUGIN
+from ci_sessions.families.benchmark import callgrind
+from ci_sessions.families.benchmark import stats as benchstats
+from ci_sessions.glue.pytest_run import PLUGIN
 
 CONTROL_SOURCE = f"""
 def _control():

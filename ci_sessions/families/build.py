@@ -7,9 +7,10 @@ import shutil
 import nox
 import nox.virtualenv
 
-from ci_sessions import checks, github
+from ci_sessions import github
+from ci_sessions import verdicts as checks
 from ci_sessions.config import Config
-from ci_sessions.sessions._nox import install_tools, reports_dir, session
+from ci_sessions.glue.session import install_tools, reports_dir, session
 
 
 def register(config: Config) -> None:

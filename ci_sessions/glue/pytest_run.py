@@ -12,18 +12,19 @@ from pathlib import Path
 
 import nox
 
-from ci_sessions import coverage_data, github, invocation, pytest_options, test_outcomes
+from ci_sessions import github, invocation, pytest_options, test_outcomes
 from ci_sessions.config import Config
-from ci_sessions.masking import redact
-from ci_sessions.project import source_dir
-from ci_sessions.sessions._coverage import write_coverage_rc
-from ci_sessions.sessions._nox import (
+from ci_sessions.config.project import source_dir
+from ci_sessions.families.coverage import data as coverage_data
+from ci_sessions.families.coverage.files import write_coverage_rc
+from ci_sessions.glue.session import (
     IN_VENV,
     publish_summary,
     reports_dir,
     run_redacted,
     run_tool,
 )
+from ci_sessions.masking import redact
 
 PYTEST_NO_TESTS = 5
 SKIP_SLOW_ENV = "CI_SESSIONS_SKIP_SLOW"

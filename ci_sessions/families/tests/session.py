@@ -7,11 +7,11 @@ from pathlib import Path
 import nox
 from nox.logger import logger
 
-from ci_sessions import shards
 from ci_sessions.config import Config
-from ci_sessions.sessions._coverage import coverage_data_dir
-from ci_sessions.sessions._nox import install, install_tools, require_paths, run_tool, session
-from ci_sessions.sessions._pytest import PYTEST_NO_TESTS, TEST_TOOLS, run_pytest
+from ci_sessions.families.coverage.files import coverage_data_dir
+from ci_sessions.families.tests import shards
+from ci_sessions.glue.pytest_run import PYTEST_NO_TESTS, TEST_TOOLS, run_pytest
+from ci_sessions.glue.session import install, install_tools, require_paths, run_tool, session
 
 
 def register(config: Config) -> None:
