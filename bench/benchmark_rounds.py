@@ -33,10 +33,9 @@ from pathlib import Path
 from _common import REPO, fresh_dir, run, table
 from benchmark_compare import BENCHMARKS, LOOPS, PACKAGE, source
 
-from ci_sessions.config import BenchmarkConfig
 from ci_sessions.families.benchmark import runs
 from ci_sessions.families.benchmark import stats as benchstats
-from ci_sessions.tools import requirements
+from ci_sessions.families.benchmark.settings import BENCHMARK, BenchmarkConfig
 
 VERSIONS = {"unchanged": 0.0, "30%": 0.30, "10%": 0.10}
 PYTHON = "python3.13"
@@ -53,7 +52,7 @@ def install(work: Path, name: str, change: float) -> str:
     uv = shutil.which("uv") or "uv"
     run([uv, "venv", "-q", "-p", PYTHON, str(venv)], work)
     python = str(venv / "bin" / "python")
-    tools = requirements(*runs.WALLTIME_TOOLS)
+    tools = runs.WALLTIME_TOOLS
     run(
         [uv, "pip", "install", "-q", "-p", python, "--compile-bytecode", *tools, str(project)], work
     )
@@ -67,7 +66,7 @@ def collect(cycles: int, out: Path) -> None:
     (benchmarks / "test_rates.py").write_text(BENCHMARKS)
     (work / "pyproject.toml").write_text(PACKAGE)
     targets = [str(benchmarks), str(runs.control_file(work))]
-    common = runs.pytest_args(work, BenchmarkConfig(), [])
+    common = runs.pytest_args(work, BENCHMARK.make({}), [])
     orders = list(itertools.permutations(VERSIONS))
     report = work / "round.json"
     with out.open("a") as lines:
@@ -102,7 +101,7 @@ def replay_one(
     pairs: list[tuple[benchstats.Round, benchstats.Round]], reruns: int
 ) -> tuple[benchstats.Outcome, int]:
     """benchmark-compare's decision on these (baseline, candidate) rounds, in order."""
-    settings = BenchmarkConfig(reruns=reruns)
+    settings: BenchmarkConfig = BENCHMARK.make({"reruns": reruns})
     base = [b for b, _ in pairs[: settings.rounds]]
     cand = [c for _, c in pairs[: settings.rounds]]
 
@@ -122,7 +121,7 @@ def replay_one(
 
 def replay(path: Path, settings: list[int]) -> None:
     cycles = load(path)
-    longest = BenchmarkConfig().rounds + benchstats.RERUN_ROUNDS * max(settings)
+    longest = BENCHMARK.make({}).rounds + benchstats.RERUN_ROUNDS * max(settings)
     rows = []
     for reruns in settings:
         for change in VERSIONS:

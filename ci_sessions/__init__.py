@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ci_sessions.config import Config, ConfigError, load_config
+from ci_sessions.config import Config, ConfigError
 
 __all__ = ["Config", "ConfigError", "register"]
 __version__ = "0.1.0"
@@ -32,12 +32,12 @@ def register(**overrides: Any) -> Config:
     A bad configuration prints one error naming the key and the file, then
     exits with status 2 before any venv is made.
     """
-    # Imported here: the session modules import nox's session machinery, which
-    # plain users of ci_sessions.config (and unit tests) do not need.
+    # Imported here, not at the top: the families import nox's session
+    # machinery, which `import ci_sessions` alone should not load.
     from nox.logger import logger
 
     from ci_sessions import cleanup, invocation
-    from ci_sessions.registry import register_all
+    from ci_sessions.registry import load_config, register_all
     from ci_sessions.services import lifecycle as services
 
     pyproject = _caller_dir() / "pyproject.toml"

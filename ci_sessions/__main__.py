@@ -7,10 +7,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ci_sessions import doctor, workflow
-from ci_sessions.config import Config, ConfigError, load_config
-from ci_sessions.config import render as check_config
+from ci_sessions import check_config, doctor, workflow
+from ci_sessions.config import Config, ConfigError
 from ci_sessions.init import init
+from ci_sessions.registry import load_config
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"ci-sessions: error: {exc}", file=sys.stderr)
             return 2
     if args.command == "doctor":
-        found = doctor.checks(config, doctor.working_which)
+        found = doctor.run_checks(config, doctor.working_which)
         print(doctor.render(found))
         return doctor.exit_code(found)
     print(check_config.render(config), end="")

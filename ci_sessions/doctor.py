@@ -1,73 +1,31 @@
 """`python -m ci_sessions doctor`: what this machine has for a project's sessions.
 
 Each check names a thing, where it was found, whether a configured session
-needs it, and how to get it. Probing goes through ``which`` so that tests can
-hand in a fake one.
+needs it, and how to get it. The families declare their own checks (the
+matrix' interpreters, the services' binaries, the vulnerability database);
+this module adds uv and walks them. Probing goes through ``which`` so that
+tests can hand in a fake one.
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Sequence
 
 from ci_sessions import interpreters
 from ci_sessions.config import Config
-from ci_sessions.services import SERVICES, ServiceError
-from ci_sessions.services._base import find_binary
+from ci_sessions.families.base import Check, Which
 
-Which = Callable[[str], "str | None"]
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    found: str | None
-    needed_by: str  # empty: nice to have
-    hint: str
-
-    @property
-    def missing_but_needed(self) -> bool:
-        return self.found is None and bool(self.needed_by)
+__all__ = ["Check", "exit_code", "render", "run_checks", "working_which"]
 
 
-def checks(config: Config, which: Which) -> list[Check]:
-    found: list[Check] = [
-        Check(
-            f"python{version}",
-            which(f"python{version}"),
-            f"tests-{version}",
-            f"`uv python install {version}` or `pyenv install {version}`, then put it on PATH",
-        )
-        for version in config.python
-    ]
-    found.append(Check("uv", which("uv"), "", "`pip install uv`: faster venvs (else virtualenv)"))
-    patch = config.coverage.patch_fail_under is not None
-    found.append(Check("git", which("git"), "coverage (patch)" if patch else "", "install git"))
-    if config.integration is not None:
-        for name in config.integration.services:
-            service = SERVICES[name]
-            binary = "initdb" if name == "postgres" else "redis-server"
-            found.append(
-                Check(
-                    binary,
-                    _service_binary(binary, service.INSTALL_HINT),
-                    "integration",
-                    service.INSTALL_HINT,
-                )
-            )
-    database = config.security.db  # resolved at load: the variable, else the key
-    if database and "safety" in config.security.scanners:
-        found.append(
-            Check(
-                f"vulnerability database from {config.security.db_origin}",
-                database if Path(database).exists() else None,
-                "security",
-                f"{database} does not exist: point {config.security.db_origin} at an "
-                "advisory mirror",
-            )
-        )
+def run_checks(config: Config, which: Which) -> list[Check]:
+    """Every family's checks, and uv."""
+    found = [check for family in config.families for check in family.checks(config, which)]
+    found.insert(
+        len(config.python),  # after the interpreters, as the matrix reads first
+        Check("uv", which("uv"), "", "`pip install uv`: faster venvs (else virtualenv)"),
+    )
     return found
 
 
@@ -77,13 +35,6 @@ def working_which(name: str) -> str | None:
     if name.startswith("python"):
         return interpreters.find(name.removeprefix("python"))
     return shutil.which(name)
-
-
-def _service_binary(binary: str, hint: str) -> str | None:
-    try:
-        return find_binary(binary, hint)
-    except ServiceError:
-        return None
 
 
 def render(found: Sequence[Check]) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ci_sessions.config import TABLE, ConfigError, load_config, read_pyproject
+from ci_sessions.config import TABLE, ConfigError, read_pyproject
+from ci_sessions.registry import load_config
 
 NOXFILE = '''# /// script
 # dependencies = ["nox>=2026.10.20", "ci-sessions"]

@@ -77,3 +77,26 @@ def timeout_args(ini: Mapping[str, Any], environ: Mapping[str, str], seconds: fl
     if "timeout" in ini or environ.get("PYTEST_TIMEOUT") or seconds <= 0:
         return []
     return [f"--timeout={seconds:g}"]
+
+
+# What pytest's exit statuses mean (pytest.ExitCode), worded for a session's error.
+PYTEST_EXITS = {
+    0: "every test passed",
+    1: "tests failed",
+    2: "interrupted: a test module failed to import, or Ctrl-C",
+    3: "pytest hit an internal error",
+    4: "a usage error: a bad option, path or plugin",
+    5: "no tests were collected",
+}
+NO_TESTS = 5
+
+
+def exit_problem(status: int, *, failed_tests_ok: bool = False) -> str | None:
+    """Why a pytest exit status fails a session, or None when it does not.
+
+    `failed_tests_ok`: a run whose failing tests are what it measures (flaky,
+    durations) only fails when pytest could not run the suite at all.
+    """
+    if status == 0 or (status == 1 and failed_tests_ok):
+        return None
+    return f"pytest exit {status}: {PYTEST_EXITS.get(status, 'an unexpected exit status')}"

@@ -1,43 +1,26 @@
-"""``[tool.ci_sessions]`` -> a frozen, resolved Config; one ConfigError naming the key."""
+"""``[tool.ci_sessions]`` -> a frozen, resolved Config; one ConfigError naming the key.
+
+The project-wide keys are declared in ``core``; every family declares its own
+keys beside its sessions, and ``ci_sessions.registry.load_config`` loads a
+project's configuration against all of them.
+"""
 
 from __future__ import annotations
 
-from ci_sessions.config.loader import (
-    DB_ENV,
-    DEFAULT_PYTHONS,
-    SCHEMA,
-    SECTIONS,
-    TABLE,
-    BenchmarkConfig,
-    Config,
-    ConfigError,
-    CoverageConfig,
-    FlakyConfig,
-    IntegrationConfig,
-    SecurityConfig,
-    Waiver,
-    WorkflowConfig,
-    load_config,
-    read_pyproject,
-    source_dir,
-)
+from ci_sessions.config.core import CORE, Config
+from ci_sessions.config.loader import load, read_pyproject
+from ci_sessions.config.schema import TABLE, ConfigError, Key, ResolveContext, Section
+from ci_sessions.config.values import Waiver
 
 __all__ = [
-    "DB_ENV",
-    "DEFAULT_PYTHONS",
-    "SCHEMA",
-    "SECTIONS",
+    "CORE",
     "TABLE",
-    "BenchmarkConfig",
     "Config",
     "ConfigError",
-    "CoverageConfig",
-    "FlakyConfig",
-    "IntegrationConfig",
-    "SecurityConfig",
+    "Key",
+    "ResolveContext",
+    "Section",
     "Waiver",
-    "WorkflowConfig",
-    "load_config",
+    "load",
     "read_pyproject",
-    "source_dir",
 ]

@@ -7,17 +7,28 @@ import shutil
 import nox
 import nox.virtualenv
 
-from ci_sessions import github
-from ci_sessions import verdicts as checks
+from ci_sessions import github, verdicts
 from ci_sessions.config import Config
+from ci_sessions.families.base import CiJob, CiKit, no_checks
 from ci_sessions.glue.session import install_tools, reports_dir, session
+
+NAME = "build"
+MEMBERS = {"build": ("pr", "nightly")}
+SECTIONS = ()
+TOOLS = {"build": "build[uv]>=1.2,<2", "twine": "twine>=6,<8"}
+REPORTS = {"dist/": "`build`: the sdist and the wheel, checked with twine"}
+checks = no_checks
+
+
+def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
+    return [CiJob("build", "build", kit.job("build", kit.upload("dist", f"{kit.reports}/dist/")))]
 
 
 def register(config: Config) -> None:
     @session(config, "build", python=config.session_python, allow_parallel=True)
     def build(session: nox.Session) -> None:
         """python -m build (sdist + wheel), then twine check on both."""
-        install_tools(session, "build", "twine")
+        install_tools(session, *TOOLS.values())
         dist = reports_dir(config) / "dist"
         shutil.rmtree(dist, ignore_errors=True)
         has_uv, _, _ = nox.virtualenv.find_uv()
@@ -25,7 +36,7 @@ def register(config: Config) -> None:
         installer = ["--installer=uv"] if has_uv else []
         session.run("python", "-m", "build", *installer, "--outdir", str(dist), ".")
         artefacts = sorted(path.name for path in dist.iterdir())
-        problem = checks.distribution_problem(artefacts)
+        problem = verdicts.distribution_problem(artefacts)
         if problem:
             session.error(f"build: {problem}")
         # Not --strict: a missing description is a warning on PyPI too; broken

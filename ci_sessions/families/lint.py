@@ -3,12 +3,61 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import nox
 
 from ci_sessions import github, workflow
-from ci_sessions.config import Config
+from ci_sessions.config import Config, Key, Section, values
+from ci_sessions.families.base import CiJob, CiKit, no_checks, pins
+from ci_sessions.glue.pytest_run import TEST_TOOLS
 from ci_sessions.glue.session import install, install_tools, require_paths, run_all, session
+
+NAME = "lint"
+MEMBERS = {"lint": ("smoke", "pr", "nightly")}
+TOOLS = {"ruff": "ruff>=0.17,<0.18", "black": "black>=26.1,<27", "mypy": "mypy>=2.4,<3"}
+REPORTS: dict[str, str] = {}
+LINT_TOOLS = ("ruff", "black", "ruff-format", "mypy")
+
+
+@dataclass(frozen=True)
+class LintConfig:
+    tools: tuple[str, ...]
+    extras: tuple[str, ...]
+    groups: tuple[str, ...]
+
+
+SECTIONS = (
+    Section(
+        table=None,
+        build=LintConfig,
+        keys=(
+            Key(
+                "lint-tools",
+                "tools",
+                values.subset_of(LINT_TOOLS),
+                ("ruff", "black", "mypy"),
+                "some of `ruff`, `black`, `ruff-format`, `mypy`",
+            ),
+            Key("lint-extras", "extras", values.str_list, (), "extras mypy needs installed"),
+            Key(
+                "lint-groups",
+                "groups",
+                values.str_list,
+                (),
+                "PEP 735 groups mypy needs installed (a `typing` group with stub packages)",
+                groups=True,
+            ),
+        ),
+    ),
+)
+checks = no_checks
+
+
+def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
+    # Light: a documentation-only change is still linted (the workflow too).
+    return [CiJob("lint", "lint", kit.job("lint"), light=True)]
+
 
 # How each lint tool checks without touching a file. `--no-fix` wins over a
 # project's `fix = true`; `--force-exclude` keeps the project's excludes even
@@ -35,7 +84,8 @@ def register(config: Config) -> None:
     def lint(session: nox.Session) -> None:
         """ruff, black and mypy in check mode; posargs replace the checked paths."""
         paths = _targets(session, config)
-        tools = config.lint_tools
+        settings = config.of(LintConfig)
+        tools = settings.tools
         # mypy must see what the checked code imports: the project, its test
         # dependencies (tests are linted too) and the lint extras/groups. The
         # formatters need none of it, so without mypy only the tools install.
@@ -43,9 +93,9 @@ def register(config: Config) -> None:
             install(
                 session,
                 config,
-                extras=(*config.test_extras, *config.lint_extras),
-                groups=(*config.test_groups, *config.lint_groups),
-                tools=(*_packages(tools), "pytest"),
+                extras=(*config.test_extras, *settings.extras),
+                groups=(*config.test_groups, *settings.groups),
+                tools=(*_packages(tools), TEST_TOOLS["pytest"]),
             )
         else:
             install_tools(session, *_packages(tools))
@@ -65,7 +115,7 @@ def register(config: Config) -> None:
     def format_(session: nox.Session) -> None:
         """Apply ruff's fixes and the formatter; the only session that edits files."""
         paths = _targets(session, config)
-        fixers = [tool for tool in config.lint_tools if tool in FIX_COMMANDS]
+        fixers = [tool for tool in config.of(LintConfig).tools if tool in FIX_COMMANDS]
         install_tools(session, *_packages(fixers))
         run_all(session, [(tool, [*FIX_COMMANDS[tool], *paths]) for tool in fixers])
 
@@ -101,4 +151,5 @@ def _targets(session: nox.Session, config: Config) -> Sequence[str]:
 
 
 def _packages(tools: Sequence[str]) -> list[str]:
-    return list(dict.fromkeys(PACKAGES[tool] for tool in tools))
+    """The pinned requirements that provide these tools (ruff-format is ruff's)."""
+    return pins(TOOLS, *dict.fromkeys(PACKAGES[tool] for tool in tools))

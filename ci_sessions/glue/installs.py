@@ -115,6 +115,7 @@ def compile_at_install(backend: str, kept: bool, environ: Mapping[str, str]) -> 
     return backend == "uv" and kept and bool(environ.get("PYTHONDONTWRITEBYTECODE"))
 
 
-def slot(tools: Sequence[str]) -> str:
-    """The marker file's name for an install of these tools alone."""
-    return "tools-" + "-".join(sorted(tools))
+def slot(requirements: Sequence[str]) -> str:
+    """The marker file's name for an install of these tools alone (pins are not file names)."""
+    names = "\n".join(sorted(requirements))
+    return "tools-" + hashlib.sha256(names.encode()).hexdigest()[:16]

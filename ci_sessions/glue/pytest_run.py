@@ -16,7 +16,7 @@ from ci_sessions import github, invocation, pytest_options, test_outcomes
 from ci_sessions.config import Config
 from ci_sessions.config.project import source_dir
 from ci_sessions.families.coverage import data as coverage_data
-from ci_sessions.families.coverage.files import write_coverage_rc
+from ci_sessions.families.coverage.rc import write_rc
 from ci_sessions.glue.session import (
     IN_VENV,
     publish_summary,
@@ -30,14 +30,20 @@ PYTEST_NO_TESTS = 5
 SKIP_SLOW_ENV = "CI_SESSIONS_SKIP_SLOW"
 PLUGIN = IN_VENV / "pytest_ci_sessions.py"
 # What every session that runs the project's tests installs beside them.
-TEST_TOOLS = ("pytest", "pytest-cov", "coverage", "pytest-timeout")
+TEST_TOOLS = {
+    "pytest": "pytest>=9.0,<10",
+    "pytest-cov": "pytest-cov>=7.0,<8",
+    "coverage": "coverage>=7.10,<8",
+    # A hanging test fails with its name instead of running until the job's limit.
+    "pytest-timeout": "pytest-timeout>=2.3,<3",
+}
 
 
 def refuse_expired_quarantine(session: nox.Session, config: Config) -> None:
     """An entry past its expiry fails the session until it is renewed or removed."""
     expired = test_outcomes.expired(config.quarantine, date.today())
     if expired:
-        session.error(test_outcomes.expired_message(expired, config.where("quarantine")))
+        session.error(test_outcomes.expired_message(expired, config.key_ref("quarantine")))
 
 
 def plugin_env(config: Config, tmp: Path, outcomes: Path, *, strict: bool) -> dict[str, str]:
@@ -105,7 +111,7 @@ def run_pytest(
     posargs = list(session.posargs if posargs is None else posargs)
     refuse_expired_quarantine(session, config)
     tmp = Path(session.create_tmp())
-    rcfile = write_coverage_rc(config, tmp)
+    rcfile = write_rc(config, tmp)
     junit = reports_dir(config) / f"junit-{name}.xml"
     outcomes_file = tmp / f"outcomes-{name}.json"
     # Nothing of an earlier run may pass for this one's.
@@ -157,7 +163,7 @@ def run_pytest(
     if status == PYTEST_NO_TESTS:
         session.error(
             f"pytest collected no tests from {' '.join(paths)}; "
-            f"check {config.where(paths_key)} and the -k/-m options given"
+            f"check {config.key_ref(paths_key)} and the -k/-m options given"
         )
     if status != 0:
         session.error(f"pytest failed (exit {status})")

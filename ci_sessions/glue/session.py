@@ -25,9 +25,9 @@ import nox.virtualenv
 from ci_sessions import github
 from ci_sessions import verdicts as checks
 from ci_sessions.config import Config
+from ci_sessions.families.coverage import data as coverage_data
 from ci_sessions.glue import installs
 from ci_sessions.masking import held_back, redact
-from ci_sessions.tools import requirements
 
 SessionFunc = Callable[[nox.Session], None]
 # Code that runs inside session venvs, as real files.
@@ -106,14 +106,15 @@ def install(
     groups: Iterable[str] = (),
     tools: Iterable[str] = (),
 ) -> None:
-    """Install the project (with extras and PEP 735 groups) and pinned tools.
+    """Install the project (with extras and PEP 735 groups) and pinned tools
+    (requirement strings, as the families' TOOLS give them).
 
     On a reused venv, only when the project's files or the arguments changed
     since this venv last ran this install (ci_sessions.glue.installs). Files the
     install itself writes (build/, *.egg-info of a setuptools project that does
     not git-ignore them) are remembered and are not changes.
     """
-    args = [*project_requirements(config, extras=extras, groups=groups), *requirements(*tools)]
+    args = [*project_requirements(config, extras=extras, groups=groups), *tools]
     marker = _marker(session, "project")
     recorded, written = installs.read_marker(_read(marker))
     files = _ProjectFiles(config, written)
@@ -149,10 +150,10 @@ def _marker(session: nox.Session, slot: str) -> Path:
     return Path(session.virtualenv.location) / installs.MARKER_DIR / slot
 
 
-def install_tools(session: nox.Session, *tools: str) -> None:
-    """Install pinned tools, unless this venv already holds these very pins."""
-    args = requirements(*tools)
-    marker = _marker(session, installs.slot(tools))
+def install_tools(session: nox.Session, *requirements: str) -> None:
+    """Install pinned tools (requirement strings), unless this venv holds these very pins."""
+    args = list(requirements)
+    marker = _marker(session, installs.slot(args))
     text = installs.marker_text(installs.install_key(args))
     if _read(marker) == text:
         session.log("reused venv, nothing changed since its install of: " + " ".join(args))
@@ -197,7 +198,7 @@ def require_paths(session: nox.Session, config: Config, key: str, paths: Sequenc
     problems = checks.path_problems(config.root, paths)
     if problems:
         session.error(
-            f"{config.where(key)}: {'; '.join(problems)}; "
+            f"{config.key_ref(key)}: {'; '.join(problems)}; "
             f"set {key} to the files or folders to check"
         )
 
@@ -294,6 +295,11 @@ def reports_dir(config: Config) -> Path:
     path = config.root / config.reports_dir
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def reports_data_dir(config: Config) -> Path:
+    """reports/coverage-data: where every measuring session writes its data (CI artifacts too)."""
+    return coverage_data.data_dir(reports_dir(config))
 
 
 def publish_summary(config: Config, file_name: str | None, markdown: str) -> None:

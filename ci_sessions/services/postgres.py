@@ -20,6 +20,15 @@ from ci_sessions.services._base import (
 NAME = "postgres"
 URL_ENV = "DATABASE_URL"
 URL_EXAMPLE = "postgresql://user:password@127.0.0.1:5432/db"
+# What doctor looks for, and what the generated workflow runs instead (a
+# service container, reached at CI_URL; loopback only, no password needed).
+BINARY = "initdb"
+CI_CONTAINER = {
+    "image": "postgres:16",
+    "env": {"POSTGRES_HOST_AUTH_METHOD": "trust"},
+    "ports": ["127.0.0.1:5432:5432"],
+}
+CI_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 INSTALL_HINT = "apt-get install postgresql (Debian/Ubuntu), or your system's PostgreSQL server"
 DEFAULT_PORT = 5432
 DATABASE = "test"

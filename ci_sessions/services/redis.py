@@ -12,6 +12,9 @@ from ci_sessions.services._base import Started, find_binary, host_port, stop_pro
 NAME = "redis"
 URL_ENV = "REDIS_URL"
 URL_EXAMPLE = "redis://:password@127.0.0.1:6379/0"
+BINARY = "redis-server"
+CI_CONTAINER = {"image": "redis:7", "ports": ["127.0.0.1:6379:6379"]}
+CI_URL = "redis://127.0.0.1:6379/0"
 INSTALL_HINT = "apt-get install redis-server (Debian/Ubuntu), or your system's Redis server"
 DEFAULT_PORT = 6379
 

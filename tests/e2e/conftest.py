@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ci_sessions.config import load_config
+from ci_sessions.registry import load_config
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 REPO_ROOT = FIXTURES.parent.parent

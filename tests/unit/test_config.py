@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from ci_sessions.config import (
-    DEFAULT_PYTHONS,
-    Config,
-    ConfigError,
-    CoverageConfig,
-    IntegrationConfig,
-    Waiver,
-    load_config,
-)
+from ci_sessions.config import Config, ConfigError, Waiver
+from ci_sessions.config.project import DEFAULT_PYTHONS
+from ci_sessions.families.benchmark.settings import BenchmarkConfig
+from ci_sessions.families.coverage.settings import COVERAGE, CoverageConfig
+from ci_sessions.families.flaky.settings import FlakyConfig
+from ci_sessions.families.integration.settings import IntegrationConfig
+from ci_sessions.families.lint import LintConfig
+from ci_sessions.families.security.settings import SecurityConfig
+from ci_sessions.registry import load_config
 
 
 def write_project(
@@ -51,7 +51,7 @@ def test_defaults_come_from_the_project(tmp_path: Path) -> None:
     assert config.paths == ("src/demo_pkg", "tests")
     assert config.python == ("3.12", "3.13")  # requires-python up to the newest we know
     assert config.test_paths == ("tests",)
-    assert config.lint_tools == ("ruff", "black", "mypy")
+    assert config.of(LintConfig).tools == ("ruff", "black", "mypy")
     assert config.reports_dir == "reports"
     assert config.newest_python == "3.13"
 
@@ -94,7 +94,7 @@ def test_table_values_are_read(tmp_path: Path) -> None:
     assert config.paths == ("src",)
     assert config.test_paths == ("tests/unit",)
     assert config.test_extras == ("fast",)
-    assert config.lint_tools == ("ruff", "ruff-format")
+    assert config.of(LintConfig).tools == ("ruff", "ruff-format")
     assert config.reports_dir == "out/reports"
     assert config.venv_backend == "virtualenv"
 
@@ -104,7 +104,7 @@ def test_keyword_overrides_win_over_the_file(tmp_path: Path) -> None:
     config = load_config(write_project(tmp_path, toml), {"python": ["3.13"], "lint_tools": []})
     assert config.python == ("3.13",)
     assert config.test_paths == ("t",)
-    assert config.lint_tools == ()
+    assert config.of(LintConfig).tools == ()
 
 
 def test_dependency_groups_must_exist(tmp_path: Path) -> None:
@@ -182,11 +182,12 @@ def test_package_needs_a_project_name(tmp_path: Path) -> None:
 
 def test_where_names_file_and_key(tmp_path: Path) -> None:
     pyproject = write_project(tmp_path, MINIMAL)
-    assert load_config(pyproject).where("paths") == f"{pyproject}: [tool.ci_sessions] paths"
+    assert load_config(pyproject).key_ref("paths") == f"{pyproject}: [tool.ci_sessions] paths"
 
 
 def test_coverage_section_defaults_and_values(tmp_path: Path) -> None:
-    assert load_config(write_project(tmp_path / "a", MINIMAL)).coverage == CoverageConfig()
+    defaults = load_config(write_project(tmp_path / "a", MINIMAL)).of(CoverageConfig)
+    assert defaults == COVERAGE.make({})
     toml = MINIMAL + textwrap.dedent("""
         [tool.ci_sessions.coverage]
         fail-under = 85
@@ -198,22 +199,25 @@ def test_coverage_section_defaults_and_values(tmp_path: Path) -> None:
         [tool.ci_sessions.coverage.modules]
         "src/pkg/core/*" = 100
         """)
-    coverage = load_config(write_project(tmp_path / "b", toml)).coverage
-    assert coverage == CoverageConfig(
-        fail_under=85.0,
-        fail_under_origin="[tool.ci_sessions.coverage] fail-under",
-        modules=(("src/pkg/core/*", 100.0),),
-        patch_fail_under=90.5,
-        compare_branch="origin/develop",
-        require_all_pythons=False,
-        worst_files=3,
+    coverage = load_config(write_project(tmp_path / "b", toml)).of(CoverageConfig)
+    assert coverage == COVERAGE.make(
+        {
+            "fail_under": 85.0,
+            "fail_under_origin": "[tool.ci_sessions.coverage] fail-under",
+            "modules": (("src/pkg/core/*", 100.0),),
+            "patch_fail_under": 90.5,
+            "compare_branch": "origin/develop",
+            "require_all_pythons": False,
+            "worst_files": 3,
+        }
     )
 
 
 def test_coverage_keyword_override_merges_into_the_file_table(tmp_path: Path) -> None:
     toml = MINIMAL + "[tool.ci_sessions.coverage]\nfail-under = 85\nworst-files = 2\n"
     config = load_config(write_project(tmp_path, toml), {"coverage": {"fail-under": 95}})
-    assert (config.coverage.fail_under, config.coverage.worst_files) == (95.0, 2)
+    coverage = config.of(CoverageConfig)
+    assert (coverage.fail_under, coverage.worst_files) == (95.0, 2)
 
 
 @pytest.mark.parametrize(
@@ -265,7 +269,7 @@ def test_security_section(tmp_path: Path) -> None:
             { id = "GHSA-x", reason = "never reached" },
         ]
         """)
-    security = load(write_project(tmp_path, toml)).security
+    security = load(write_project(tmp_path, toml)).of(SecurityConfig)
     assert security.scanners == ("safety",)
     assert security.bandit_severity == "high"
     assert security.db == str(tmp_path / "mirror/vulns")  # resolved against the project
@@ -304,7 +308,7 @@ def test_bad_security_values(tmp_path: Path) -> None:
 
 
 def test_integration_section(tmp_path: Path) -> None:
-    assert load_config(write_project(tmp_path / "a", MINIMAL)).integration is None
+    assert load_config(write_project(tmp_path / "a", MINIMAL)).get(IntegrationConfig) is None
     toml = MINIMAL + textwrap.dedent("""
         [tool.ci_sessions.integration]
         services = ["postgres", "redis"]
@@ -312,7 +316,7 @@ def test_integration_section(tmp_path: Path) -> None:
         url-env = { postgres = "PG_URL" }
         ready-timeout = 5
         """)
-    integration = load_config(write_project(tmp_path / "b", toml)).integration
+    integration = load_config(write_project(tmp_path / "b", toml)).get(IntegrationConfig)
     assert integration == IntegrationConfig(
         paths=("tests/integration",),
         markers="integration and not slow",
@@ -351,7 +355,7 @@ def test_quarantine_flaky_and_slow_settings(tmp_path: Path) -> None:
         """)
     config = load_config(write_project(tmp_path, toml))
     assert config.quarantine == (Waiver("tests/test_a.py::test_x", "issue 7", date(2026, 12, 31)),)
-    assert (config.slowest, config.slow_marker, config.flaky.runs) == (0, "sluggish", 20)
+    assert (config.slowest, config.slow_marker, config.of(FlakyConfig).runs) == (0, "sluggish", 20)
 
 
 @pytest.mark.parametrize(
@@ -393,14 +397,14 @@ def test_tiers(tmp_path: Path) -> None:
 
 def test_benchmark_section(tmp_path: Path) -> None:
     toml = MINIMAL + "[tool.ci_sessions.benchmark]\nthreshold = 0.05\nrounds = 8\n"
-    benchmark = load_config(write_project(tmp_path / "a", toml)).benchmark
+    benchmark = load_config(write_project(tmp_path / "a", toml)).get(BenchmarkConfig)
     assert benchmark is not None
     assert (benchmark.limit, benchmark.rounds, benchmark.mode) == (0.05, 8, "walltime")
     toml = MINIMAL + '[tool.ci_sessions.benchmark]\nmode = "instructions"\n'
-    counted = load_config(write_project(tmp_path / "d", toml)).benchmark
+    counted = load_config(write_project(tmp_path / "d", toml)).get(BenchmarkConfig)
     assert counted is not None and (counted.mode, counted.limit) == ("instructions", 0.02)
     default = load_config(write_project(tmp_path / "e", MINIMAL + "[tool.ci_sessions.benchmark]\n"))
-    assert default.benchmark is not None and default.benchmark.limit == 0.10
+    assert default.of(BenchmarkConfig).limit == 0.10
     bad = MINIMAL + '[tool.ci_sessions.benchmark]\nmode = "cycles"\n'
     with pytest.raises(ConfigError, match=r"mode: expected one of 'walltime', 'instructions'"):
         load_config(write_project(tmp_path / "b", bad))
@@ -421,7 +425,7 @@ def test_fail_under_is_resolved_from_coverage_s_own_table(
     tmp_path: Path, report: str, expected: float | None
 ) -> None:
     toml = MINIMAL + f"[tool.coverage.report]\n{report}\n"
-    coverage = load(write_project(tmp_path, toml)).coverage
+    coverage = load(write_project(tmp_path, toml)).of(CoverageConfig)
     assert coverage.fail_under == expected
     if expected is not None:
         assert coverage.fail_under_origin == "[tool.coverage.report] fail_under"
@@ -430,7 +434,7 @@ def test_fail_under_is_resolved_from_coverage_s_own_table(
 def test_the_key_wins_over_coverage_s_fail_under(tmp_path: Path) -> None:
     toml = MINIMAL + "[tool.coverage.report]\nfail_under = 50\n"
     toml += "[tool.ci_sessions.coverage]\nfail-under = 80\n"
-    assert load(write_project(tmp_path, toml)).coverage.fail_under == 80.0
+    assert load(write_project(tmp_path, toml)).of(CoverageConfig).fail_under == 80.0
 
 
 def test_a_fail_under_coverage_cannot_read_is_refused(tmp_path: Path) -> None:
@@ -442,7 +446,7 @@ def test_a_fail_under_coverage_cannot_read_is_refused(tmp_path: Path) -> None:
 def test_the_vulnerability_database_variable_wins_over_the_key(tmp_path: Path) -> None:
     toml = MINIMAL + '[tool.ci_sessions.security]\ndb = "mirror"\n'
     pyproject = write_project(tmp_path, toml)
-    security = load(pyproject, CI="1", CI_SESSIONS_VULN_DB="/srv/advisories").security
+    security = load(pyproject, CI="1", CI_SESSIONS_VULN_DB="/srv/advisories").of(SecurityConfig)
     assert (security.db, security.db_origin) == ("/srv/advisories", "$CI_SESSIONS_VULN_DB")
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from ci_sessions.config import CoverageConfig
 from ci_sessions.config.resolve import resolve_fail_under
 from ci_sessions.families.coverage.gate import (
     data_problems,
@@ -15,6 +14,13 @@ from ci_sessions.families.coverage.gate import (
     summary_markdown,
     worst_files,
 )
+from ci_sessions.families.coverage.settings import COVERAGE, CoverageConfig
+
+
+def coverage_settings(**fields: Any) -> CoverageConfig:
+    """The coverage section's defaults, with these fields set (as the loader builds it)."""
+    settings: CoverageConfig = COVERAGE.make(fields)
+    return settings
 
 
 def report(total: float, files: dict[str, tuple[float, list[int]]]) -> dict[str, Any]:
@@ -38,20 +44,20 @@ REPORT = report(
 
 
 def test_total_just_under_and_just_over() -> None:
-    assert evaluate(REPORT, CoverageConfig(), fail_under=87.49).passed
-    assert evaluate(REPORT, CoverageConfig(), fail_under=87.5).passed
-    result = evaluate(REPORT, CoverageConfig(), fail_under=87.51)
+    assert evaluate(REPORT, coverage_settings(), fail_under=87.49).passed
+    assert evaluate(REPORT, coverage_settings(), fail_under=87.5).passed
+    result = evaluate(REPORT, coverage_settings(), fail_under=87.51)
     assert not result.passed
     assert [m.kind for m in result.misses] == ["total"]
     assert result.misses[0].message == ("total 87.50% is below fail-under 87.51% (short by 0.01)")
 
 
 def test_no_threshold_passes_on_any_total() -> None:
-    assert evaluate(report(3.0, {}), CoverageConfig(), fail_under=None).passed
+    assert evaluate(report(3.0, {}), coverage_settings(), fail_under=None).passed
 
 
 def test_every_module_miss_is_listed_with_its_figure() -> None:
-    config = CoverageConfig(modules=(("src/pkg/core/*", 95.0), ("src/pkg/cli.py", 60.0)))
+    config = coverage_settings(modules=(("src/pkg/core/*", 95.0), ("src/pkg/cli.py", 60.0)))
     result = evaluate(REPORT, config, fail_under=80)
     assert [m.message for m in result.misses] == [
         "src/pkg/core/b.py: 92.00% is below 95% (modules entry 'src/pkg/core/*')"
@@ -59,7 +65,7 @@ def test_every_module_miss_is_listed_with_its_figure() -> None:
 
 
 def test_a_modules_glob_that_matches_nothing_fails() -> None:
-    result = evaluate(REPORT, CoverageConfig(modules=(("src/gone/*", 50.0),)), fail_under=None)
+    result = evaluate(REPORT, coverage_settings(modules=(("src/gone/*", 50.0),)), fail_under=None)
     assert [m.message for m in result.misses] == [
         "modules entry 'src/gone/*' matches no measured file"
     ]
@@ -72,7 +78,7 @@ def test_missing_data_fails_and_names_the_pythons() -> None:
     assert warnings == []
     assert misses[0].startswith("no usable coverage data from Python 3.12: its tests session")
     assert misses[1].startswith("no usable coverage data from Python 3.13: stale: ran yesterday")
-    result = evaluate(REPORT, CoverageConfig(), fail_under=None, data_misses=misses)
+    result = evaluate(REPORT, coverage_settings(), fail_under=None, data_misses=misses)
     assert [miss.kind for miss in result.misses] == ["data", "data"]
     assert not result.passed
 
@@ -81,7 +87,7 @@ def test_a_python_absent_here_is_a_loud_warning_not_a_failure() -> None:
     misses, warnings = data_problems(["3.12", "3.13"], ["3.12"], {}, absent_here=["3.13"])
     assert misses == []
     assert warnings[0].startswith("no coverage data from Python 3.13, which does not start here")
-    result = evaluate(REPORT, CoverageConfig(), fail_under=None, warnings=warnings)
+    result = evaluate(REPORT, coverage_settings(), fail_under=None, warnings=warnings)
     assert result.passed and result.warnings
     text = summary_markdown(REPORT, result, fail_under=None, pythons=["3.12"], patch=None, worst=0)
     assert text.startswith("## Coverage: passed with warnings\n")
@@ -107,13 +113,13 @@ def test_patch_from_diff_cover_and_the_patch_threshold() -> None:
     assert patch.percent == 75.0
     assert (patch.changed_lines, patch.missing_lines) == (8, 2)
     assert patch.files == (("src/pkg/cli.py", 75.0, (3, 4)),)
-    failing = evaluate(REPORT, CoverageConfig(patch_fail_under=80), fail_under=None, patch=patch)
+    failing = evaluate(REPORT, coverage_settings(patch_fail_under=80), fail_under=None, patch=patch)
     assert [m.message for m in failing.misses] == [
         "patch coverage 75.00% against origin/main is below patch-fail-under 80% "
         "(2 of 8 changed lines not run)"
     ]
     assert evaluate(
-        REPORT, CoverageConfig(patch_fail_under=75), fail_under=None, patch=patch
+        REPORT, coverage_settings(patch_fail_under=75), fail_under=None, patch=patch
     ).passed
 
 
@@ -121,7 +127,7 @@ def test_a_diff_without_measurable_lines_passes_the_patch_gate() -> None:
     patch = patch_from_diff_cover({"total_num_lines": 0, "src_stats": {}}, "main")
     assert patch.percent is None
     assert evaluate(
-        REPORT, CoverageConfig(patch_fail_under=100), fail_under=None, patch=patch
+        REPORT, coverage_settings(patch_fail_under=100), fail_under=None, patch=patch
     ).passed
 
 
@@ -144,7 +150,7 @@ def test_worst_files_are_the_least_covered_first() -> None:
 
 
 def test_summary_markdown_has_total_misses_patch_and_worst_files() -> None:
-    config = CoverageConfig(modules=(("src/pkg/core/*", 95.0),), patch_fail_under=80)
+    config = coverage_settings(modules=(("src/pkg/core/*", 95.0),), patch_fail_under=80)
     patch = patch_from_diff_cover(DIFF_COVER, "main")
     result = evaluate(REPORT, config, fail_under=85, patch=patch)
     text = summary_markdown(

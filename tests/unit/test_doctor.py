@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from ci_sessions.config import load_config
-from ci_sessions.doctor import checks, exit_code, render, working_which
+from ci_sessions.doctor import exit_code, render, run_checks, working_which
+from ci_sessions.registry import load_config
 
 
 def test_doctor_with_a_fake_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -19,7 +19,7 @@ def test_doctor_with_a_fake_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         '[tool.ci_sessions.security]\ndb = "mirror"\n'
     )
     config = load_config(pyproject)
-    found = checks(config, {"python3.12": "/usr/bin/python3.12", "git": "/usr/bin/git"}.get)
+    found = run_checks(config, {"python3.12": "/usr/bin/python3.12", "git": "/usr/bin/git"}.get)
     text = render(found)
     assert "ok      python3.12 (needed by tests-3.12): /usr/bin/python3.12" in text
     assert "absent  uv: -> `pip install uv`" in text
@@ -35,7 +35,7 @@ def test_doctor_with_a_fake_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     (fake_bin / "redis-server").write_text("#!/bin/sh\n")
     (fake_bin / "redis-server").chmod(0o755)
     monkeypatch.setenv("CI_SESSIONS_SERVICE_PATH", str(fake_bin))
-    found = checks(config, {"python3.12": "/usr/bin/python3.12"}.get)
+    found = run_checks(config, {"python3.12": "/usr/bin/python3.12"}.get)
     assert [c.name for c in found if c.missing_but_needed] == []
     assert exit_code(found) == 0
     assert render(found).endswith("all set")

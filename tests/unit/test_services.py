@@ -106,6 +106,9 @@ class FakeService:
     URL_ENV = "FAKE_URL"
     URL_EXAMPLE = "fake://127.0.0.1:1"
     INSTALL_HINT = "nothing"
+    BINARY = "fake-server"
+    CI_CONTAINER: dict[str, object] = {"image": "fake:1"}  # noqa: RUF012 - read only
+    CI_URL = "fake://127.0.0.1:1"
 
     def __init__(self, name: str, *, start_fails: bool = False, answers: bool = True) -> None:
         self.NAME = name

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ci_sessions.config import Config, load_config
+from ci_sessions.config import Config
+from ci_sessions.registry import load_config
 from ci_sessions.workflow import HEADER, WorkflowError, drift, render, sessions_run, workflow
 
 
@@ -27,9 +28,9 @@ def test_one_job_per_session_each_a_single_nox_step(tmp_path: Path) -> None:
         "lint",
         "tests-3.11",
         "tests-3.12",
+        "coverage",
         "security",
         "build",
-        "coverage",
     ]
     assert sessions_run(document, "schedule")[-1] == "flaky"
     for job in document["jobs"].values():
@@ -126,8 +127,8 @@ def test_tiers_decide_which_event_runs_which_job(tmp_path: Path) -> None:
     assert sessions_run(document, "schedule") == [
         "tests-3.11",
         "tests-3.12",
-        "security",
         "coverage",
+        "security",
     ]
     assert document["jobs"]["coverage"]["if"] == (
         "always() && (github.event_name == 'schedule' || github.event_name == 'workflow_dispatch')"

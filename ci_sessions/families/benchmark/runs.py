@@ -18,10 +18,11 @@ from pathlib import Path
 import nox
 
 from ci_sessions import cleanup, test_outcomes
-from ci_sessions.config import BenchmarkConfig
+from ci_sessions.families.base import pins
 from ci_sessions.families.benchmark import callgrind
 from ci_sessions.families.benchmark import stats as benchstats
-from ci_sessions.glue.pytest_run import PLUGIN
+from ci_sessions.families.benchmark.settings import BenchmarkConfig
+from ci_sessions.glue.pytest_run import PLUGIN, TEST_TOOLS
 
 CONTROL_SOURCE = f"""
 def _control():
@@ -34,8 +35,14 @@ def _control():
 def {benchstats.CONTROL}(benchmark):
     benchmark(_control)
 """
-WALLTIME_TOOLS = ("pytest", "pytest-benchmark")
-INSTRUCTIONS_TOOLS = ("pytest", "pytest-codspeed")
+TOOLS = {
+    "pytest": TEST_TOOLS["pytest"],
+    "pytest-benchmark": "pytest-benchmark>=5.1,<6",
+    # 5.x: simulation mode counts under stock valgrind when CODSPEED_ENV is set.
+    "pytest-codspeed": "pytest-codspeed>=5.0,<6",
+}
+WALLTIME_TOOLS = pins(TOOLS, "pytest", "pytest-benchmark")
+INSTRUCTIONS_TOOLS = pins(TOOLS, "pytest", "pytest-codspeed")
 VALGRIND_HINT = (
     "install it (Debian/Ubuntu: apt-get install valgrind; Fedora: dnf install valgrind); "
     'valgrind does not run on macOS or Windows, where mode = "walltime" is the choice'

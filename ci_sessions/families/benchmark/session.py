@@ -15,7 +15,7 @@ import json
 import os
 import platform
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,21 +23,21 @@ import nox
 import nox.command
 
 from ci_sessions import cleanup
-from ci_sessions.config import BenchmarkConfig, Config
+from ci_sessions.config import Config
 from ci_sessions.families.benchmark import runs
 from ci_sessions.families.benchmark import stats as benchstats
 from ci_sessions.families.benchmark import stored as benchfile
+from ci_sessions.families.benchmark.settings import BenchmarkConfig
 from ci_sessions.git import first_commit
 from ci_sessions.github import append_step_summary
 from ci_sessions.glue.session import reports_dir, require_paths, session, side_venv
-from ci_sessions.tools import requirements
 
 DEFAULT_BASES = ("origin/main", "main")
 INSTRUCTIONS = benchstats.INSTRUCTIONS  # the mode's name, as the reports spell it
 
 
 def register(config: Config) -> None:
-    settings = config.benchmark
+    settings = config.get(BenchmarkConfig)
     if settings is None:
         return  # no [tool.ci_sessions.benchmark]: nothing to compare
 
@@ -111,7 +111,8 @@ def _measure(
     if not outcome.comparisons and not outcome.new:
         session.error(
             f"benchmark-compare: no benchmark ran in {', '.join(settings.paths)}; "
-            f"check {config.where('benchmark')} paths and that the tests use the benchmark fixture"
+            f"check {config.key_ref('benchmark')} paths and that the tests use the benchmark "
+            "fixture"
         )
     return outcome
 
@@ -192,7 +193,7 @@ def _baseline(session: nox.Session, config: Config, settings: BenchmarkConfig) -
     wanted = configured or " / ".join(DEFAULT_BASES)
     session.error(
         f"benchmark-compare: the baseline {wanted} is not a git ref here; fetch it or set "
-        f"{config.where('benchmark')} baseline"
+        f"{config.key_ref('benchmark')} baseline"
     )
 
 
@@ -216,7 +217,7 @@ def _worktree(root: Path, tree: Path, sha: str) -> Iterator[Path]:
 
 
 def _side_python(
-    session: nox.Session, tmp: Path, side: str, source: Path, tools: tuple[str, ...]
+    session: nox.Session, tmp: Path, side: str, source: Path, tools: Sequence[str]
 ) -> str:
     """A venv for one side with its revision installed (not editable), and the tools.
 
@@ -226,7 +227,7 @@ def _side_python(
     installed, even under `nox -R`: the revision may have moved.
     """
     python, installer = side_venv(session, tmp / "sides" / runs.LABELS[side], session.run)
-    session.run(*installer, str(source), *requirements(*tools), external=True)
+    session.run(*installer, str(source), *tools, external=True)
     return python
 
 

@@ -10,6 +10,7 @@ import nox
 from ci_sessions.config import Config
 from ci_sessions.families.changes import docs as changes
 from ci_sessions.glue.session import session
+from ci_sessions.workflow.settings import WorkflowConfig
 
 
 def register(config: Config) -> None:
@@ -34,7 +35,7 @@ def register(config: Config) -> None:
                     "(the checkout needs fetch-depth: 0)"
                 )
             paths = diff.stdout.split()
-            code = not changes.docs_only(paths, config.workflow.docs)
+            code = not changes.docs_only(paths, config.of(WorkflowConfig).docs)
             session.log(f"{len(paths)} changed file(s): {'code' if code else 'documentation only'}")
         output = os.environ.get("GITHUB_OUTPUT")
         if output:

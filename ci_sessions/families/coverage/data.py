@@ -25,6 +25,13 @@ RECORD_SUFFIX = ".run.json"
 DATA_FILE = re.compile(r"^\.coverage\.py(?P<python>\d+\.\d+t?)(?:\.(?P<part>[^/]+))?$")
 
 
+def data_dir(reports: Path) -> Path:
+    """Where every measuring session writes `.coverage.py<version>` (CI artifacts too)."""
+    folder = reports / "coverage-data"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def data_name(python: str, part: str | None = None) -> str:
     """The data file of one Python (and shard): `.coverage.py3.12[.shard2]`."""
     return f".coverage.py{python}" + (f".{part}" if part else "")

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ci_sessions.config import CoverageConfig
+from ci_sessions.families.coverage.settings import CoverageConfig
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,12 @@ map every venv's site-packages back to the source tree.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
+
+from ci_sessions.config import Config
+from ci_sessions.config.project import source_dir
+from ci_sessions.families.coverage.settings import CoverageConfig
 
 # Keys ci-sessions sets itself; the project's values for them are replaced.
 FORCED_RUN_KEYS = {"branch", "source", "source_pkgs", "relative_files", "data_file", "parallel"}
@@ -58,3 +63,17 @@ def _ini_value(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "".join(f"\n    {item}" for item in value)
     return str(value)
+
+
+def write_rc(config: Config, folder: Path) -> Path:
+    """The project's [tool.coverage] plus what the matrix needs, as an rc file in folder."""
+    source_dirs = {
+        package: found
+        for package in config.packages
+        if (found := source_dir(config.root, package)) is not None
+    }
+    project = config.of(CoverageConfig).project_settings
+    settings = coverage_settings(project, config.packages, source_dirs)
+    rcfile = folder / "coveragerc"
+    rcfile.write_text(render_ini(settings), encoding="utf-8")
+    return rcfile

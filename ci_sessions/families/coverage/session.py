@@ -10,20 +10,26 @@ import nox
 
 from ci_sessions import invocation
 from ci_sessions.config import Config
+from ci_sessions.families.base import pins
 from ci_sessions.families.coverage import data as coverage_data
 from ci_sessions.families.coverage import gate as coverage_gate
-from ci_sessions.families.coverage.files import coverage_data_dir, write_coverage_rc
+from ci_sessions.families.coverage.rc import write_rc
+from ci_sessions.families.coverage.settings import CoverageConfig
 from ci_sessions.families.tests import shards
+from ci_sessions.families.tests.settings import MatrixConfig
 from ci_sessions.git import first_commit, merge_base_problem
+from ci_sessions.glue.pytest_run import TEST_TOOLS
 from ci_sessions.glue.session import (
     IN_VENV,
     install_tools,
     publish_summary,
+    reports_data_dir,
     reports_dir,
     session,
 )
 
 DEFAULT_COMPARE_BRANCHES = ("origin/main", "main")
+TOOLS = {"coverage": TEST_TOOLS["coverage"], "diff-cover": "diff-cover>=10,<12"}
 COMBINE = IN_VENV / "combine_coverage.py"
 
 
@@ -33,10 +39,10 @@ def register(config: Config) -> None:
     @session(config, "coverage", python=config.session_python)
     def coverage(session: nox.Session) -> None:
         """Combine every Python's coverage data, write reports, apply the thresholds."""
-        settings = config.coverage
-        folders = [coverage_data_dir(config)]
+        settings = config.of(CoverageConfig)
+        folders = [reports_data_dir(config)]
         if settings.include_integration:
-            folders.append(coverage_data_dir(config) / "integration")
+            folders.append(reports_data_dir(config) / "integration")
         data_files = sorted(
             path
             for folder in folders
@@ -46,7 +52,7 @@ def register(config: Config) -> None:
         )
         if not data_files:
             session.error(
-                f"no coverage data in {coverage_data_dir(config)}: run the tests sessions "
+                f"no coverage data in {reports_data_dir(config)}: run the tests sessions "
                 "first (`nox -s tests`), or download the matrix jobs' data there"
             )
         found = _freshness(config, data_files)
@@ -59,7 +65,7 @@ def register(config: Config) -> None:
             session.error("coverage: no usable data: " + "; ".join(misses + warnings))
 
         tools = ["coverage"] + (["diff-cover"] if settings.patch_fail_under is not None else [])
-        install_tools(session, *tools)
+        install_tools(session, *pins(TOOLS, *tools))
         reports = reports_dir(config)
         json_report = _combine(session, config, usable, reports)
         patch = _patch(session, config, reports) if settings.patch_fail_under is not None else None
@@ -109,12 +115,12 @@ def _data_problems(
         for path in data_files
         if not found[path].usable
     }
-    if not config.coverage.require_all_pythons:
+    if not config.of(CoverageConfig).require_all_pythons:
         return [], [f"not combined: {note}" for note in stale.values()]
-    if config.shards > 1:
+    if config.of(MatrixConfig).shards > 1:
         return [
             f"no coverage data from Python {part}"
-            for part in shards.missing(config.python, config.shards, matrix)
+            for part in shards.missing(config.python, config.of(MatrixConfig).shards, matrix)
         ] + [note for python, note in stale.items() if python in config.python], []
     pythons = [coverage_data.python_of(name) or "" for name in matrix]
     return coverage_gate.data_problems(
@@ -136,7 +142,7 @@ def _combine(session: nox.Session, config: Config, usable: list[Path], reports: 
     session.run(
         "python",
         str(COMBINE),
-        str(write_coverage_rc(config, work)),
+        str(write_rc(config, work)),
         str(status_file),
         str(json_report),
         str(reports / "coverage.xml"),
@@ -156,7 +162,7 @@ def _combine(session: nox.Session, config: Config, usable: list[Path], reports: 
     if status["no_data"]:
         session.error(
             f"coverage: the tests measured no code of {', '.join(config.packages)} "
-            f"({status['no_data']}): check {config.where('package')} names the package the "
+            f"({status['no_data']}): check {config.key_ref('package')} names the package the "
             "tests import"
         )
     return json_report
@@ -164,17 +170,14 @@ def _combine(session: nox.Session, config: Config, usable: list[Path], reports: 
 
 def _patch(session: nox.Session, config: Config, reports: Path) -> coverage_gate.Patch:
     """diff-cover over coverage.xml against the compare branch."""
-    candidates = (
-        (config.coverage.compare_branch,)
-        if config.coverage.compare_branch
-        else DEFAULT_COMPARE_BRANCHES
-    )
+    branch = config.of(CoverageConfig).compare_branch
+    candidates = (branch,) if branch else DEFAULT_COMPARE_BRANCHES
     found = first_commit(config.root, candidates)
     if found is None:
         session.error(
             f"patch coverage: compare-branch {' / '.join(candidates)} is not a git ref "
             "here; fetch it (in CI: actions/checkout with fetch-depth: 0) or set "
-            f"{config.where('coverage')} compare-branch"
+            f"{config.key_ref('coverage')} compare-branch"
         )
     branch = found[0]
     problem = merge_base_problem(config.root, branch)

@@ -11,8 +11,8 @@ import nox
 from ci_sessions import test_outcomes
 from ci_sessions.config import Config
 from ci_sessions.families.flaky import analysis as flaky_analysis
+from ci_sessions.families.flaky.settings import FlakyConfig
 from ci_sessions.glue.pytest_run import (
-    PYTEST_NO_TESTS,
     TEST_TOOLS,
     plugin_env,
     refuse_expired_quarantine,
@@ -26,14 +26,16 @@ from ci_sessions.glue.session import (
     run_tool,
     session,
 )
+from ci_sessions.pytest_options import NO_TESTS, exit_problem
 
 # The environment variable that tells a test which run it is in, so a test
 # suite can make its own randomness reproducible per run.
 RUN_ENV = "CI_SESSIONS_FLAKY_RUN"
+TOOLS = {**TEST_TOOLS, "pytest-randomly": "pytest-randomly>=3.15,<6"}
 
 
 def register(config: Config) -> None:
-    settings = config.flaky
+    settings = config.of(FlakyConfig)
 
     @session(config, "flaky", python=config.session_python, default=False)
     def flaky(session: nox.Session) -> None:
@@ -46,7 +48,7 @@ def register(config: Config) -> None:
             config,
             extras=config.test_extras,
             groups=config.test_groups,
-            tools=(*TEST_TOOLS, "pytest-randomly"),
+            tools=TOOLS.values(),
         )
         folder = reports_dir(config) / "flaky"
         folder.mkdir(exist_ok=True)
@@ -59,7 +61,7 @@ def register(config: Config) -> None:
         unknown = flaky_analysis.unknown_ids(quarantined, runs)
         if unknown:
             session.error(
-                f"{config.where('quarantine')}: entries that match no test (remove or fix "
+                f"{config.key_ref('quarantine')}: entries that match no test (remove or fix "
                 f"them): {', '.join(unknown)}"
             )
         report = flaky_analysis.analyse_runs(runs, quarantined)
@@ -96,13 +98,15 @@ def _run(
         ],
         env={RUN_ENV: str(number), **plugin_env(config, tmp, outcomes_file, strict=False)},
     )
-    if status == PYTEST_NO_TESTS:
+    if status == NO_TESTS:
         session.error(f"pytest collected no tests from {' '.join(paths)}")
     outcomes = test_outcomes.read_outcomes_file(outcomes_file)
     if outcomes is None:
         session.error(f"flaky, run {number}: {test_outcomes.ended_early(status)}")
-    if status not in (0, 1):  # 1: some test failed, which is what is being measured
-        session.error(f"pytest could not run the suite (exit {status}) in run {number}")
+    # Failed tests are what is being measured; only a suite that did not run fails here.
+    problem = exit_problem(status, failed_tests_ok=True)
+    if problem:
+        session.error(f"flaky, run {number}: {problem}")
     return list(outcomes.cases)
 
 

@@ -14,8 +14,10 @@ import nox.virtualenv
 from ci_sessions import github
 from ci_sessions.config import Config, resolve
 from ci_sessions.config.project import source_dir
+from ci_sessions.families.base import pins
 from ci_sessions.families.security import gate as security_gate
 from ci_sessions.families.security import vulndb
+from ci_sessions.families.security.settings import SecurityConfig
 from ci_sessions.glue.session import (
     install_tools,
     publish_summary,
@@ -24,6 +26,14 @@ from ci_sessions.glue.session import (
     session,
 )
 
+TOOLS = {
+    "bandit": "bandit[sarif]>=1.8,<2",
+    # safety 3.8 crashes offline before doing anything; 3.7 reads --db offline.
+    "safety": "safety>=3.7,<3.8",
+    "typer": "typer<0.26",  # safety 3.7's CLI breaks with newer typer
+    # Resolves the dependency set to scan when nox itself has no uv.
+    "uv": "uv>=0.8,<1",
+}
 SAFETY_FOUND_VULNERABILITIES = 64
 BANDIT_FINDINGS = 1
 INSTALLERS = {"pip", "setuptools", "wheel"}  # what a venv brings, not a project dependency
@@ -33,7 +43,7 @@ def register(config: Config) -> None:
     @session(config, "security", python=config.session_python, allow_parallel=True)
     def security(session: nox.Session) -> None:
         """bandit and a safety scan of the project's resolved dependencies."""
-        settings = config.security
+        settings = config.of(SecurityConfig)
         scan_code = "bandit" in settings.scanners
         scan_dependencies = "safety" in settings.scanners
         # The database is checked before anything is installed: a bad one is
@@ -43,7 +53,7 @@ def register(config: Config) -> None:
         tools = (["bandit"] if scan_code else []) + (
             ["safety", "typer", *([] if has_uv else ["uv"])] if scan_dependencies else []
         )
-        install_tools(session, *tools)
+        install_tools(session, *pins(TOOLS, *tools))
         reports = reports_dir(config)
 
         problems: list[str] = []
@@ -68,7 +78,7 @@ def register(config: Config) -> None:
 def _bandit(
     session: nox.Session, config: Config, reports: Path
 ) -> tuple[list[str], list[security_gate.CodeFinding], tuple[int, int, str]]:
-    settings = config.security
+    settings = config.of(SecurityConfig)
     paths = settings.bandit_paths or tuple(
         found for package in config.packages if (found := source_dir(config.root, package))
     )
@@ -81,13 +91,15 @@ def _bandit(
         f"--severity-level={settings.bandit_severity}",
         f"--confidence-level={settings.bandit_confidence}",
     ]
-    if config.bandit_config:
+    if config.of(SecurityConfig).bandit_config:
         # bandit ignores [tool.bandit] unless pointed at the file.
         command += ["-c", str(config.pyproject)]
     if settings.bandit_baseline:
         baseline = config.root / settings.bandit_baseline
         if not baseline.is_file():
-            session.error(f"{config.where('security')} bandit-baseline: {baseline} does not exist")
+            session.error(
+                f"{config.key_ref('security')} bandit-baseline: {baseline} does not exist"
+            )
         command += ["-b", str(baseline)]
     json_report = reports / "bandit.json"
     json_report.unlink(missing_ok=True)
@@ -121,7 +133,10 @@ def _bandit(
 
 def _database(session: nox.Session, config: Config) -> Path | None:
     """The safety database folder to use, or None for safety's online service."""
-    source, origin = config.security.db, config.security.db_origin  # resolved at load
+    source, origin = (
+        config.of(SecurityConfig).db,
+        config.of(SecurityConfig).db_origin,
+    )  # resolved at load
     if source is None:
         return None
     try:
@@ -132,7 +147,9 @@ def _database(session: nox.Session, config: Config) -> Path | None:
             f"vulnerability database from {origin} cannot be used: {exc}. Point it at a "
             "mirror of pypa/advisory-database's vulns/ folder (OSV) or a safety database folder"
         )
-    problem = vulndb.age_problem(built, datetime.now(UTC), config.security.max_db_age_days)
+    problem = vulndb.age_problem(
+        built, datetime.now(UTC), config.of(SecurityConfig).max_db_age_days
+    )
     if problem:
         session.error(f"vulnerability database from {origin}: {problem}")
     session.log(f"vulnerability database: {source} (newest advisory {built})")
@@ -157,7 +174,7 @@ def _safety(
             [
                 "no dependency to scan: [project].dependencies, test-extras and test-groups "
                 "resolve to nothing, so safety would check nothing; if that is right, set "
-                f'{config.where("security")} scanners = ["bandit"]'
+                f'{config.key_ref("security")} scanners = ["bandit"]'
             ],
             None,
             0,
@@ -186,7 +203,7 @@ def _safety(
     problems = security_gate.safety_problems(report, len(names))
     problems += _stale_ignores(config, database)
     outcome = security_gate.apply_ignores(
-        security_gate.safety_vulnerabilities(report), config.security.ignore, date.today()
+        security_gate.safety_vulnerabilities(report), config.of(SecurityConfig).ignore, date.today()
     )
     (reports / "vulnerabilities.json").write_text(
         json.dumps(
@@ -208,13 +225,13 @@ def _safety(
 
 def _stale_ignores(config: Config, database: Path | None) -> list[str]:
     """An ignore entry the database does not know is dead: it hides nothing and misleads."""
-    if database is None or not config.security.ignore:
+    if database is None or not config.of(SecurityConfig).ignore:
         return []  # the online service's advisories cannot be listed
     known = vulndb.advisory_ids(database)
     return [
-        f"{config.where('security')} ignore entry {entry.id} matches no advisory of the "
+        f"{config.key_ref('security')} ignore entry {entry.id} matches no advisory of the "
         "database: remove it (or fix its ID)"
-        for entry in config.security.ignore
+        for entry in config.of(SecurityConfig).ignore
         if entry.id not in known
     ]
 

@@ -8,10 +8,25 @@ import nox
 from nox.logger import logger
 
 from ci_sessions.config import Config
-from ci_sessions.families.coverage.files import coverage_data_dir
+from ci_sessions.families.base import pins
 from ci_sessions.families.tests import shards
-from ci_sessions.glue.pytest_run import PYTEST_NO_TESTS, TEST_TOOLS, run_pytest
-from ci_sessions.glue.session import install, install_tools, require_paths, run_tool, session
+from ci_sessions.families.tests.settings import MatrixConfig
+from ci_sessions.glue.pytest_run import TEST_TOOLS, run_pytest
+from ci_sessions.glue.session import (
+    install,
+    install_tools,
+    reports_data_dir,
+    require_paths,
+    run_tool,
+    session,
+)
+from ci_sessions.pytest_options import NO_TESTS, exit_problem
+
+TOOLS = {
+    **TEST_TOOLS,
+    "pytest-split": "pytest-split>=0.10,<0.12",
+    "pytest-xdist": "pytest-xdist>=3.6,<4",
+}
 
 
 def register(config: Config) -> None:
@@ -22,18 +37,23 @@ def register(config: Config) -> None:
     def tests(session: nox.Session) -> None:
         """pytest over test-paths with coverage; posargs go to pytest."""
         require_paths(session, config, "test-paths", config.test_paths)
+        matrix = config.of(MatrixConfig)
         install(
-            session, config, extras=config.test_extras, groups=config.test_groups, tools=TEST_TOOLS
+            session,
+            config,
+            extras=config.test_extras,
+            groups=config.test_groups,
+            tools=TEST_TOOLS.values(),
         )
         try:
             shard, posargs = shards.take_shard(session.posargs)
         except ValueError as exc:
             session.error(str(exc))
         extra_tools = (["pytest-split"] if shard else []) + (
-            ["pytest-xdist"] if config.xdist else []
+            ["pytest-xdist"] if matrix.xdist else []
         )
         if extra_tools:
-            install_tools(session, *extra_tools)
+            install_tools(session, *pins(TOOLS, *extra_tools))
         python = str(session.python)
         suffix = "" if shard is None else f".{shard.suffix}"
         run_pytest(
@@ -44,10 +64,10 @@ def register(config: Config) -> None:
             name=f"tests-{python}" + ("" if shard is None else f"-{shard.suffix}"),
             # One data file per Python (and shard), named for it, so the
             # coverage gate can tell which part of the matrix contributed.
-            data_file=coverage_data_dir(config) / f".coverage.py{python}{suffix}",
+            data_file=reports_data_dir(config) / f".coverage.py{python}{suffix}",
             args=[
                 *([] if shard is None else shard.pytest_args(str(durations_path(config)))),
-                *xdist_args(config.xdist, parallel=session.parallel),
+                *xdist_args(matrix.xdist, parallel=session.parallel),
             ],
             posargs=posargs,
             whole_suite=shard is None,
@@ -61,7 +81,7 @@ def register(config: Config) -> None:
             config,
             extras=config.test_extras,
             groups=config.test_groups,
-            tools=("pytest", "pytest-split"),
+            tools=pins(TOOLS, "pytest", "pytest-split"),
         )
         target = durations_path(config)
         status = run_tool(
@@ -77,8 +97,10 @@ def register(config: Config) -> None:
                 *session.posargs,
             ],
         )
-        if status not in (0, 1):  # failed tests still have durations worth keeping
-            session.error(f"pytest could not run the suite (exit {status})")
+        # Failed tests still have durations worth keeping.
+        problem = exit_problem(status, failed_tests_ok=True)
+        if problem:
+            session.error(f"durations: {problem}")
         session.log(f"wrote {target}: commit it so that the shards stay balanced")
 
     @session(config, "collect", python=config.session_python, default=False, allow_parallel=True)
@@ -86,7 +108,11 @@ def register(config: Config) -> None:
         """Import and collect the tests without running them: the smoke tier's check."""
         require_paths(session, config, "test-paths", config.test_paths)
         install(
-            session, config, extras=config.test_extras, groups=config.test_groups, tools=("pytest",)
+            session,
+            config,
+            extras=config.test_extras,
+            groups=config.test_groups,
+            tools=pins(TOOLS, "pytest"),
         )
         status = run_tool(
             session,
@@ -100,12 +126,12 @@ def register(config: Config) -> None:
                 *session.posargs,
             ],
         )
-        if status == PYTEST_NO_TESTS:
-            session.error(f"pytest collected no tests; check {config.where('test-paths')}")
-        if status != 0:
+        if status == NO_TESTS:
+            session.error(f"pytest collected no tests; check {config.key_ref('test-paths')}")
+        if exit_problem(status):
             session.error(
-                f"collecting the tests failed (exit {status}): an import error or a broken "
-                "test module, shown above"
+                f"collecting the tests failed ({exit_problem(status)}): an import error or a "
+                "broken test module, shown above"
             )
 
 
@@ -117,7 +143,7 @@ def xdist_args(enabled: bool, *, parallel: bool) -> list[str]:
 
 
 def durations_path(config: Config) -> Path:
-    return config.root / config.durations_file
+    return config.root / config.of(MatrixConfig).durations_file
 
 
 def _hint_missing_interpreters(config: Config) -> None:

@@ -7,15 +7,15 @@ import os
 import nox
 
 from ci_sessions.config import Config
-from ci_sessions.families.coverage.files import coverage_data_dir
+from ci_sessions.families.integration.settings import IntegrationConfig
 from ci_sessions.glue.pytest_run import TEST_TOOLS, run_pytest
-from ci_sessions.glue.session import install, require_paths, session
+from ci_sessions.glue.session import install, reports_data_dir, require_paths, session
 from ci_sessions.services import ServiceError, lifecycle
 from ci_sessions.services.lifecycle import running
 
 
 def register(config: Config) -> None:
-    settings = config.integration
+    settings = config.get(IntegrationConfig)
     if settings is None:
         return  # no [tool.ci_sessions.integration]: nothing to run
 
@@ -32,9 +32,13 @@ def register(config: Config) -> None:
         lifecycle.given_secrets(settings.services, dict(settings.url_env), os.environ)
         require_paths(session, config, "integration.paths", settings.paths)
         install(
-            session, config, extras=config.test_extras, groups=config.test_groups, tools=TEST_TOOLS
+            session,
+            config,
+            extras=config.test_extras,
+            groups=config.test_groups,
+            tools=TEST_TOOLS.values(),
         )
-        data_dir = coverage_data_dir(config) / "integration"
+        data_dir = reports_data_dir(config) / "integration"
         data_dir.mkdir(exist_ok=True)
         try:
             with running(

@@ -1,0 +1,194 @@
+"""The project-wide keys of ``[tool.ci_sessions]``, and the Config they build.
+
+Keys a single family owns (its sub-table, or top-level keys such as
+``lint-tools``) are declared by that family; these are the ones several
+families read: the Python matrix, the package, the test paths and groups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ci_sessions.config import values
+from ci_sessions.config.resolve import newest
+from ci_sessions.config.schema import TABLE, Key, Section
+from ci_sessions.config.values import Waiver
+
+T = TypeVar("T")
+
+VENV_BACKENDS = ("uv|virtualenv", "uv", "virtualenv")
+DOWNLOAD_PYTHON = ("never", "auto", "always")
+
+CORE = Section(
+    table=None,
+    title="project-wide",
+    build=dict,
+    keys=(
+        Key(
+            "python",
+            "python",
+            values.python_versions,
+            None,
+            "the Pythons of the test matrix (3.10 or newer)",
+            default_text="the project's classifiers, else `requires-python` up to 3.13, else "
+            '`["3.11", "3.12", "3.13"]` (`nox.project.python_versions`)',
+        ),
+        Key(
+            "package",
+            "packages",
+            values.str_or_str_list,
+            None,
+            "the import name(s); one not found in `src/` or the project root is refused",
+            default_text="`[project].name` with `-` as `_`",
+        ),
+        Key(
+            "paths",
+            "paths",
+            values.project_paths,
+            None,
+            "what lint checks, inside the project",
+            default_text="the package's folder (`src/<pkg>` or `<pkg>`) and `tests`",
+        ),
+        Key(
+            "test-paths",
+            "test_paths",
+            values.project_paths,
+            ("tests",),
+            "the tests, inside the project",
+        ),
+        Key("test-extras", "test_extras", values.str_list, (), "extras the tests need"),
+        Key(
+            "test-groups",
+            "test_groups",
+            values.str_list,
+            (),
+            "PEP 735 `[dependency-groups]` the tests need",
+            groups=True,
+        ),
+        Key(
+            "reports-dir",
+            "reports_dir",
+            values.relative_dir,
+            "reports",
+            "where reports go, inside the project",
+        ),
+        Key(
+            "venv-backend",
+            "venv_backend",
+            values.choices(VENV_BACKENDS),
+            "uv|virtualenv",
+            "`uv\\|virtualenv`, `uv` or `virtualenv`",
+            default_text="`uv|virtualenv` (uv when installed)",
+        ),
+        Key(
+            "download-python",
+            "download_python",
+            values.choices(DOWNLOAD_PYTHON),
+            # Never fetch interpreters behind the user's back: a missing one is
+            # skipped locally (with a hint) and fails on CI, as nox does.
+            "never",
+            "`never`, `auto` or `always`: whether nox may download a missing interpreter",
+        ),
+        Key(
+            "quarantine",
+            "quarantine",
+            values.waivers("tests/test_api.py::test_fetch", expires_required=True),
+            (),
+            "tests that run but do not gate: `{ id, reason, expires }` (see Flaky tests)",
+        ),
+        Key("slowest", "slowest", values.count, 10, "how many slowest tests a summary lists"),
+        Key(
+            "slow-marker",
+            "slow_marker",
+            values.marker_name,
+            "slow",
+            "the marker `CI_SESSIONS_SKIP_SLOW=1` deselects",
+        ),
+        Key(
+            "test-timeout",
+            "test_timeout",
+            values.seconds_or_zero,
+            # Large enough never to trip a sane test, small enough that a
+            # hanging one ends before the CI job's own limit.
+            900.0,
+            "seconds a test may take (pytest-timeout) when the project sets no `timeout`; "
+            "`0`: none",
+        ),
+        Key(
+            "tiers",
+            "tiers",
+            values.tier_table(()),  # the loader checks members against the families
+            None,
+            "tier -> the session families it runs (nox tags)",
+            default_text="smoke, pr, nightly, from the families' declarations (see Tiers)",
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the sessions need, checked and resolved when it loads."""
+
+    root: Path
+    pyproject: Path
+    python: tuple[str, ...]
+    packages: tuple[str, ...]
+    paths: tuple[str, ...]
+    test_paths: tuple[str, ...]
+    test_extras: tuple[str, ...]
+    test_groups: tuple[str, ...]
+    reports_dir: str
+    venv_backend: str
+    download_python: str
+    quarantine: tuple[Waiver, ...]
+    slowest: int
+    slow_marker: str
+    test_timeout: float
+    tiers: tuple[tuple[str, tuple[str, ...]], ...]
+    # The families this configuration was checked against (ci_sessions.registry);
+    # the workflow and doctor walk these.
+    families: tuple[Any, ...] = ()
+    # Each family's settings, by their dataclass (None: an optional table left out).
+    sections: Mapping[type, Any] = field(default_factory=dict)
+    # Resolved at load (ci_sessions.config.resolve), so that sessions never read
+    # pyproject.toml or probe the machine again:
+    # the Python of the single-Python sessions: the newest of the matrix that
+    # starts here (on CI, the newest of the matrix);
+    session_python: str = ""
+    # Pythons of the matrix that do not start here (always empty on CI);
+    absent_pythons: tuple[str, ...] = ()
+    # what the user should know about those choices, printed once by register();
+    notes: tuple[str, ...] = ()
+    # the project's name, and the settings of the file pytest reads;
+    project_name: str = ""
+    pytest_ini: Mapping[str, Any] = field(default_factory=dict)
+    # the requirements of each PEP 735 group named in the configuration.
+    groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def newest_python(self) -> str:
+        """The newest Python of the matrix, whatever order it is listed in."""
+        return newest(self.python)
+
+    def of(self, kind: type[T]) -> T:
+        """A family's settings; KeyError when that family is not loaded or not configured."""
+        found = self.sections.get(kind)
+        if found is None:
+            raise KeyError(f"{kind.__name__}: not part of this configuration")
+        return found  # type: ignore[no-any-return]
+
+    def get(self, kind: type[T]) -> T | None:
+        """A family's settings, or None when its optional table is left out."""
+        return self.sections.get(kind)
+
+    def tiers_of(self, member: str) -> list[str]:
+        """The tiers (nox tags) a session family belongs to."""
+        return [tier for tier, members in self.tiers if member in members]
+
+    def key_ref(self, key: str) -> str:
+        """`file: [tool.ci_sessions] key`, for messages about a key after loading."""
+        return f"{self.pyproject}: [{TABLE}] {key}"

@@ -1,0 +1,54 @@
+"""The coverage family: one gate over the whole matrix' data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ci_sessions.config import Config
+from ci_sessions.families.base import Check, CiJob, CiKit, Which
+from ci_sessions.families.coverage import session
+from ci_sessions.families.coverage.settings import COVERAGE, CoverageConfig
+from ci_sessions.families.integration.settings import IntegrationConfig
+from ci_sessions.workflow.kit import event_condition
+
+NAME = "coverage"
+MEMBERS = {"coverage": ("pr", "nightly")}
+SECTIONS = (COVERAGE,)
+TOOLS = session.TOOLS
+REPORTS = {
+    "coverage.json, coverage.xml, coverage-html/, coverage-summary.md": (
+        "`coverage`, written even when the gate fails"
+    ),
+    "patch-coverage.json, patch-coverage.md": (
+        "`coverage`, with `patch-fail-under` set (diff-cover)"
+    ),
+}
+register = session.register
+
+
+def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
+    """Downloads the matrix jobs' data and gates it; always(), so that a missing Python
+    is named rather than the job skipped."""
+    settings = config.of(CoverageConfig)
+    steps = kit.setup(full_history=settings.patch_fail_under is not None)
+    steps.append(kit.download(kit.data, pattern="coverage-data-3*"))
+    needs = ["tests"]
+    if config.get(IntegrationConfig) is not None and settings.include_integration:
+        needs.append("integration")
+        step: dict[str, Any] = kit.download(
+            f"{kit.data}/integration", name="coverage-data-integration"
+        )
+        # On runs without the integration job, the gate goes without its data.
+        events = kit.events_of("integration")
+        condition = event_condition(events)
+        if events != kit.events_of("coverage") and condition:
+            step = {"if": condition, **step}
+        steps.append(step)
+    steps += [kit.nox_step("coverage"), kit.upload("reports-coverage", f"{kit.reports}/")]
+    body = {"runs-on": "ubuntu-latest", "timeout-minutes": 30, "steps": steps}
+    return [CiJob("coverage", "coverage", body, needs=tuple(needs), always=True)]
+
+
+def checks(config: Config, which: Which) -> list[Check]:
+    patch = config.of(CoverageConfig).patch_fail_under is not None
+    return [Check("git", which("git"), "coverage (patch)" if patch else "", "install git")]

@@ -1,0 +1,105 @@
+"""``[tool.ci_sessions.coverage]``: the combined gate's keys, declared once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ci_sessions.config import values
+from ci_sessions.config.resolve import resolve_fail_under
+from ci_sessions.config.schema import Key, ResolveContext, Section
+
+
+@dataclass(frozen=True)
+class CoverageConfig:
+    """The combined coverage gate's thresholds, and what it reads of [tool.coverage]."""
+
+    fail_under: float | None
+    modules: tuple[tuple[str, float], ...]
+    patch_fail_under: float | None
+    compare_branch: str | None  # None: origin/main, falling back to main
+    require_all_pythons: bool
+    worst_files: int
+    include_integration: bool
+    # Resolved at load: where fail_under came from, and the project's
+    # [tool.coverage] tables (the sessions measure with them).
+    fail_under_origin: str = "not set"
+    project_settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+def resolve(settings: CoverageConfig, context: ResolveContext) -> CoverageConfig:
+    """fail-under: this key, else [tool.coverage.report] fail_under as coverage.py reads it."""
+    tables = context.document.get("tool", {}).get("coverage", {})
+    tables = tables if isinstance(tables, dict) else {}
+    report = tables.get("report", {})
+    if not isinstance(report, dict):
+        raise ValueError(
+            f"[tool.coverage.report] must be a table, got report = {values.toml(report)}"
+        )
+    fail_under, origin = resolve_fail_under(settings.fail_under, report)
+    return replace(
+        settings, fail_under=fail_under, fail_under_origin=origin, project_settings=dict(tables)
+    )
+
+
+COVERAGE = Section(
+    table="coverage",
+    build=CoverageConfig,
+    resolve=resolve,
+    keys=(
+        Key(
+            "fail-under",
+            "fail_under",
+            values.percentage,
+            None,
+            "minimum total percentage, lines and branches combined over the matrix",
+            default_text="the project's `[tool.coverage.report] fail_under` (a string "
+            "included, as coverage.py reads it), else none",
+        ),
+        Key(
+            "modules",
+            "modules",
+            values.percentage_table,
+            (),
+            'table of glob -> minimum, checked for every matching file (`"src/pkg/core/*" = 100`)',
+        ),
+        Key(
+            "patch-fail-under",
+            "patch_fail_under",
+            values.percentage,
+            None,
+            "minimum coverage of the lines changed against `compare-branch` (diff-cover)",
+        ),
+        Key(
+            "compare-branch",
+            "compare_branch",
+            values.git_ref,
+            None,
+            "the branch the patch is measured against",
+            default_text="`origin/main`, falling back to `main`",
+        ),
+        Key(
+            "require-all-pythons",
+            "require_all_pythons",
+            values.boolean,
+            True,
+            "fail when a Python of `python` contributed no usable data (locally, one whose "
+            "interpreter does not start here is a warning)",
+        ),
+        Key(
+            "worst-files",
+            "worst_files",
+            values.positive_int,
+            5,
+            "how many least-covered files the summary lists",
+        ),
+        Key(
+            "include-integration",
+            "include_integration",
+            values.boolean,
+            False,
+            "combine the integration session's data too",
+        ),
+    ),
+)

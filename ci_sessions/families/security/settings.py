@@ -1,0 +1,115 @@
+"""``[tool.ci_sessions.security]``: bandit's and the dependency scan's keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ci_sessions.config import values
+from ci_sessions.config.resolve import resolve_vulnerability_db
+from ci_sessions.config.schema import Key, ResolveContext, Section
+from ci_sessions.config.values import Waiver
+
+SEVERITIES = ("low", "medium", "high")
+SCANNERS = ("bandit", "safety")
+# The variable that names the vulnerability database; it wins over the key.
+DB_ENV = "CI_SESSIONS_VULN_DB"
+
+
+@dataclass(frozen=True)
+class SecurityConfig:
+    scanners: tuple[str, ...]
+    bandit_paths: tuple[str, ...] | None  # None: the packages' source folders
+    bandit_severity: str
+    bandit_confidence: str
+    bandit_baseline: str | None
+    # Resolved at load: $CI_SESSIONS_VULN_DB, else this key, made absolute;
+    # None: safety's online service.
+    db: str | None
+    max_db_age_days: int
+    ignore: tuple[Waiver, ...]
+    db_origin: str = "safety's online service"
+    # Resolved at load: whether the project has [tool.bandit] (bandit reads it
+    # only when pointed at the file).
+    bandit_config: bool = False
+
+
+def resolve(settings: SecurityConfig, context: ResolveContext) -> SecurityConfig:
+    db, origin = resolve_vulnerability_db(
+        context.environ.get(DB_ENV), settings.db, context.pyproject.parent, env_name=DB_ENV
+    )
+    return replace(
+        settings,
+        db=None if db is None else str(db),
+        db_origin=origin,
+        bandit_config="bandit" in context.document.get("tool", {}),
+    )
+
+
+SECURITY = Section(
+    table="security",
+    build=SecurityConfig,
+    resolve=resolve,
+    keys=(
+        Key(
+            "scanners",
+            "scanners",
+            values.subset_of(SCANNERS, at_least_one=True),
+            SCANNERS,
+            "at least one of `bandit`, `safety`",
+        ),
+        Key(
+            "bandit-paths",
+            "bandit_paths",
+            values.project_paths,
+            None,
+            "what bandit scans, inside the project",
+            default_text="the packages' source folders",
+        ),
+        Key(
+            "bandit-severity",
+            "bandit_severity",
+            values.choices(SEVERITIES),
+            "medium",
+            "lowest severity that fails: `low`, `medium`, `high`",
+        ),
+        Key(
+            "bandit-confidence",
+            "bandit_confidence",
+            values.choices(SEVERITIES),
+            "medium",
+            "lowest confidence that fails: `low`, `medium`, `high`",
+        ),
+        Key(
+            "bandit-baseline",
+            "bandit_baseline",
+            values.non_empty_str,
+            None,
+            "a bandit JSON report; only findings not in it fail",
+        ),
+        Key(
+            "db",
+            "db",
+            values.non_empty_str,
+            None,
+            "a folder of OSV advisories as published (a mirror of pypa/advisory-database's "
+            "`vulns/`), or a safety database folder; `$CI_SESSIONS_VULN_DB` wins over it",
+            default_text="none: safety's online service (`SAFETY_API_KEY` for its current service)",
+        ),
+        Key(
+            "max-db-age-days",
+            "max_db_age_days",
+            values.positive_int,
+            30,
+            "fail when the newest advisory of the database is older than this",
+        ),
+        Key(
+            "ignore",
+            "ignore",
+            values.waivers("PYSEC-2018-28", expires_required=False),
+            (),
+            '`[{ id = "PYSEC-2018-28", reason = "...", expires = 2026-12-31 }]`: the ID or an '
+            "alias (CVE, GHSA); a reason is required; past `expires` the advisory fails again; "
+            "an ID the local database does not know fails",
+        ),
+    ),
+)

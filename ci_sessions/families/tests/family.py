@@ -1,0 +1,56 @@
+"""The tests family: `tests-<python>` for the matrix, plus `collect` and `durations`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ci_sessions.config import Config
+from ci_sessions.families.base import Check, CiJob, CiKit, Which
+from ci_sessions.families.tests import session
+from ci_sessions.families.tests.settings import TESTS, MatrixConfig
+
+NAME = "tests"
+MEMBERS = {"tests": ("pr", "nightly"), "collect": ("smoke",)}
+SECTIONS = (TESTS,)
+TOOLS = session.TOOLS
+REPORTS = {
+    "junit-tests-<python>.xml": "`tests-<python>`",
+    "coverage-data/.coverage.py<python>": "`tests-<python>`: one data file per Python for the "
+    "coverage gate, with `<name>.run.json`, the record of its run (in CI, download the matrix "
+    "jobs' files here)",
+    "summary-tests-<python>.md": "`tests-<python>`: counts, failed tests, quarantined tests with "
+    "outcomes, slowest tests",
+}
+register = session.register
+
+
+def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
+    """The matrix: one job per Python, and per shard when `shards` splits the suite."""
+    shards = config.of(MatrixConfig).shards
+    part = "${{ matrix.python }}" + ("-shard${{ matrix.shard }}" if shards > 1 else "")
+    body = kit.job(
+        "tests-${{ matrix.python }}",
+        # The data files and the records of their runs (.coverage.py*.run.json).
+        kit.upload(f"coverage-data-{part}", f"{kit.data}/.coverage.py*", hidden=True),
+        kit.upload(f"reports-tests-{part}", f"{kit.reports}/*tests-*"),
+    )
+    matrix: dict[str, Any] = {"python": list(config.python)}
+    if shards > 1:
+        matrix["shard"] = list(range(1, shards + 1))
+        step = body["steps"][3]
+        step["env"]["SHARD"] = f"${{{{ matrix.shard }}}}/{shards}"
+        step["run"] += ' -- --shard "$SHARD"'
+    body["strategy"] = {"fail-fast": False, "matrix": matrix}
+    return [CiJob("tests", "tests", body)]
+
+
+def checks(config: Config, which: Which) -> list[Check]:
+    return [
+        Check(
+            f"python{version}",
+            which(f"python{version}"),
+            f"tests-{version}",
+            f"`uv python install {version}` or `pyenv install {version}`, then put it on PATH",
+        )
+        for version in config.python
+    ]

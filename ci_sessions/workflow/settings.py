@@ -1,0 +1,40 @@
+"""``[tool.ci_sessions.workflow]``: the generated GitHub Actions workflow's keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ci_sessions.config import values
+from ci_sessions.config.schema import Key, Section
+from ci_sessions.families.changes.docs import DEFAULT_DOCS
+
+
+@dataclass(frozen=True)
+class WorkflowConfig:
+    # action -> "sha # tag", replacing the built-in pin of that action.
+    pins: tuple[tuple[str, str], ...]
+    # A change that touches only these skips every job but lint.
+    docs: tuple[str, ...]
+
+
+WORKFLOW = Section(
+    table="workflow",
+    build=WorkflowConfig,
+    title="the generated workflow",
+    keys=(
+        Key(
+            "pins",
+            "pins",
+            values.action_pins,
+            (),
+            '`{ "owner/action" = "<40-hex sha> # <tag>" }`: replaces the built-in pin of an action',
+        ),
+        Key(
+            "docs",
+            "docs",
+            values.str_list,
+            DEFAULT_DOCS,
+            "globs of documentation: a change touching only these skips every job but lint",
+        ),
+    ),
+)
