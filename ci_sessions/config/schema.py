@@ -11,6 +11,7 @@ these declarations, so they cannot drift apart.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +72,8 @@ class Section:
     keys: tuple[Key, ...]
     build: type[Any]
     title: str = ""
+    # What the README's markers call it: the table's name, or (top level) the family's.
+    name: str = ""
     optional: bool = False
     resolve: Callable[[Any, ResolveContext], Any] | None = None
 
@@ -84,6 +87,10 @@ class Section:
 
     def heading(self) -> str:
         return f"[{TABLE}.{self.table}]" if self.table else f"[{TABLE}]"
+
+    @property
+    def label(self) -> str:
+        return self.name or self.table or "core"
 
 
 def undeclared_fields(section: Section) -> list[str]:
@@ -105,5 +112,13 @@ def undeclared_fields(section: Section) -> list[str]:
 def markdown_table(section: Section) -> str:
     """The README's table of a section's keys: key, meaning, default."""
     rows = ["| key | meaning | default |", "|---|---|---|"]
-    rows += [f"| `{key.name}` | {key.description} | {key.default_doc()} |" for key in section.keys]
+    rows += [
+        f"| `{key.name}` | {_cell(key.description)} | {_cell(key.default_doc())} |"
+        for key in section.keys
+    ]
     return "\n".join(rows) + "\n"
+
+
+def _cell(text: str) -> str:
+    """A pipe inside a Markdown table cell, even in a code span, must be escaped."""
+    return re.sub(r"(?<!\\)\|", r"\\|", text)

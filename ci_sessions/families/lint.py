@@ -30,6 +30,7 @@ class LintConfig:
 SECTIONS = (
     Section(
         table=None,
+        name="lint",
         build=LintConfig,
         keys=(
             Key(

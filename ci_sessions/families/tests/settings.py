@@ -17,6 +17,7 @@ class MatrixConfig:
 
 TESTS = Section(
     table=None,
+    name="tests",
     build=MatrixConfig,
     keys=(
         Key(

@@ -1,0 +1,62 @@
+"""A session family written in a test module: the shape a new family takes.
+
+One module, and one line where the families are listed (the tests pass
+``families=(*FAMILIES, docs_family)`` instead of editing the registry).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import nox
+
+from ci_sessions.config import Config, Key, Section, values
+from ci_sessions.families.base import Check, CiJob, CiKit, Which
+from ci_sessions.glue.session import install_tools, session
+
+NAME = "docs"
+MEMBERS = {"docs": ("pr", "nightly")}
+TOOLS = {"sphinx": "sphinx>=8,<9"}
+REPORTS = {"docs/": "`docs`: the built HTML"}
+
+
+@dataclass(frozen=True)
+class DocsConfig:
+    source: str
+    builder: str
+
+
+SECTIONS = (
+    Section(
+        table="docs",
+        build=DocsConfig,
+        keys=(
+            Key("source", "source", values.relative_dir, "docs", "the Sphinx source folder"),
+            Key(
+                "builder",
+                "builder",
+                values.choices(("html", "dirhtml")),
+                "html",
+                "the Sphinx builder",
+            ),
+        ),
+    ),
+)
+
+
+def register(config: Config) -> None:
+    settings = config.of(DocsConfig)
+
+    @session(config, "docs", python=config.session_python)
+    def docs(session: nox.Session) -> None:
+        """Build the documentation."""
+        install_tools(session, *TOOLS.values())
+        session.run("sphinx-build", "-b", settings.builder, settings.source, "reports/docs")
+
+
+def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
+    return [CiJob("docs", "docs", kit.job("docs", kit.upload("docs", "reports/docs/")))]
+
+
+def checks(config: Config, which: Which) -> list[Check]:
+    return [Check("sphinx-build", which("sphinx-build"), "docs", "`pip install sphinx`")]

@@ -1,0 +1,96 @@
+"""A real nox.Session over a fake runner, as nox's own tests build one.
+
+Commands never run: :class:`FakeCommands` records them and plays what a test
+scripted for each program (an exit status, files it writes, output), so the
+session glue's decisions run in milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import nox._options
+import nox.command
+import nox.manifest
+import nox.sessions
+import nox.virtualenv
+import pytest
+
+# What a scripted program does: given its arguments and environment, an exit
+# status and the output it prints.
+Script = Callable[[list[str], dict[str, str]], tuple[int, str]]
+
+
+@dataclass
+class FakeCommands:
+    scripts: dict[str, Script] = field(default_factory=dict)
+    ran: list[list[str]] = field(default_factory=list)
+
+    def on(self, program: str, script: Script) -> None:
+        self.scripts[program] = script
+
+    def run(self, args: Sequence[Any], **kwargs: Any) -> str | bool:
+        argv = [str(arg) for arg in args]
+        self.ran.append(argv)
+        env = {k: v for k, v in dict(kwargs.get("env") or {}).items() if isinstance(v, str)}
+        program = Path(argv[0]).name
+        status, output = self.scripts.get(program, _succeeds)(argv, env)
+        stdout = kwargs.get("stdout")
+        if stdout is not None and hasattr(stdout, "write") and output:
+            stdout.write(output)
+            stdout.flush()
+        if status not in (kwargs.get("success_codes") or [0]):
+            raise nox.command.CommandFailed(f"Returned code {status}", return_code=status)
+        return output if kwargs.get("silent") else True
+
+    def programs(self) -> list[str]:
+        return [Path(argv[0]).name for argv in self.ran]
+
+
+def _succeeds(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
+    return 0, ""
+
+
+def make_session(
+    tmp_path: Path, *, name: str = "tests-3.13", posargs: Sequence[str] = ()
+) -> nox.Session:
+    """A real Session whose venv is a stand-in in tmp_path/venv."""
+    func = mock.Mock(spec=["python"], python="3.13")
+    global_config = nox._options.options.namespace(
+        posargs=list(posargs),
+        error_on_external_run=False,
+        install_only=False,
+        no_install=False,
+        envdir=str(tmp_path / "envs"),
+    )
+    runner = nox.sessions.SessionRunner(
+        name=name,
+        signatures=[name],
+        func=func,
+        global_config=global_config,
+        manifest=mock.create_autospec(nox.manifest.Manifest),
+    )
+    venv = mock.create_autospec(nox.virtualenv.VirtualEnv)
+    venv.env = {}
+    venv.bin_paths = [str(tmp_path / "venv" / "bin")]
+    venv.location = str(tmp_path / "venv")
+    venv.venv_backend = "uv"
+    venv.reuse_existing = False
+    venv.is_sandboxed = True
+    venv.allowed_globals = ()
+    venv._get_env.side_effect = lambda env, include_outer_env=True: {**os.environ, **env}
+    runner.venv = venv
+    (tmp_path / "venv" / "bin").mkdir(parents=True, exist_ok=True)
+    return nox.sessions.Session(runner=runner)
+
+
+@pytest.fixture
+def commands(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeCommands]:
+    fake = FakeCommands()
+    monkeypatch.setattr(nox.command, "run", fake.run)
+    yield fake

@@ -1,0 +1,100 @@
+"""The registry: one module and one line add a family everywhere it belongs."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import nox.registry
+import pytest
+
+from ci_sessions import doctor
+from ci_sessions.config import ConfigError, Section
+from ci_sessions.config.schema import undeclared_fields
+from ci_sessions.registry import FAMILIES, default_tiers, load_config, register_all, sections
+from ci_sessions.workflow import sessions_run, workflow
+from tests.unit import docs_family
+from tests.unit.docs_family import DocsConfig
+
+WITH_DOCS = (*FAMILIES, docs_family)
+
+
+def project(tmp_path: Path, table: str = "") -> Path:
+    (tmp_path / "src" / "demo").mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\n[tool.ci_sessions]\npython = ["3.12"]\n' + table
+    )
+    return tmp_path / "pyproject.toml"
+
+
+def test_a_new_family_is_validated_generated_and_checked(tmp_path: Path) -> None:
+    pyproject = project(tmp_path, '[tool.ci_sessions.docs]\nbuilder = "dirhtml"\n')
+    config = load_config(pyproject, families=WITH_DOCS, environ={"CI": "true"})
+    # The configuration: its keys, with defaults for the rest.
+    assert config.of(DocsConfig) == DocsConfig(source="docs", builder="dirhtml")
+    # Its member joins the tiers it declares.
+    assert config.tiers_of("docs") == ["pr", "nightly"]
+    # The workflow runs it where its tiers say.
+    document = workflow(config)
+    assert "docs" in document["jobs"]
+    assert "docs" in sessions_run(document, "pull_request")
+    assert document["jobs"]["docs"]["needs"] == ["changes"]
+    # doctor looks for what it needs.
+    found = doctor.run_checks(config, {"python3.12": "/usr/bin/python3.12"}.get)
+    assert [c.name for c in found if c.missing_but_needed] == ["sphinx-build"]
+    # Its sessions are defined.
+    register_all(config)
+    assert "docs" in nox.registry.get()
+    # The README's tables include it.
+    assert any(section.table == "docs" for section in sections(WITH_DOCS))
+
+
+def test_a_new_family_s_keys_are_checked_like_any_other(tmp_path: Path) -> None:
+    pyproject = project(tmp_path, '[tool.ci_sessions.docs]\nbuilder = "pdf"\n')
+    with pytest.raises(ConfigError, match=r"\[tool.ci_sessions.docs\] builder: expected one of"):
+        load_config(pyproject, families=WITH_DOCS, environ={"CI": "true"})
+    unknown = project(tmp_path / "b", '[tool.ci_sessions.docs]\nbuilders = "html"\n')
+    with pytest.raises(ConfigError, match=r"unknown key 'builders' \(did you mean 'builder'\?\)"):
+        load_config(unknown, families=WITH_DOCS, environ={"CI": "true"})
+    # Without the family, its table is an unknown key, named as such.
+    with pytest.raises(ConfigError, match=r"\[tool.ci_sessions\] unknown key 'docs'"):
+        load_config(pyproject, environ={"CI": "true"})
+    tiers = project(tmp_path / "c", '[tool.ci_sessions.tiers]\npr = ["docs"]\n')
+    with pytest.raises(ConfigError, match=r'tiers: pr: unknown entry "docs"'):
+        load_config(tiers, environ={"CI": "true"})
+
+
+def test_default_tiers_come_from_the_families() -> None:
+    assert default_tiers(FAMILIES) == (
+        ("smoke", ("lint", "collect")),
+        ("pr", ("lint", "tests", "coverage", "security", "build")),
+        (
+            "nightly",
+            (
+                "lint",
+                "tests",
+                "integration",
+                "coverage",
+                "security",
+                "build",
+                "flaky",
+                "benchmark-compare",
+            ),
+        ),
+    )
+
+
+@pytest.mark.parametrize("section", sections(), ids=lambda section: section.label)
+def test_every_section_declares_every_field_and_builds_from_its_defaults(section: Section) -> None:
+    assert undeclared_fields(section) == []
+    assert len({key.name for key in section.keys}) == len(section.keys)
+    if dataclasses.is_dataclass(section.build):
+        section.make({})  # every field has a default from its key
+
+
+def test_every_family_has_the_whole_shape() -> None:
+    for family in FAMILIES:
+        for part in ("NAME", "MEMBERS", "SECTIONS", "TOOLS", "REPORTS"):
+            assert hasattr(family, part), (family.NAME, part)
+        for part in ("register", "ci_jobs", "checks"):
+            assert callable(getattr(family, part)), (family.NAME, part)

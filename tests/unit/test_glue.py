@@ -1,0 +1,158 @@
+"""The session glue's decisions, on a real nox.Session over a fake runner (milliseconds)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import nox.sessions
+import pytest
+
+from ci_sessions.config import Config
+from ci_sessions.glue import pytest_run
+from ci_sessions.glue.session import install, run_all
+from ci_sessions.registry import load_config
+from tests.unit.fake_nox import FakeCommands, Script, commands, make_session
+
+__all__ = ["commands"]  # the fixture, imported for pytest
+
+Quit = nox.sessions._SessionQuit  # what session.error raises
+
+
+def project(tmp_path: Path, table: str = "") -> Config:
+    """A project in tmp_path/project; the fake session's venv lives beside it."""
+    root = tmp_path / "project"
+    (root / "src" / "demo").mkdir(parents=True)
+    (root / "tests").mkdir()
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\n[tool.ci_sessions]\npython = ["3.13"]\n' + table
+    )
+    return load_config(root / "pyproject.toml", environ={"CI": "true"})
+
+
+def pytest_writes(
+    status: int, tests: Sequence[Mapping[str, object]] | None, data: bool = True
+) -> Script:
+    """A fake pytest: writes the plugin's outcomes (unless None) and the coverage data."""
+
+    def script(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
+        if tests is not None:
+            document = {"exitstatus": status, "tests": tests}
+            Path(env["CI_SESSIONS_OUTCOMES"]).write_text(json.dumps(document))
+        if data:
+            Path(env["COVERAGE_FILE"]).write_text("data")
+        return status, ""
+
+    return script
+
+
+def run(session: nox.Session, config: Config) -> Path:
+    data = config.root / "reports" / "coverage-data" / ".coverage.py3.13"
+    data.parent.mkdir(parents=True, exist_ok=True)
+    pytest_run.run_pytest(
+        session, config, paths=["tests"], paths_key="test-paths", name="tests-3.13", data_file=data
+    )
+    return data
+
+
+PASSED = [{"id": "tests/test_a.py::test_ok", "outcome": "passed", "seconds": 0.1}]
+FAILED = [{"id": "tests/test_a.py::TestB::test_x", "outcome": "failed", "message": "assert 1 == 2"}]
+
+
+def test_a_clean_run_passes_and_records_its_data(tmp_path: Path, commands: FakeCommands) -> None:
+    config = project(tmp_path)
+    commands.on("pytest", pytest_writes(0, PASSED))
+    data = run(make_session(tmp_path / "s"), config)
+    assert json.loads((data.parent / ".coverage.py3.13.run.json").read_text())["session"]
+    assert "1 passed." in (config.root / "reports" / "summary-tests-3.13.md").read_text()
+    [argv] = commands.ran
+    assert "--timeout=900" in argv and "-p" in argv and "pytest_ci_sessions" in argv
+
+
+def test_exit_0_without_the_plugin_s_report_is_a_run_that_ended_early(
+    tmp_path: Path, commands: FakeCommands
+) -> None:
+    config = project(tmp_path)
+    commands.on("pytest", pytest_writes(0, None, data=False))  # os._exit(0) in a test
+    with pytest.raises(Quit, match="pytest ended before writing its report"):
+        run(make_session(tmp_path / "s"), config)
+
+
+@pytest.mark.parametrize(
+    ("status", "tests", "data", "message"),
+    [
+        (1, FAILED, True, r"pytest failed \(exit 1\)"),
+        (5, [], True, "pytest collected no tests from tests"),
+        (0, PASSED, False, "pytest passed but wrote no coverage data"),
+        (4, None, False, r"pytest failed \(exit 4\) before it ran the tests"),
+    ],
+)
+def test_every_way_a_run_fails(
+    tmp_path: Path,
+    commands: FakeCommands,
+    status: int,
+    tests: list[Mapping[str, object]] | None,
+    data: bool,
+    message: str,
+) -> None:
+    config = project(tmp_path)
+    commands.on("pytest", pytest_writes(status, tests, data))
+    with pytest.raises(Quit, match=message):
+        run(make_session(tmp_path / "s"), config)
+
+
+def test_a_failed_test_is_named_in_the_summary(tmp_path: Path, commands: FakeCommands) -> None:
+    config = project(tmp_path)
+    commands.on("pytest", pytest_writes(1, FAILED))
+    with pytest.raises(Quit):
+        run(make_session(tmp_path / "s"), config)
+    summary = (config.root / "reports" / "summary-tests-3.13.md").read_text()
+    assert "| `tests/test_a.py::TestB::test_x` | failed | assert 1 == 2 |" in summary
+
+
+def test_the_project_s_own_timeout_wins(tmp_path: Path, commands: FakeCommands) -> None:
+    config = project(tmp_path, "[tool.pytest.ini_options]\ntimeout = 30\n")
+    commands.on("pytest", pytest_writes(0, PASSED))
+    run(make_session(tmp_path / "s"), config)
+    assert not any(arg.startswith("--timeout") for arg in commands.ran[0])
+
+
+def test_a_tool_that_checked_nothing_fails_the_gate(tmp_path: Path, commands: FakeCommands) -> None:
+    project(tmp_path)
+    commands.on(
+        "ruff", lambda argv, env: (0, "warning: No Python files found under the given path(s)\n")
+    )
+    with pytest.raises(Quit, match=r"failed: ruff \(checked no file"):
+        run_all(make_session(tmp_path / "s", name="lint"), [("ruff", ["ruff", "check"])])
+
+
+def test_a_reused_venv_installs_again_only_after_a_change(
+    tmp_path: Path, commands: FakeCommands, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = project(tmp_path)
+    (config.root / ".gitignore").write_text("reports/\n")
+    import subprocess
+
+    subprocess.run(["git", "init", "-q"], cwd=config.root, check=True)
+
+    def install_writes_build(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
+        # What setuptools does: build output in the project, not git-ignored.
+        (config.root / "build").mkdir(exist_ok=True)
+        (config.root / "build" / "lib.py").write_text(str(len(commands.ran)))
+        return 0, ""
+
+    def write_marker(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
+        Path(argv[2]).parent.mkdir(parents=True, exist_ok=True)
+        Path(argv[2]).write_text(argv[3])
+        return 0, ""
+
+    commands.on("uv", install_writes_build)
+    commands.on("python", write_marker)
+    session = make_session(tmp_path / "s")
+    install(session, config, tools=["pytest>=9"])
+    install(session, config, tools=["pytest>=9"])  # nothing changed: no installer
+    assert commands.programs().count("uv") == 1
+    (config.root / "src" / "demo" / "__init__.py").write_text("x = 1\n")
+    install(session, config, tools=["pytest>=9"])
+    assert commands.programs().count("uv") == 2
