@@ -7,10 +7,10 @@ import shutil
 import nox
 import nox.virtualenv
 
-from ci_sessions import github, verdicts
+from ci_sessions import verdicts
 from ci_sessions.config import Config
 from ci_sessions.families.base import CiJob, CiKit, no_checks
-from ci_sessions.glue.session import install_tools, reports_dir, session
+from ci_sessions.glue.session import install_tools, publish_summary, reports_dir, session
 
 NAME = "build"
 MEMBERS = {"build": ("pr", "nightly")}
@@ -43,7 +43,9 @@ def register(config: Config) -> None:
         # markup, which PyPI would not render, is an error and fails.
         session.run("twine", "check", *(str(dist / name) for name in artefacts))
         session.log(f"built and checked: {', '.join(artefacts)} in {dist}")
-        github.append_step_summary(
+        publish_summary(
+            config,
+            None,
             f"## build: passed\n\n{', '.join(f'`{name}`' for name in artefacts)}, "
-            "checked with twine.\n"
+            "checked with twine.\n",
         )

@@ -26,7 +26,6 @@ from ci_sessions.glue.session import (
 )
 from ci_sessions.masking import redact
 
-PYTEST_NO_TESTS = 5
 SKIP_SLOW_ENV = "CI_SESSIONS_SKIP_SLOW"
 PLUGIN = IN_VENV / "pytest_ci_sessions.py"
 # What every session that runs the project's tests installs beside them.
@@ -160,13 +159,14 @@ def run_pytest(
         for case in outcomes.cases
         if case.outcome in test_outcomes.FAILING and case.file and case.id not in quarantined
     )
-    if status == PYTEST_NO_TESTS:
+    if status == pytest_options.NO_TESTS:
         session.error(
             f"pytest collected no tests from {' '.join(paths)}; "
             f"check {config.key_ref(paths_key)} and the -k/-m options given"
         )
-    if status != 0:
-        session.error(f"pytest failed (exit {status})")
+    problem = pytest_options.exit_problem(status)
+    if problem:
+        session.error(f"pytest failed (exit {status}): {problem}")
     if not data_file.is_file():
         session.error(
             f"pytest passed but wrote no coverage data to {data_file}: a plugin or the "

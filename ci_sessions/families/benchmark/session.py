@@ -29,8 +29,14 @@ from ci_sessions.families.benchmark import stats as benchstats
 from ci_sessions.families.benchmark import stored as benchfile
 from ci_sessions.families.benchmark.settings import BenchmarkConfig
 from ci_sessions.git import first_commit
-from ci_sessions.github import append_step_summary
-from ci_sessions.glue.session import reports_dir, require_paths, session, side_venv
+from ci_sessions.glue.session import (
+    IN_VENV,
+    publish_summary,
+    reports_dir,
+    require_paths,
+    session,
+    side_venv,
+)
 
 DEFAULT_BASES = ("origin/main", "main")
 INSTRUCTIONS = benchstats.INSTRUCTIONS  # the mode's name, as the reports spell it
@@ -142,7 +148,7 @@ def _decide(settings: BenchmarkConfig, rounds: runs.Rounds) -> benchstats.Outcom
 
 def _version(python: str) -> str:
     done = subprocess.run(
-        [python, "-c", "import platform; print(platform.python_version())"],
+        [python, str(IN_VENV / "python_version.py")],
         capture_output=True,
         text=True,
         check=True,
@@ -254,7 +260,6 @@ def _report(
     }
     markdown = benchstats.outcome_markdown(outcome, meta)
     reports = reports_dir(config)
-    (reports / "benchmark-compare.md").write_text(markdown, encoding="utf-8")
     (reports / "benchmark-compare.json").write_text(
         json.dumps(
             {
@@ -270,8 +275,7 @@ def _report(
     # The candidate's figures, for a later run's --baseline-file.
     stored = benchfile.to_document(settings.mode, version, candidate_rounds, meta)
     (reports / "benchmark-results.json").write_text(json.dumps(stored, indent=2), encoding="utf-8")
-    print(markdown)
-    append_step_summary(markdown)
+    publish_summary(config, "benchmark-compare.md", markdown)
     if outcome.regressions:
         names = ", ".join(f"{c.name} ({c.ratio:.2f}x)" for c in outcome.regressions)
         session.error(f"benchmark-compare: slower than the baseline: {names}")
