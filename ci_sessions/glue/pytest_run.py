@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from ci_sessions.families.coverage import data as coverage_data
 from ci_sessions.families.coverage.rc import write_rc
 from ci_sessions.glue.session import (
     IN_VENV,
+    install,
     publish_summary,
     reports_dir,
     run_redacted,
@@ -36,6 +37,17 @@ TEST_TOOLS = {
     # A hanging test fails with its name instead of running until the job's limit.
     "pytest-timeout": "pytest-timeout>=2.3,<3",
 }
+
+
+def install_for_tests(session: nox.Session, config: Config, tools: Iterable[str]) -> None:
+    """The project with what its tests need (test-extras, test-groups), and these tools."""
+    install(session, config, extras=config.test_extras, groups=config.test_groups, tools=tools)
+
+
+def quiet_pytest(paths: Sequence[str]) -> list[str]:
+    """pytest over paths, quiet, leaving no cache in the project: for runs whose
+    report is ours (flaky's rounds, collect, durations)."""
+    return ["pytest", *paths, "-q", "-p", "no:cacheprovider"]
 
 
 def refuse_expired_quarantine(session: nox.Session, config: Config) -> None:

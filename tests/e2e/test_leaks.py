@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import FIXTURES, RunNox, add_config, clean_env, new_copy
+from tests.e2e.conftest import FIXTURES, RunNox, clean_env, new_copy
 from tests.e2e.test_coverage import git
 
 pytestmark = [pytest.mark.e2e, pytest.mark.newest_python]
@@ -78,9 +78,12 @@ def assert_nothing_left(nox_pid: int, output: str, before: set[Path]) -> None:
         assert not Path(folder).exists()
 
 
-def start_nox(project: Path, *args: str, env: dict[str, str | None]) -> subprocess.Popen[bytes]:
+def start_nox(
+    project: Path, envdir: Path, *args: str, env: dict[str, str | None]
+) -> subprocess.Popen[bytes]:
+    """nox in the background, in a session of its own, reusing the shared venvs."""
     return subprocess.Popen(
-        [sys.executable, "-m", "nox", *args],
+        [sys.executable, "-m", "nox", "--envdir", str(envdir), "-r", *args],
         cwd=project,
         env=clean_env(env),
         stdout=subprocess.PIPE,
@@ -201,13 +204,10 @@ def test_the_generated_password_stays_out_of_annotations_reports_and_console(
 def test_sigterm_during_tests_stops_the_whole_process_tree(
     app: Path, shared_envdir: Path, signals: int
 ) -> None:
-    add_config(app, "")
     before = service_folders()
     nox = start_nox(
         app,
-        "--envdir",
-        str(shared_envdir),
-        "-r",
+        shared_envdir,
         "-s",
         "integration",
         "--",
@@ -248,9 +248,7 @@ def test_sigterm_while_postgres_is_starting_stops_the_server(
     before = service_folders()
     nox = start_nox(
         app,
-        "--envdir",
-        str(shared_envdir),
-        "-r",
+        shared_envdir,
         "-s",
         "integration",
         env={"CI_SESSIONS_SERVICE_PATH": str(slow)},
@@ -272,7 +270,7 @@ def test_sigterm_during_the_baseline_install_removes_the_worktree(
     from tests.e2e.test_benchmark import scratch_repo, worktrees
 
     repo = scratch_repo(projects_dir, "walltime")
-    nox = start_nox(repo, "--envdir", str(shared_envdir), "-r", "-s", "benchmark-compare", env={})
+    nox = start_nox(repo, shared_envdir, "-s", "benchmark-compare", env={})
     deadline = time.monotonic() + 300
     while worktrees(repo) < 2:
         assert time.monotonic() < deadline and nox.poll() is None, "no worktree was added"
@@ -288,13 +286,10 @@ def test_sigterm_during_the_baseline_install_removes_the_worktree(
 def test_after_a_sigkill_the_next_run_removes_what_was_left(
     app: Path, shared_envdir: Path, run_nox: RunNox
 ) -> None:
-    add_config(app, "")
     before = service_folders()
     nox = start_nox(
         app,
-        "--envdir",
-        str(shared_envdir),
-        "-r",
+        shared_envdir,
         "-s",
         "integration",
         env={"SERVICES_APP_SLEEP": "300"},

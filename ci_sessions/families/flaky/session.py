@@ -14,12 +14,13 @@ from ci_sessions.families.flaky import analysis as flaky_analysis
 from ci_sessions.families.flaky.settings import FlakyConfig
 from ci_sessions.glue.pytest_run import (
     TEST_TOOLS,
+    install_for_tests,
     plugin_env,
+    quiet_pytest,
     refuse_expired_quarantine,
     selection_args,
 )
 from ci_sessions.glue.session import (
-    install,
     publish_summary,
     reports_dir,
     require_paths,
@@ -43,13 +44,7 @@ def register(config: Config) -> None:
         refuse_expired_quarantine(session, config)
         paths = settings.paths or config.test_paths
         require_paths(session, config, "flaky.paths", paths)
-        install(
-            session,
-            config,
-            extras=config.test_extras,
-            groups=config.test_groups,
-            tools=TOOLS.values(),
-        )
+        install_for_tests(session, config, TOOLS.values())
         folder = reports_dir(config) / "flaky"
         folder.mkdir(exist_ok=True)
         for old in folder.glob("junit-run-*.xml"):
@@ -81,11 +76,7 @@ def _run(
     status = run_tool(
         session,
         [
-            "pytest",
-            *paths,
-            "-q",
-            "-p",
-            "no:cacheprovider",
+            *quiet_pytest(paths),
             # pytest-randomly: another order in each run, reproducible by its seed.
             "-p",
             "randomly",

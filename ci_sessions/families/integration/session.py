@@ -8,8 +8,8 @@ import nox
 
 from ci_sessions.config import Config
 from ci_sessions.families.integration.settings import IntegrationConfig
-from ci_sessions.glue.pytest_run import TEST_TOOLS, run_pytest
-from ci_sessions.glue.session import install, reports_data_dir, require_paths, session
+from ci_sessions.glue.pytest_run import TEST_TOOLS, install_for_tests, run_pytest
+from ci_sessions.glue.session import reports_data_dir, require_paths, session
 from ci_sessions.services import ServiceError, lifecycle
 from ci_sessions.services.lifecycle import running
 
@@ -31,13 +31,7 @@ def register(config: Config) -> None:
         # First of all: passwords in the given URLs are never shown from here on.
         lifecycle.given_secrets(settings.services, dict(settings.url_env), os.environ)
         require_paths(session, config, "integration.paths", settings.paths)
-        install(
-            session,
-            config,
-            extras=config.test_extras,
-            groups=config.test_groups,
-            tools=TEST_TOOLS.values(),
-        )
+        install_for_tests(session, config, TEST_TOOLS.values())
         data_dir = reports_data_dir(config) / "integration"
         data_dir.mkdir(exist_ok=True)
         try:

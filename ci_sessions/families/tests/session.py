@@ -11,9 +11,8 @@ from ci_sessions.config import Config
 from ci_sessions.families.base import pins
 from ci_sessions.families.tests import shards
 from ci_sessions.families.tests.settings import MatrixConfig
-from ci_sessions.glue.pytest_run import TEST_TOOLS, run_pytest
+from ci_sessions.glue.pytest_run import TEST_TOOLS, install_for_tests, quiet_pytest, run_pytest
 from ci_sessions.glue.session import (
-    install,
     install_tools,
     reports_data_dir,
     require_paths,
@@ -38,13 +37,7 @@ def register(config: Config) -> None:
         """pytest over test-paths with coverage; posargs go to pytest."""
         require_paths(session, config, "test-paths", config.test_paths)
         matrix = config.of(MatrixConfig)
-        install(
-            session,
-            config,
-            extras=config.test_extras,
-            groups=config.test_groups,
-            tools=TEST_TOOLS.values(),
-        )
+        install_for_tests(session, config, TEST_TOOLS.values())
         try:
             shard, posargs = shards.take_shard(session.posargs)
         except ValueError as exc:
@@ -76,22 +69,12 @@ def register(config: Config) -> None:
     @session(config, "durations", python=config.session_python, default=False)
     def durations(session: nox.Session) -> None:
         """Record test durations for pytest-split; commit the file to balance shards."""
-        install(
-            session,
-            config,
-            extras=config.test_extras,
-            groups=config.test_groups,
-            tools=pins(TOOLS, "pytest", "pytest-split"),
-        )
+        install_for_tests(session, config, pins(TOOLS, "pytest", "pytest-split"))
         target = durations_path(config)
         status = run_tool(
             session,
             [
-                "pytest",
-                *config.test_paths,
-                "-q",
-                "-p",
-                "no:cacheprovider",
+                *quiet_pytest(config.test_paths),
                 "--store-durations",
                 f"--durations-path={target}",
                 *session.posargs,
@@ -107,22 +90,12 @@ def register(config: Config) -> None:
     def collect(session: nox.Session) -> None:
         """Import and collect the tests without running them: the smoke tier's check."""
         require_paths(session, config, "test-paths", config.test_paths)
-        install(
-            session,
-            config,
-            extras=config.test_extras,
-            groups=config.test_groups,
-            tools=pins(TOOLS, "pytest"),
-        )
+        install_for_tests(session, config, pins(TOOLS, "pytest"))
         status = run_tool(
             session,
             [
-                "pytest",
-                *config.test_paths,
+                *quiet_pytest(config.test_paths),
                 "--collect-only",
-                "-q",
-                "-p",
-                "no:cacheprovider",
                 *session.posargs,
             ],
         )
