@@ -6,6 +6,7 @@ Each test runs real nox on a copy of the sample project with one fault put in.
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,59 @@ def test_a_setuptools_install_s_own_output_is_not_a_change(
     (project / "flat_app" / "__init__.py").write_text("def crunch(n):\n    return -1\n")
     changed = run_nox(project, "-s", "tests-3.13")
     assert changed.returncode != 0, changed  # the edit was installed and tested
+
+
+def test_tests_that_measure_none_of_the_package_fail_the_gate_in_one_line(
+    sample: Path, run_nox: RunNox
+) -> None:
+    add_config(sample, ONE_PYTHON)
+    for test in (sample / "tests").glob("test_*.py"):
+        test.unlink()
+    (sample / "tests" / "test_alone.py").write_text("def test_alone():\n    assert True\n")
+    assert run_nox(sample, "-s", "tests-3.13").returncode == 0
+    result = run_nox(sample, "-s", "coverage")
+    assert result.returncode != 0, result
+    assert "coverage: the tests measured no code of sample (No data to report" in result.output
+    assert "Traceback" not in result.output and "NoDataError" not in result.output
+
+
+def test_patch_coverage_in_a_shallow_clone_says_to_fetch_the_history(
+    sample: Path, run_nox: RunNox, projects_dir: Path
+) -> None:
+    add_config(
+        sample,
+        ONE_PYTHON
+        + '\n[tool.ci_sessions.coverage]\npatch-fail-under = 80\ncompare-branch = "origin/main"',
+    )
+    (sample / ".gitignore").write_text("reports/\n.nox/\n")
+    git(sample, "init", "-q", "-b", "main")
+    git(sample, "add", "-A")
+    git(sample, "commit", "-q", "-m", "base")
+    git(sample, "checkout", "-q", "-b", "feature")
+    (sample / "src" / "sample" / "extra.py").write_text("VALUE = 1\n")
+    git(sample, "add", "-A")
+    git(sample, "commit", "-q", "-m", "feature")
+    git(sample, "checkout", "-q", "main")
+    (sample / "README.md").write_text("main moved on\n")
+    git(sample, "add", "-A")
+    git(sample, "commit", "-q", "-m", "main moves")
+    clone = projects_dir / "shallow-clone"
+    subprocess.run(
+        [
+            "git",
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--no-single-branch",
+            "-b",
+            "feature",
+            f"file://{sample}",
+            str(clone),
+        ],
+        check=True,
+    )
+    result = run_nox(clone, "-s", "tests-3.13", "coverage")
+    assert result.returncode != 0, result
+    assert "no common commit in this shallow clone: fetch the full history" in result.output
+    assert "Traceback" not in result.output
