@@ -33,8 +33,10 @@ CORE = Section(
             values.python_versions,
             None,
             "the Pythons of the test matrix (3.10 or newer)",
-            default_text="the project's classifiers, else `requires-python` up to 3.13, else "
-            '`["3.11", "3.12", "3.13"]` (`nox.project.python_versions`)',
+            default_text="the project's classifiers, else `requires-python` up to the newest "
+            "CPython released, else every CPython still supported (3.11 to 3.15 in December "
+            "2026); versions older than 3.10 left out with a note; free-threaded builds "
+            '(`"3.14t"`) only when listed',
         ),
         Key(
             "package",
@@ -190,5 +192,14 @@ class Config:
         return [tier for tier, members in self.tiers if member in members]
 
     def key_ref(self, key: str) -> str:
-        """`file: [tool.ci_sessions] key`, for messages about a key after loading."""
-        return f"{self.pyproject}: [{TABLE}] {key}"
+        """`file: [tool.ci_sessions.table] key` for "table.key" (top level without a dot),
+        for messages about a key after loading."""
+        table, _, name = key.rpartition(".")
+        return f"{self.pyproject}: [{TABLE}{'.' + table if table else ''}] {name}"
+
+    def fix(self, key: str, value: str) -> str:
+        """How to set a key, as TOML that can be pasted under the table it names."""
+        table, _, name = key.rpartition(".")
+        return (
+            f"under [{TABLE}{'.' + table if table else ''}] in {self.pyproject}: {name} = {value}"
+        )

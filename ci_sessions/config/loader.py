@@ -75,7 +75,7 @@ def load(
         check = values.tier_table(tuple(members)) if spec.name == "tiers" else spec.check
         checked[id(section)][spec.field] = _check(pyproject, TABLE, key, check, raw, origin)
     core = {**_core_defaults(default_tiers), **checked[id(CORE)]}
-    computed = _project_defaults(document, pyproject, core)
+    computed, default_notes = _project_defaults(document, pyproject, core)
     core.update(computed)
     _check_packages(pyproject, core["packages"], explicit="packages" not in computed)
     all_sections = [*top_level[1:], *tables.values()]
@@ -97,7 +97,8 @@ def load(
     groups = _group_keys(config, all_sections)
     _check_groups(document, pyproject, groups)
     context = ResolveContext(pyproject, document, environ)
-    return _resolve(config, all_sections, context, groups, finder)
+    resolved = _resolve(config, all_sections, context, groups, finder)
+    return replace(resolved, notes=(*default_notes, *resolved.notes))
 
 
 def _core_defaults(default_tiers: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, Any]:
@@ -240,11 +241,26 @@ def _unknown_key_message(pyproject: Path, table: str, key: str, known: list[str]
 
 def _project_defaults(
     document: Mapping[str, Any], pyproject: Path, core: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Defaults derived from the project itself, computed only when not given."""
+) -> tuple[dict[str, Any], list[str]]:
+    """Defaults derived from the project itself, computed only when not given, and
+    what the user should know of them."""
     defaults: dict[str, Any] = {}
+    notes: list[str] = []
     if "python" not in core:
-        defaults["python"] = default_pythons(document)
+        found = default_pythons(document)
+        kept = tuple(version for version in found if not values.too_old_python(version))
+        if len(kept) < len(found):
+            dropped = ", ".join(v for v in found if v not in kept)
+            notes.append(
+                f"the project supports {dropped} too: left out of the matrix, as the sessions' "
+                "tools (pytest 9) need Python 3.10 or newer"
+            )
+        if not kept:
+            raise ConfigError(
+                f"{pyproject}: [{TABLE}] python: the project supports only {', '.join(found)}, "
+                "older than 3.10, which pytest 9 needs; test it with another tool"
+            )
+        defaults["python"] = kept
     packages = core.get("packages")
     if packages is None:
         name = default_package(document)
@@ -257,7 +273,7 @@ def _project_defaults(
         defaults["packages"] = packages
     if "paths" not in core:
         defaults["paths"] = default_paths(pyproject.parent, packages)
-    return defaults
+    return defaults, notes
 
 
 def _check_packages(pyproject: Path, packages: tuple[str, ...], *, explicit: bool) -> None:

@@ -6,26 +6,48 @@ import configparser
 import re
 import tomllib
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import nox.project
 
-DEFAULT_PYTHONS = ("3.11", "3.12", "3.13")
-# The newest Python we assume exists when only requires-python gives a range.
-NEWEST_PYTHON = DEFAULT_PYTHONS[-1]
+# CPython feature releases: when each came out, and its end of life (PEP 602:
+# one release a year, in October, and five years of support).
+RELEASES: tuple[tuple[str, date, date], ...] = (
+    ("3.10", date(2021, 10, 4), date(2026, 10, 31)),
+    ("3.11", date(2022, 10, 24), date(2027, 10, 31)),
+    ("3.12", date(2023, 10, 2), date(2028, 10, 31)),
+    ("3.13", date(2024, 10, 7), date(2029, 10, 31)),
+    ("3.14", date(2025, 10, 7), date(2030, 10, 31)),
+    ("3.15", date(2026, 10, 1), date(2031, 10, 31)),
+)
 
 
-def default_pythons(document: Mapping[str, Any]) -> tuple[str, ...]:
-    """Classifiers first, then requires-python up to NEWEST_PYTHON."""
-    for max_version in (None, NEWEST_PYTHON):
+def released(today: date) -> tuple[str, ...]:
+    return tuple(version for version, out, _ in RELEASES if out <= today)
+
+
+def supported(today: date) -> tuple[str, ...]:
+    """The releases out by `today` and not yet at their end of life."""
+    return tuple(version for version, out, end in RELEASES if out <= today < end)
+
+
+def default_pythons(document: Mapping[str, Any], today: date | None = None) -> tuple[str, ...]:
+    """The project's classifiers first, then requires-python up to the newest CPython
+    released by `today`, else every CPython still supported then.
+
+    Free-threaded builds (3.14t) are never a default: list them in `python`.
+    """
+    today = today or date.today()
+    for max_version in (None, released(today)[-1]):
         try:
             versions = nox.project.python_versions(dict(document), max_version=max_version)
         except ValueError:
             continue
         if versions:
             return tuple(versions)
-    return DEFAULT_PYTHONS
+    return supported(today)
 
 
 def default_package(document: Mapping[str, Any]) -> str | None:

@@ -22,8 +22,11 @@ def version_key(version: str) -> tuple[int, int, bool]:
 
 
 def newest(versions: Iterable[str]) -> str:
-    """The newest version of a matrix, whatever order it is listed in."""
-    return max(versions, key=version_key)
+    """The newest version of a matrix, whatever order it is listed in; a free-threaded
+    build (3.14t) only when no regular build is listed (tools ship wheels for those)."""
+    listed = list(versions)
+    regular = [version for version in listed if not version.endswith("t")]
+    return max(regular or listed, key=version_key)
 
 
 def resolve_session_python(

@@ -122,12 +122,28 @@ def test_an_old_database_fails(webapp: Path, run_nox: RunNox) -> None:
     assert "older than max-db-age-days = 30: update the mirror" in result.output
 
 
-def test_an_empty_dependency_set_fails(webapp: Path, run_nox: RunNox) -> None:
+def test_a_library_without_dependencies_has_nothing_to_scan(webapp: Path, run_nox: RunNox) -> None:
     pyproject = webapp / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('["requests==2.19.1"]', "[]"))
     result = run_nox(webapp, "-s", "security")
+    assert result.returncode == 0, result
+    assert "No runtime dependency declared: nothing to scan." in result.output
+
+
+def test_declared_dependencies_that_resolve_to_nothing_fail(webapp: Path, run_nox: RunNox) -> None:
+    pyproject = webapp / "pyproject.toml"
+    text = pyproject.read_text().replace('["requests==2.19.1"]', "[]")
+    text = text.replace(
+        "[tool.ci_sessions]",
+        '[dependency-groups]\ntest = []\n\n[tool.ci_sessions]\ntest-groups = ["test"]',
+    )
+    pyproject.write_text(text)
+    result = run_nox(webapp, "-s", "security")
     assert result.returncode != 0, result
     assert "no dependency to scan" in result.output
+    # The fix it suggests is TOML that can be pasted under the table it names.
+    assert "under [tool.ci_sessions.security] in " in result.output
+    assert ': scanners = ["bandit"]' in result.output
 
 
 def ignore_entry(expires: date) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ci_sessions.config import Config, ConfigError, Waiver
-from ci_sessions.config.project import DEFAULT_PYTHONS
+from ci_sessions.config.project import default_pythons, supported
 from ci_sessions.families.benchmark.settings import BenchmarkConfig
 from ci_sessions.families.coverage.settings import COVERAGE, CoverageConfig
 from ci_sessions.families.flaky.settings import FlakyConfig
@@ -49,11 +49,13 @@ def test_defaults_come_from_the_project(tmp_path: Path) -> None:
     config = load_config(write_project(tmp_path, MINIMAL))
     assert config.packages == ("demo_pkg",)
     assert config.paths == ("src/demo_pkg", "tests")
-    assert config.python == ("3.12", "3.13")  # requires-python up to the newest we know
+    # requires-python up to the newest CPython released (3.15 since October 2026)
+    assert config.python == default_pythons({"project": {"requires-python": ">=3.12"}})
+    assert config.python[:2] == ("3.12", "3.13")
     assert config.test_paths == ("tests",)
     assert config.of(LintConfig).tools == ("ruff", "black", "mypy")
     assert config.reports_dir == "reports"
-    assert config.newest_python == "3.13"
+    assert config.newest_python == config.python[-1]
 
 
 def test_flat_layout_is_found(tmp_path: Path) -> None:
@@ -73,7 +75,7 @@ def test_python_default_prefers_classifiers(tmp_path: Path) -> None:
 
 def test_python_default_without_any_hint(tmp_path: Path) -> None:
     config = load_config(write_project(tmp_path, '[project]\nname = "demo-pkg"\n'))
-    assert config.python == DEFAULT_PYTHONS
+    assert config.python == supported(date.today())
 
 
 def test_table_values_are_read(tmp_path: Path) -> None:
@@ -497,3 +499,40 @@ def test_an_empty_scanner_list_is_refused(tmp_path: Path) -> None:
     toml = MINIMAL + "[tool.ci_sessions.security]\nscanners = []\n"
     with pytest.raises(ConfigError, match=r"scanners: expected at least one of bandit, safety"):
         load(write_project(tmp_path, toml))
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2024, 11, 1), ("3.12", "3.13")),
+        (date(2025, 11, 1), ("3.12", "3.13", "3.14")),
+        (date(2026, 12, 2), ("3.12", "3.13", "3.14", "3.15")),
+    ],
+)
+def test_requires_python_reaches_the_newest_release_of_the_day(
+    today: date, expected: tuple[str, ...]
+) -> None:
+    document = {"project": {"requires-python": ">=3.12"}}
+    assert default_pythons(document, today) == expected
+
+
+def test_without_any_hint_every_supported_release() -> None:
+    # 3.10 reached its end of life in October 2026; 3.15 came out.
+    assert default_pythons({}, date(2026, 12, 2)) == ("3.11", "3.12", "3.13", "3.14", "3.15")
+    assert default_pythons({}, date(2026, 6, 1)) == ("3.10", "3.11", "3.12", "3.13", "3.14")
+
+
+def test_old_pythons_from_the_project_are_left_out_with_a_note(tmp_path: Path) -> None:
+    toml = '[project]\nname = "demo-pkg"\nrequires-python = ">=3.8"\n'
+    config = load(write_project(tmp_path, toml))
+    assert config.python[0] == "3.10"
+    assert "3.8, 3.9 too: left out of the matrix" in config.notes[0]
+
+
+def test_a_free_threaded_build_is_opt_in_and_never_runs_the_single_sessions(
+    tmp_path: Path,
+) -> None:
+    toml = MINIMAL + '[tool.ci_sessions]\npython = ["3.13", "3.14", "3.14t"]\n'
+    config = load(write_project(tmp_path, toml))
+    assert config.python == ("3.13", "3.14", "3.14t")
+    assert config.session_python == "3.14"

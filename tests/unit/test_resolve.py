@@ -17,7 +17,9 @@ from ci_sessions.config.resolve import (
 def test_newest_orders_numerically() -> None:
     assert newest(["3.9", "3.13", "3.10"]) == "3.13"
     assert version_key("3.14t") == (3, 14, True)
-    assert newest(["3.14", "3.14t"]) == "3.14t"
+    assert newest(["3.14", "3.14t"]) == "3.14"  # a regular build runs the single sessions
+    assert newest(["3.13", "3.14t"]) == "3.13"
+    assert newest(["3.14t"]) == "3.14t"
 
 
 @pytest.mark.parametrize(

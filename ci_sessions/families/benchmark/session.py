@@ -117,7 +117,7 @@ def _measure(
     if not outcome.comparisons and not outcome.new:
         session.error(
             f"benchmark-compare: no benchmark ran in {', '.join(settings.paths)}; "
-            f"check {config.key_ref('benchmark')} paths and that the tests use the benchmark "
+            f"check {config.key_ref('benchmark.paths')} and that the tests use the benchmark "
             "fixture"
         )
     return outcome
@@ -199,7 +199,7 @@ def _baseline(session: nox.Session, config: Config, settings: BenchmarkConfig) -
     wanted = configured or " / ".join(DEFAULT_BASES)
     session.error(
         f"benchmark-compare: the baseline {wanted} is not a git ref here; fetch it or set "
-        f"{config.key_ref('benchmark')} baseline"
+        f"{config.key_ref('benchmark.baseline')}"
     )
 
 

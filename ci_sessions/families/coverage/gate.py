@@ -88,8 +88,8 @@ def data_problems(
             )
         else:
             misses.append(
-                f"no usable coverage data from Python {python}: {why} (set "
-                "require-all-pythons = false to accept partial data)"
+                f"no usable coverage data from Python {python}: {why} (to accept partial "
+                "data: require-all-pythons = false under [tool.ci_sessions.coverage])"
             )
     return misses, warnings
 

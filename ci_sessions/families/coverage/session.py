@@ -177,7 +177,7 @@ def _patch(session: nox.Session, config: Config, reports: Path) -> coverage_gate
         session.error(
             f"patch coverage: compare-branch {' / '.join(candidates)} is not a git ref "
             "here; fetch it (in CI: actions/checkout with fetch-depth: 0) or set "
-            f"{config.key_ref('coverage')} compare-branch"
+            f"{config.key_ref('coverage.compare-branch')}"
         )
     branch = found[0]
     problem = merge_base_problem(config.root, branch)

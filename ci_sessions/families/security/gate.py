@@ -181,6 +181,8 @@ def summary_markdown(result: SecurityResult, *, scanned_packages: int | None) ->
             for f in result.code
         ]
     outcome = result.dependencies
+    if outcome is None and scanned_packages == 0 and not result.problems:
+        lines += ["", "### Dependencies", "", "No runtime dependency declared: nothing to scan."]
     if outcome is not None:
         lines += ["", f"### Dependencies ({scanned_packages or 0} scanned)", ""]
         if outcome.active:

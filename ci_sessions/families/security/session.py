@@ -98,7 +98,7 @@ def _bandit(
         baseline = config.root / settings.bandit_baseline
         if not baseline.is_file():
             session.error(
-                f"{config.key_ref('security')} bandit-baseline: {baseline} does not exist"
+                f"{config.key_ref('security.bandit-baseline')}: {baseline} does not exist"
             )
         command += ["-b", str(baseline)]
     json_report = reports / "bandit.json"
@@ -170,11 +170,14 @@ def _safety(
 ) -> tuple[list[str], security_gate.IgnoreOutcome | None, int]:
     dependencies = _resolved_dependencies(session, config, reports)
     if not dependencies:
+        if nothing_declared(config):
+            session.log("security: no runtime dependency declared: nothing to scan")
+            return [], None, 0
         return (
             [
                 "no dependency to scan: [project].dependencies, test-extras and test-groups "
-                "resolve to nothing, so safety would check nothing; if that is right, set "
-                f'{config.key_ref("security")} scanners = ["bandit"]'
+                "resolved to nothing, so safety would check nothing; if that is right, set "
+                + config.fix("security.scanners", '["bandit"]')
             ],
             None,
             0,
@@ -223,13 +226,23 @@ def _safety(
     return problems, outcome, len(names)
 
 
+def nothing_declared(config: Config) -> bool:
+    """A project that declares no dependency, statically and verifiably: nothing to scan.
+
+    Declared dependencies (or test extras and groups) that resolve to nothing
+    are another matter: something went wrong, and the gate fails.
+    """
+    settings = config.of(SecurityConfig)
+    return not (settings.declares_dependencies or config.test_extras or config.test_groups)
+
+
 def _stale_ignores(config: Config, database: Path | None) -> list[str]:
     """An ignore entry the database does not know is dead: it hides nothing and misleads."""
     if database is None or not config.of(SecurityConfig).ignore:
         return []  # the online service's advisories cannot be listed
     known = vulndb.advisory_ids(database)
     return [
-        f"{config.key_ref('security')} ignore entry {entry.id} matches no advisory of the "
+        f"{config.key_ref('security.ignore')}: entry {entry.id} matches no advisory of the "
         "database: remove it (or fix its ID)"
         for entry in config.of(SecurityConfig).ignore
         if entry.id not in known

@@ -29,19 +29,24 @@ class SecurityConfig:
     ignore: tuple[Waiver, ...]
     db_origin: str = "safety's online service"
     # Resolved at load: whether the project has [tool.bandit] (bandit reads it
-    # only when pointed at the file).
+    # only when pointed at the file), and whether it declares runtime
+    # dependencies at all (a list in [project], or dependencies made dynamic).
     bandit_config: bool = False
+    declares_dependencies: bool = True
 
 
 def resolve(settings: SecurityConfig, context: ResolveContext) -> SecurityConfig:
     db, origin = resolve_vulnerability_db(
         context.environ.get(DB_ENV), settings.db, context.pyproject.parent, env_name=DB_ENV
     )
+    project = context.document.get("project", {})
     return replace(
         settings,
         db=None if db is None else str(db),
         db_origin=origin,
         bandit_config="bandit" in context.document.get("tool", {}),
+        declares_dependencies=bool(project.get("dependencies"))
+        or "dependencies" in project.get("dynamic", []),
     )
 
 
