@@ -45,11 +45,11 @@ PYTHONS = ("3.11", "3.12", "3.13")
 PLUGGY = "pluggy==1.7.0"
 # The same tool pins the sessions use, for every variant.
 sys.path.insert(0, str(REPO))
-from ci_sessions.families.lint import TOOLS as LINT_TOOLS  # noqa: E402
+from ci_sessions.families.lint.family import TOOLS as LINT_TOOLS  # noqa: E402
 from ci_sessions.glue.pytest_run import TEST_TOOLS  # noqa: E402
 
 # mypy checks the tests too, so it needs pytest's types, as ci-sessions' lint installs them.
-LINT = [*LINT_TOOLS.values(), TEST_TOOLS["pytest"]]
+LINT = [LINT_TOOLS[tool] for tool in ("ruff", "black", "mypy")] + [TEST_TOOLS["pytest"]]
 TEST = [TEST_TOOLS["pytest"], TEST_TOOLS["pytest-cov"]]
 BENCH_TOOLS = ["tox>=4.22,<5", "tox-uv>=1.11,<2"]
 # The uv of .venv-nox, the one nox uses.

@@ -15,13 +15,14 @@ from typing import Any
 
 from ci_sessions import interpreters
 from ci_sessions.config import CORE, Config, Section, load
-from ci_sessions.families import build, lint
+from ci_sessions.families import build
 from ci_sessions.families.base import Family
 from ci_sessions.families.benchmark import family as benchmark
 from ci_sessions.families.changes import family as changes
 from ci_sessions.families.coverage import family as coverage
 from ci_sessions.families.flaky import family as flaky
 from ci_sessions.families.integration import family as integration
+from ci_sessions.families.lint import family as lint
 from ci_sessions.families.security import family as security
 from ci_sessions.families.tests import family as tests
 from ci_sessions.workflow.settings import WORKFLOW

@@ -14,7 +14,7 @@ from ci_sessions.families.benchmark.settings import BenchmarkConfig
 from ci_sessions.families.coverage.settings import COVERAGE, CoverageConfig
 from ci_sessions.families.flaky.settings import FlakyConfig
 from ci_sessions.families.integration.settings import IntegrationConfig
-from ci_sessions.families.lint import LintConfig
+from ci_sessions.families.lint.settings import LintConfig
 from ci_sessions.families.security.settings import SecurityConfig
 from ci_sessions.registry import load_config
 
@@ -53,7 +53,8 @@ def test_defaults_come_from_the_project(tmp_path: Path) -> None:
     assert config.python == default_pythons({"project": {"requires-python": ">=3.12"}})
     assert config.python[:2] == ("3.12", "3.13")
     assert config.test_paths == ("tests",)
-    assert config.of(LintConfig).tools == ("ruff", "black", "mypy")
+    assert config.of(LintConfig).tools == ("ruff",)  # nothing configured: no formatter,
+    assert "no type checker: none is configured" in config.of(LintConfig).reasons  # no mypy
     assert config.reports_dir == "reports"
     assert config.newest_python == config.python[-1]
 

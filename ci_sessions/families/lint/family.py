@@ -3,55 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import nox
 
 from ci_sessions import github, workflow
-from ci_sessions.config import Config, Key, Section, values
+from ci_sessions.config import Config
 from ci_sessions.families.base import CiJob, CiKit, no_checks, pins
+from ci_sessions.families.lint.choice import TYPE_CHECKERS
+from ci_sessions.families.lint.settings import LINT, LintConfig
 from ci_sessions.glue.pytest_run import TEST_TOOLS
 from ci_sessions.glue.session import install, install_tools, require_paths, run_all, session
 
 NAME = "lint"
 MEMBERS = {"lint": ("smoke", "pr", "nightly")}
-TOOLS = {"ruff": "ruff>=0.17,<0.18", "black": "black>=26.1,<27", "mypy": "mypy>=2.4,<3"}
+SECTIONS = (LINT,)
+TOOLS = {
+    "ruff": "ruff>=0.17,<0.18",
+    "black": "black>=26.1,<27",
+    "mypy": "mypy>=2.4,<3",
+    "pyright": "pyright>=1.1.400,<2",
+    "basedpyright": "basedpyright>=1.30,<2",
+    "ty": "ty>=0.0.100,<0.1",
+    "pyrefly": "pyrefly>=1.0,<2",
+}
 REPORTS: dict[str, str] = {}
-LINT_TOOLS = ("ruff", "black", "ruff-format", "mypy")
-
-
-@dataclass(frozen=True)
-class LintConfig:
-    tools: tuple[str, ...]
-    extras: tuple[str, ...]
-    groups: tuple[str, ...]
-
-
-SECTIONS = (
-    Section(
-        table=None,
-        name="lint",
-        build=LintConfig,
-        keys=(
-            Key(
-                "lint-tools",
-                "tools",
-                values.subset_of(LINT_TOOLS),
-                ("ruff", "black", "mypy"),
-                "some of `ruff`, `black`, `ruff-format`, `mypy`",
-            ),
-            Key("lint-extras", "extras", values.str_list, (), "extras mypy needs installed"),
-            Key(
-                "lint-groups",
-                "groups",
-                values.str_list,
-                (),
-                "PEP 735 groups mypy needs installed (a `typing` group with stub packages)",
-                groups=True,
-            ),
-        ),
-    ),
-)
 checks = no_checks
 
 
@@ -68,6 +43,10 @@ CHECK_COMMANDS: dict[str, list[str]] = {
     "black": ["black", "--check", "--diff"],
     "ruff-format": ["ruff", "format", "--check", "--diff", "--force-exclude"],
     "mypy": ["mypy"],
+    "pyright": ["pyright"],
+    "basedpyright": ["basedpyright"],
+    "ty": ["ty", "check"],
+    "pyrefly": ["pyrefly", "check"],
 }
 
 FIX_COMMANDS: dict[str, list[str]] = {
@@ -77,20 +56,22 @@ FIX_COMMANDS: dict[str, list[str]] = {
 }
 
 # The pinned package that provides each tool.
-PACKAGES: dict[str, str] = {"ruff": "ruff", "black": "black", "ruff-format": "ruff", "mypy": "mypy"}
+PACKAGES: dict[str, str] = {tool: tool for tool in TOOLS} | {"ruff-format": "ruff"}
 
 
 def register(config: Config) -> None:
     @session(config, "lint", python=config.session_python, allow_parallel=True)
     def lint(session: nox.Session) -> None:
-        """ruff, black and mypy in check mode; posargs replace the checked paths."""
+        """ruff, the formatter and the type checkers, in check mode; posargs replace the paths."""
         paths = _targets(session, config)
         settings = config.of(LintConfig)
         tools = settings.tools
-        # mypy must see what the checked code imports: the project, its test
-        # dependencies (tests are linted too) and the lint extras/groups. The
-        # formatters need none of it, so without mypy only the tools install.
-        if "mypy" in tools:
+        for reason in settings.reasons:
+            session.log(f"lint: {reason}")
+        # A type checker must see what the checked code imports: the project,
+        # its test dependencies (tests are linted too) and the lint extras and
+        # groups. The formatters need none of it: then only the tools install.
+        if set(tools) & set(TYPE_CHECKERS):
             install(
                 session,
                 config,
@@ -105,7 +86,14 @@ def register(config: Config) -> None:
         run_all(
             session,
             [
-                (tool, [*CHECK_COMMANDS[tool], *(ruff_output if tool == "ruff" else []), *paths])
+                (
+                    tool,
+                    [
+                        *CHECK_COMMANDS[tool],
+                        *(ruff_output if tool == "ruff" else []),
+                        *checked_paths(tool, paths, settings, explicit=bool(session.posargs)),
+                    ],
+                )
                 for tool in tools
             ],
             extra=_workflow_drift(session, config),
@@ -142,6 +130,19 @@ def _workflow_drift(session: nox.Session, config: Config) -> dict[str, str | Non
             else None
         )
     }
+
+
+def checked_paths(
+    tool: str, paths: Sequence[str], settings: LintConfig, *, explicit: bool
+) -> Sequence[str]:
+    """The paths a tool is given: the type checkers other than mypy read what to check
+    from their own configuration (they run only when it exists), and mypy too when it
+    sets `files`; paths on the command line would override it. Posargs always count."""
+    if explicit or tool not in TYPE_CHECKERS:
+        return paths
+    if tool == "mypy" and not settings.mypy_files:
+        return paths
+    return []
 
 
 def _targets(session: nox.Session, config: Config) -> Sequence[str]:
