@@ -61,14 +61,33 @@ CORE = Section(
             ("tests",),
             "the tests, inside the project",
         ),
-        Key("test-extras", "test_extras", values.str_list, (), "extras the tests need"),
+        Key(
+            "test-extras",
+            "test_extras",
+            values.str_list,
+            None,
+            "extras the tests need",
+            default_text="the extras named `test`, `tests` or `testing` (`dev` when it is the "
+            "only one)",
+        ),
         Key(
             "test-groups",
             "test_groups",
             values.str_list,
-            (),
+            None,
             "PEP 735 `[dependency-groups]` the tests need",
+            default_text="the groups named `test`, `tests` or `testing` (`dev` when it is the "
+            "only one)",
             groups=True,
+        ),
+        Key(
+            "test-requirements",
+            "test_requirements",
+            values.project_paths,
+            None,
+            "requirements files the tests need (`-r`), inside the project",
+            default_text="`requirements-test*.txt`, `requirements/test*.txt`, "
+            "`tests/requirements*.txt` where they exist; Poetry's test groups are read too",
         ),
         Key(
             "reports-dir",
@@ -143,6 +162,7 @@ class Config:
     test_paths: tuple[str, ...]
     test_extras: tuple[str, ...]
     test_groups: tuple[str, ...]
+    test_requirements: tuple[str, ...]
     reports_dir: str
     venv_backend: str
     download_python: str
@@ -168,8 +188,10 @@ class Config:
     # the project's name, and the settings of the file pytest reads;
     project_name: str = ""
     pytest_ini: Mapping[str, Any] = field(default_factory=dict)
-    # the requirements of each PEP 735 group named in the configuration.
+    # the requirements of each PEP 735 group named in the configuration, and
+    # those of the Poetry groups meant for tests (as PEP 508).
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    poetry_requirements: tuple[str, ...] = ()
 
     @property
     def newest_python(self) -> str:

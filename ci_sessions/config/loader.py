@@ -20,7 +20,7 @@ from typing import Any
 import nox.project
 
 from ci_sessions import interpreters
-from ci_sessions.config import resolve, values
+from ci_sessions.config import discover, resolve, values
 from ci_sessions.config.core import CORE, Config
 from ci_sessions.config.project import (
     default_package,
@@ -98,7 +98,14 @@ def load(
     _check_groups(document, pyproject, groups)
     context = ResolveContext(pyproject, document, environ)
     resolved = _resolve(config, all_sections, context, groups, finder)
-    return replace(resolved, notes=(*default_notes, *resolved.notes))
+    poetry, skipped = discover.poetry_test_requirements(document)
+    if skipped:
+        default_notes.append(
+            f"Poetry test dependencies not installed (git or path ones): {', '.join(skipped)}"
+        )
+    return replace(
+        resolved, notes=(*default_notes, *resolved.notes), poetry_requirements=tuple(poetry)
+    )
 
 
 def _core_defaults(default_tiers: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, Any]:
@@ -247,7 +254,7 @@ def _project_defaults(
     defaults: dict[str, Any] = {}
     notes: list[str] = []
     if "python" not in core:
-        found = default_pythons(document)
+        found = default_pythons(_with_poetry_python(document))
         kept = tuple(version for version in found if not values.too_old_python(version))
         if len(kept) < len(found):
             dropped = ", ".join(v for v in found if v not in kept)
@@ -273,7 +280,22 @@ def _project_defaults(
         defaults["packages"] = packages
     if "paths" not in core:
         defaults["paths"] = default_paths(pyproject.parent, packages)
+    discovered = {
+        "test_extras": discover.test_extras(document),
+        "test_groups": discover.test_groups(document),
+        "test_requirements": discover.requirement_files(pyproject.parent),
+    }
+    defaults.update({k: value for k, value in discovered.items() if core.get(k) is None})
     return defaults, notes
+
+
+def _with_poetry_python(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A Poetry project's Python constraint stands for requires-python where that is missing."""
+    project = document.get("project", {})
+    python = discover.poetry_python(document)
+    if python is None or project.get("requires-python"):
+        return document
+    return {**document, "project": {**project, "requires-python": python}}
 
 
 def _check_packages(pyproject: Path, packages: tuple[str, ...], *, explicit: bool) -> None:

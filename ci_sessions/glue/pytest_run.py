@@ -40,8 +40,16 @@ TEST_TOOLS = {
 
 
 def install_for_tests(session: nox.Session, config: Config, tools: Iterable[str]) -> None:
-    """The project with what its tests need (test-extras, test-groups), and these tools."""
-    install(session, config, extras=config.test_extras, groups=config.test_groups, tools=tools)
+    """The project with what its tests need (test-extras, test-groups, requirements files,
+    Poetry test groups), and these tools."""
+    install(
+        session,
+        config,
+        extras=config.test_extras,
+        groups=config.test_groups,
+        tools=tools,
+        for_tests=True,
+    )
 
 
 def quiet_pytest(paths: Sequence[str]) -> list[str]:

@@ -71,14 +71,22 @@ def session(
 
 
 def project_requirements(
-    config: Config, *, extras: Iterable[str] = (), groups: Iterable[str] = ()
+    config: Config,
+    *,
+    extras: Iterable[str] = (),
+    groups: Iterable[str] = (),
+    for_tests: bool = False,
 ) -> list[str]:
-    """The project (with extras) and its PEP 735 groups, as installer arguments."""
+    """The project (with extras) and its PEP 735 groups, as installer arguments;
+    for_tests: also the tests' requirements files and Poetry test groups."""
     extras = list(extras)
     project = f".[{','.join(extras)}]" if extras else "."
     # Groups were resolved at load (include-group followed): no second read of the file.
     wanted = [requirement for group in groups for requirement in config.groups[group]]
-    return [project, *dict.fromkeys(wanted)]
+    if for_tests:
+        wanted += config.poetry_requirements
+    files = [arg for path in config.test_requirements for arg in ("-r", path)] if for_tests else []
+    return [project, *dict.fromkeys(wanted), *files]
 
 
 class _ProjectFiles:
@@ -105,6 +113,7 @@ def install(
     extras: Iterable[str] = (),
     groups: Iterable[str] = (),
     tools: Iterable[str] = (),
+    for_tests: bool = False,
 ) -> None:
     """Install the project (with extras and PEP 735 groups) and pinned tools
     (requirement strings, as the families' TOOLS give them).
@@ -114,7 +123,10 @@ def install(
     install itself writes (build/, *.egg-info of a setuptools project that does
     not git-ignore them) are remembered and are not changes.
     """
-    args = [*project_requirements(config, extras=extras, groups=groups), *tools]
+    args = [
+        *project_requirements(config, extras=extras, groups=groups, for_tests=for_tests),
+        *tools,
+    ]
     marker = _marker(session, "project")
     recorded, written = installs.read_marker(_read(marker))
     files = _ProjectFiles(config, written)

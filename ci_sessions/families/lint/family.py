@@ -78,6 +78,7 @@ def register(config: Config) -> None:
                 extras=(*config.test_extras, *settings.extras),
                 groups=(*config.test_groups, *settings.groups),
                 tools=(*_packages(tools), TEST_TOOLS["pytest"]),
+                for_tests=True,
             )
         else:
             install_tools(session, *_packages(tools))

@@ -233,7 +233,13 @@ def nothing_declared(config: Config) -> bool:
     are another matter: something went wrong, and the gate fails.
     """
     settings = config.of(SecurityConfig)
-    return not (settings.declares_dependencies or config.test_extras or config.test_groups)
+    return not (
+        settings.declares_dependencies
+        or config.test_extras
+        or config.test_groups
+        or config.test_requirements
+        or config.poetry_requirements
+    )
 
 
 def _stale_ignores(config: Config, database: Path | None) -> list[str]:
@@ -261,7 +267,13 @@ def _resolved_dependencies(
     so the scan always sees the current dependency set.
     """
     has_uv, uv, _ = nox.virtualenv.find_uv()
-    resolved = Path(session.create_tmp()) / "resolved.txt"
+    tmp = Path(session.create_tmp())
+    resolved = tmp / "resolved.txt"
+    # The tests' other sources: their requirements files, and Poetry's test groups.
+    poetry = tmp / "poetry-test-requirements.txt"
+    poetry.write_text("".join(f"{line}\n" for line in config.poetry_requirements))
+    sources = [str(config.root / path) for path in config.test_requirements]
+    sources += [str(poetry)] if config.poetry_requirements else []
     # uv prefers the pins of an existing output file: an earlier run's must not steer this one.
     resolved.unlink(missing_ok=True)
     session.run(
@@ -269,6 +281,7 @@ def _resolved_dependencies(
         "pip",
         "compile",
         str(config.pyproject),
+        *sources,
         *(f"--extra={extra}" for extra in config.test_extras),
         *(f"--group={group}" for group in config.test_groups),
         "--universal",

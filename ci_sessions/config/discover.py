@@ -1,0 +1,117 @@
+"""What a project's tests need, found where projects declare it (plain functions).
+
+A project whose own CI is green already says what its tests install: an extra
+or a PEP 735 group named for tests, a requirements file, a Poetry group. The
+test-extras, test-groups and test-requirements defaults come from here, so
+that a first `nox` needs no hand-written line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+TEST_NAMES = ("test", "tests", "testing")
+REQUIREMENT_GLOBS = ("requirements-test*.txt", "requirements/test*.txt", "tests/requirements*.txt")
+
+
+def _named_for_tests(names: list[str]) -> tuple[str, ...]:
+    """The names meant for tests; `dev` when it is the only one there is."""
+    found = tuple(name for name in names if name in TEST_NAMES)
+    if not found and names == ["dev"]:
+        return ("dev",)
+    return found
+
+
+def test_extras(document: Mapping[str, Any]) -> tuple[str, ...]:
+    extras = document.get("project", {}).get("optional-dependencies", {})
+    return _named_for_tests(list(extras)) if isinstance(extras, dict) else ()
+
+
+def test_groups(document: Mapping[str, Any]) -> tuple[str, ...]:
+    groups = document.get("dependency-groups", {})
+    return _named_for_tests(list(groups)) if isinstance(groups, dict) else ()
+
+
+def requirement_files(root: Path) -> tuple[str, ...]:
+    """Requirements files for the tests, project-relative, in a stable order."""
+    found = sorted(
+        {p.relative_to(root).as_posix() for g in REQUIREMENT_GLOBS for p in root.glob(g)}
+    )
+    return tuple(found)
+
+
+def poetry_groups(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Poetry's dependency groups ([tool.poetry.group.<name>.dependencies]), and its
+    older dev-dependencies table as the group `dev`."""
+    poetry = document.get("tool", {}).get("poetry", {})
+    if not isinstance(poetry, dict):
+        return {}
+    groups = {
+        name: table.get("dependencies", {})
+        for name, table in poetry.get("group", {}).items()
+        if isinstance(table, dict)
+    }
+    if isinstance(poetry.get("dev-dependencies"), dict):
+        groups.setdefault("dev", poetry["dev-dependencies"])
+    return groups
+
+
+def poetry_test_requirements(document: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """(PEP 508 requirements of the Poetry groups meant for tests, what was left out)."""
+    groups = poetry_groups(document)
+    requirements: list[str] = []
+    skipped: list[str] = []
+    for group in _named_for_tests(list(groups)):
+        for name, spec in groups[group].items():
+            converted = poetry_requirement(name, spec)
+            (requirements if converted else skipped).append(converted or f"{group}: {name}")
+    return requirements, skipped
+
+
+def poetry_requirement(name: str, spec: Any) -> str | None:
+    """Poetry's `pytest = "^7.2"` as PEP 508 (`pytest>=7.2,<8.0`); None for a git or path
+    dependency, which a requirement string cannot name portably."""
+    extras = ""
+    if isinstance(spec, dict):
+        if not {"git", "path", "url"}.isdisjoint(spec):
+            return None
+        if spec.get("extras"):
+            extras = "[" + ",".join(spec["extras"]) + "]"
+        spec = spec.get("version", "*")
+    if not isinstance(spec, str):
+        return None
+    constraint = ",".join(filter(None, (poetry_constraint(part) for part in spec.split(","))))
+    return f"{name}{extras}{constraint}"
+
+
+def poetry_constraint(text: str) -> str:
+    """One Poetry constraint as PEP 440: ^1.2.3 -> >=1.2.3,<2.0.0; ~1.2 -> >=1.2,<1.3."""
+    text = text.strip()
+    if text in ("", "*"):
+        return ""
+    if text[0] in "^~" and not text.startswith("~="):
+        release = [int(part) for part in re.findall(r"\d+", text)]
+        if text[0] == "^":
+            # The first non-zero component may not change (^0.2.3 -> <0.3.0).
+            index = next((i for i, part in enumerate(release) if part), len(release) - 1)
+        else:
+            index = min(1, len(release) - 1) if len(release) > 1 else 0
+        upper = release[: index + 1]
+        upper[-1] += 1
+        upper += [0] * (len(release) - len(upper))
+        lower = ".".join(map(str, release))
+        return f">={lower},<{'.'.join(map(str, upper))}"
+    if re.fullmatch(r"\d+(\.\d+)*(\.\*)?", text):
+        return f"=={text}"
+    return text.replace(" ", "")
+
+
+def poetry_python(document: Mapping[str, Any]) -> str | None:
+    """Poetry's own Python constraint ([tool.poetry.dependencies] python), as PEP 440."""
+    python = document.get("tool", {}).get("poetry", {}).get("dependencies", {}).get("python")
+    if not isinstance(python, str):
+        return None
+    return ",".join(filter(None, (poetry_constraint(part) for part in python.split(","))))
