@@ -12,6 +12,8 @@ A project's whole noxfile::
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +23,21 @@ __all__ = ["Config", "ConfigError", "register"]
 __version__ = "0.1.0"
 
 
-def register(**overrides: Any) -> Config:
+def register(
+    *,
+    only: Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
+    **overrides: Any,
+) -> Config:
     """Define every ci-sessions session from the pyproject.toml beside the noxfile.
 
     Keyword arguments override ``[tool.ci_sessions]`` keys (``test_paths=`` is
-    ``test-paths``). Sessions are defined here rather than at import so that a
-    noxfile executed twice in one process (script mode) still gets them, and a
-    second call replaces the first call's sessions instead of duplicating them.
+    ``test-paths``). ``only=["lint", "tests"]`` defines those sessions alone and
+    ``exclude=["lint"]`` all but those, for a project that keeps some of its own
+    (a session it defines before register() is replaced, and named). Sessions
+    are defined here rather than at import so that a noxfile executed twice in
+    one process (script mode) still gets them, and a second call replaces the
+    first call's sessions instead of duplicating them.
 
     A bad configuration prints one error naming the key and the file, then
     exits with status 2 before any venv is made.
@@ -42,7 +52,7 @@ def register(**overrides: Any) -> Config:
 
     pyproject = _caller_dir() / "pyproject.toml"
     try:
-        config = load_config(pyproject, overrides)
+        config = select(load_config(pyproject, overrides), only, exclude)
     except ConfigError as exc:
         print(f"ci-sessions: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
@@ -54,6 +64,19 @@ def register(**overrides: Any) -> Config:
         logger.warning(f"ci-sessions: {line}")
     register_all(config)
     return config
+
+
+def select(config: Config, only: Sequence[str] | None, exclude: Sequence[str]) -> Config:
+    """The configuration with register()'s only= and exclude=, every name checked."""
+    known = [name for family in config.families for name in family.SESSIONS]
+    for keyword, names in (("only", only or ()), ("exclude", exclude)):
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            raise ConfigError(
+                f"register({keyword}=...): unknown session {unknown[0]!r}; the sessions are "
+                + ", ".join(known)
+            )
+    return replace(config, only=None if only is None else tuple(only), exclude=tuple(exclude))
 
 
 def _caller_dir() -> Path:

@@ -38,3 +38,13 @@ def merge_base_problem(root: Path, ref: str) -> str | None:
             "history (`git fetch --unshallow`; in CI, actions/checkout with fetch-depth: 0)"
         )
     return f"HEAD and {ref} share no history: compare with a branch HEAD comes from"
+
+
+def default_branch(root: Path) -> str | None:
+    """The repository's default branch: origin's HEAD, else the branch checked out;
+    None outside git. For `init` to write down, never for generating the workflow."""
+    remote = _git(root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD")
+    if remote.returncode == 0 and remote.stdout.strip():
+        return remote.stdout.strip().removeprefix("origin/")
+    current = _git(root, "branch", "--show-current")
+    return (current.stdout.strip() or None) if current.returncode == 0 else None

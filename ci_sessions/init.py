@@ -1,19 +1,28 @@
 """`python -m ci_sessions init`: adopt ci-sessions in an existing project.
 
-Adds what is missing (the thin noxfile, a starter [tool.ci_sessions], the
-workflow) and never overwrites what exists: each step says what it did.
+Adds what is missing (the thin noxfile, a starter [tool.ci_sessions] that
+writes down what was found in the project, the workflow, `reports/` in
+.gitignore) and never overwrites what exists: each step says what it did.
+Everything is checked before anything is written.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from ci_sessions.config import TABLE, ConfigError, read_pyproject
+from ci_sessions.config import TABLE, Config, ConfigError, read_pyproject
+from ci_sessions.config.values import toml
+from ci_sessions.families.lint.settings import LintConfig
+from ci_sessions.git import default_branch
 from ci_sessions.registry import load_config
+from ci_sessions.requirement import installed_requirement
+from ci_sessions.workflow.emit import WORKFLOW_PATH
 
 NOXFILE = '''# /// script
-# dependencies = ["nox>=2026.10.20", "ci-sessions"]
+# dependencies = ["nox>=2026.10.20", {requirement}]
 # ///
 """This project's sessions come from ci-sessions, configured in [tool.ci_sessions]."""
 
@@ -27,19 +36,34 @@ ci_sessions.register()
 if __name__ == "__main__":
     nox.main()
 '''
+IGNORED = ("reports/", ".nox/")
 
 
-def starter_table(python: tuple[str, ...], packages: tuple[str, ...]) -> str:
-    """What init appends to pyproject.toml: the resolved defaults, made explicit."""
-    listed = ", ".join(f'"{version}"' for version in python)
-    package = packages[0] if len(packages) == 1 else list(packages)
-    package_value = f'"{package}"' if isinstance(package, str) else str(package).replace("'", '"')
-    return (
-        f"\n[{TABLE}]\n"
-        "# Added by `python -m ci_sessions init`; every key is optional (see its README).\n"
-        f"python = [{listed}]\n"
-        f"package = {package_value}\n"
-    )
+def starter_table(config: Config, branch: str | None) -> str:
+    """What init appends to pyproject.toml: what it found, made explicit, and why."""
+    lint = config.of(LintConfig)
+    package = config.packages[0] if len(config.packages) == 1 else list(config.packages)
+    lines = [
+        "",
+        f"[{TABLE}]",
+        "# Added by `python -m ci_sessions init`: what it found in the project, written down.",
+        "# Every key is optional; see ci-sessions' README for the others.",
+        f"python = {toml(config.python)}",
+        f"package = {toml(package)}",
+        *(f"# {reason}" for reason in lint.reasons),
+        f"lint-tools = {toml(lint.tools)}",
+    ]
+    found = {
+        "test-extras": config.test_extras,
+        "test-groups": config.test_groups,
+        "test-requirements": config.test_requirements,
+    }
+    lines += [
+        f"{key} = {toml(value)}  # found in the project" for key, value in found.items() if value
+    ]
+    if branch:
+        lines += ["", f"[{TABLE}.workflow]", f"branches = {toml([branch])}  # the default branch"]
+    return "\n".join(lines) + "\n"
 
 
 def init(root: Path, write_workflow: Callable[[Path], Path]) -> list[str]:
@@ -47,23 +71,80 @@ def init(root: Path, write_workflow: Callable[[Path], Path]) -> list[str]:
     pyproject = root / "pyproject.toml"
     if not pyproject.is_file():
         raise ConfigError(f"{pyproject}: not found; init adds ci-sessions to an existing project")
-    done = []
-    noxfile = root / "noxfile.py"
-    if noxfile.exists():
-        done.append(f"kept {noxfile} (exists; add `ci_sessions.register()` to it yourself)")
-    else:
-        noxfile.write_text(NOXFILE, encoding="utf-8")
-        done.append(f"wrote {noxfile}")
-    if "ci_sessions" in read_pyproject(pyproject).get("tool", {}):
+    config = load_config(pyproject)  # every problem raised before anything is written
+    has_table = "ci_sessions" in read_pyproject(pyproject).get("tool", {})
+    requirement, problem = installed_requirement()
+    done = [_noxfile(root / "noxfile.py", requirement, problem)]
+    if has_table:
         done.append(f"kept [{TABLE}] in {pyproject}")
     else:
-        config = load_config(pyproject)  # the defaults, checked before anything is written
         with pyproject.open("a", encoding="utf-8") as file:
-            file.write(starter_table(config.python, config.packages))
-        done.append(f"added [{TABLE}] to {pyproject}")
-    workflow = root / ".github" / "workflows" / "ci.yml"
+            file.write(starter_table(config, default_branch(root)))
+        done.append(f"added [{TABLE}] to {pyproject}: " + ", ".join(_found(config)))
+    done += _gitignore(root)
+    workflow = root / WORKFLOW_PATH
+    others = sorted(p.name for p in workflow.parent.glob("*.y*ml") if p.name != workflow.name)
     if workflow.exists():
         done.append(f"kept {workflow}")
     else:
         done.append(f"wrote {write_workflow(pyproject)}")
+    if others:
+        done.append(
+            f"note: {workflow.parent} also holds {', '.join(others)}, which runs beside "
+            f"{workflow.name}: remove what it duplicates"
+        )
     return done
+
+
+def _noxfile(noxfile: Path, requirement: str, problem: str | None) -> str:
+    if noxfile.exists():
+        if "ci_sessions.register(" in noxfile.read_text(encoding="utf-8"):
+            return f"kept {noxfile}: it already calls ci_sessions.register()"
+        return (
+            f"kept {noxfile} (exists): add `import ci_sessions` and `ci_sessions.register()` "
+            "to it; your own sessions can stay, defined after the call"
+        )
+    noxfile.write_text(NOXFILE.format(requirement=json.dumps(requirement)), encoding="utf-8")
+    return f"wrote {noxfile}, which installs {requirement}" + (
+        f"; note: {problem}" if problem else ""
+    )
+
+
+def _found(config: Config) -> list[str]:
+    lint = config.of(LintConfig)
+    found = [f"python {', '.join(config.python)}", f"lint-tools {', '.join(lint.tools)}"]
+    for name, value in (
+        ("test-extras", config.test_extras),
+        ("test-groups", config.test_groups),
+        ("test-requirements", config.test_requirements),
+    ):
+        if value:
+            found.append(f"{name} {', '.join(value)}")
+    return found
+
+
+def _gitignore(root: Path) -> list[str]:
+    """reports/ and .nox/ kept out of git, so that a first run leaves the tree clean."""
+    missing = [name for name in IGNORED if not _ignored(root, name)]
+    if not missing:
+        return []
+    target = root / ".gitignore"
+    text = target.read_text(encoding="utf-8") if target.is_file() else ""
+    separator = "" if not text or text.endswith("\n") else "\n"
+    target.write_text(text + separator + "".join(f"{name}\n" for name in missing), encoding="utf-8")
+    return [f"added {', '.join(missing)} to {target}"]
+
+
+def _ignored(root: Path, name: str) -> bool:
+    """Whether git ignores a folder (a trailing slash: git matches it as one, existing or not)."""
+    try:
+        probe = subprocess.run(
+            ["git", "check-ignore", "-q", name], cwd=root, capture_output=True, check=False
+        )
+    except OSError:
+        probe = None
+    if probe is not None and probe.returncode in (0, 1):
+        return probe.returncode == 0
+    gitignore = root / ".gitignore"  # not a git work tree: read the file itself
+    lines = gitignore.read_text(encoding="utf-8").splitlines() if gitignore.is_file() else []
+    return any(line.strip().strip("/") == name.strip("/") for line in lines)

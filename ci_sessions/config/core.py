@@ -192,6 +192,9 @@ class Config:
     # those of the Poetry groups meant for tests (as PEP 508).
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     poetry_requirements: tuple[str, ...] = ()
+    # register(only=..., exclude=...): the sessions to define (None: all of them).
+    only: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
 
     @property
     def newest_python(self) -> str:
@@ -208,6 +211,10 @@ class Config:
     def get(self, kind: type[T]) -> T | None:
         """A family's settings, or None when its optional table is left out."""
         return self.sections.get(kind)
+
+    def defines(self, session: str) -> bool:
+        """Whether register() defines this session, given only= and exclude=."""
+        return (self.only is None or session in self.only) and session not in self.exclude
 
     def tiers_of(self, member: str) -> list[str]:
         """The tiers (nox tags) a session family belongs to."""

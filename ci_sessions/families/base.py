@@ -3,6 +3,7 @@
 A family module (or a family package's ``family.py``) provides:
 
 - ``NAME``; ``MEMBERS``: the session names a tier may list, each with its default tiers;
+  ``SESSIONS``: every session it defines (``register(only=..., exclude=...)`` names these);
 - ``SECTIONS``: its configuration keys (``ci_sessions.config.schema``);
 - ``TOOLS``: the tools it installs, with their pins; ``REPORTS``: the files it writes;
 - ``register(config)``: defines its nox sessions;
@@ -51,6 +52,9 @@ class Family(Protocol):
 
     @property
     def MEMBERS(self) -> Mapping[str, tuple[str, ...]]: ...
+
+    @property
+    def SESSIONS(self) -> tuple[str, ...]: ...
 
     @property
     def SECTIONS(self) -> tuple[Section, ...]: ...

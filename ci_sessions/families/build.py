@@ -14,6 +14,7 @@ from ci_sessions.glue.session import install_tools, publish_summary, reports_dir
 
 NAME = "build"
 MEMBERS = {"build": ("pr", "nightly")}
+SESSIONS = ("build",)
 SECTIONS = ()
 TOOLS = {"build": "build[uv]>=1.2,<2", "twine": "twine>=6,<8"}
 REPORTS = {"dist/": "`build`: the sdist and the wheel, checked with twine"}

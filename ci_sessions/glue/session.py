@@ -20,7 +20,9 @@ from typing import Any, Literal, cast
 import nox
 import nox.command
 import nox.project
+import nox.registry
 import nox.virtualenv
+from nox.logger import logger
 
 from ci_sessions import github
 from ci_sessions import verdicts as checks
@@ -54,6 +56,14 @@ def session(
     kwargs["tags"] = [name, *config.tiers_of(name)]
 
     def decorate(func: SessionFunc) -> SessionFunc:
+        if not config.defines(name):
+            return func  # register(only=..., exclude=...) leaves it to the project
+        if name in nox.registry.get() and name not in _OURS:
+            logger.warning(
+                f"ci-sessions: replaces the session {name!r} the noxfile defined before "
+                f"register(); define yours after register(), or keep it with "
+                f'register(exclude=["{name}"])'
+            )
         with warnings.catch_warnings():
             if name in _OURS:
                 warnings.simplefilter("ignore", FutureWarning)

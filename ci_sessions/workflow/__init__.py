@@ -13,6 +13,7 @@ from typing import Any
 from ci_sessions.config import Config
 from ci_sessions.workflow.emit import HEADER, WORKFLOW_PATH, Uses, drift, render
 from ci_sessions.workflow.kit import CONDITIONS, CiJob, CiKit, event_condition
+from ci_sessions.workflow.settings import WorkflowConfig
 
 __all__ = [
     "HEADER",
@@ -92,7 +93,7 @@ def workflow(config: Config, pins: Mapping[str, str] | None = None) -> dict[str,
     return {
         "name": "ci",
         "on": {
-            "push": {"branches": ["main"]},
+            "push": {"branches": list(config.of(WorkflowConfig).branches)},
             "pull_request": {},
             "schedule": [{"cron": "17 3 * * *"}],  # the nightly tier
             "workflow_dispatch": {},

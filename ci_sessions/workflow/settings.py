@@ -15,6 +15,10 @@ class WorkflowConfig:
     pins: tuple[tuple[str, str], ...]
     # A change that touches only these skips every job but lint.
     docs: tuple[str, ...]
+    # The branches whose pushes run the pr tier. Never read off git here: the
+    # workflow (and its drift check) must not depend on which branch is checked
+    # out; `init` detects the default branch and writes it.
+    branches: tuple[str, ...]
 
 
 WORKFLOW = Section(
@@ -35,6 +39,14 @@ WORKFLOW = Section(
             values.str_list,
             DEFAULT_DOCS,
             "globs of documentation: a change touching only these skips every job but lint",
+        ),
+        Key(
+            "branches",
+            "branches",
+            values.non_empty_str_list,
+            ("main",),
+            "the branches whose pushes run the pr tier (`init` writes the repository's "
+            "default branch here)",
         ),
     ),
 )

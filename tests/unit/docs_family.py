@@ -16,6 +16,7 @@ from ci_sessions.glue.session import install_tools, session
 
 NAME = "docs"
 MEMBERS = {"docs": ("pr", "nightly")}
+SESSIONS = ("docs",)
 TOOLS = {"sphinx": "sphinx>=8,<9"}
 REPORTS = {"docs/": "`docs`: the built HTML"}
 

@@ -9,6 +9,7 @@ from ci_sessions.families.benchmark.settings import BENCHMARK, INSTRUCTIONS, Ben
 
 NAME = "benchmark"
 MEMBERS = {"benchmark-compare": ("nightly",)}
+SESSIONS = ("benchmark-compare",)
 SECTIONS = (BENCHMARK,)
 TOOLS = runs.TOOLS
 REPORTS = {

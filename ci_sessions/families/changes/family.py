@@ -11,6 +11,7 @@ from ci_sessions.families.changes import session
 
 NAME = "changes"
 MEMBERS: dict[str, tuple[str, ...]] = {}
+SESSIONS = ("changes",)
 SECTIONS = ()
 TOOLS: dict[str, str] = {}
 REPORTS: dict[str, str] = {}

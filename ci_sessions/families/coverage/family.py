@@ -13,6 +13,7 @@ from ci_sessions.workflow.kit import event_condition
 
 NAME = "coverage"
 MEMBERS = {"coverage": ("pr", "nightly")}
+SESSIONS = ("coverage",)
 SECTIONS = (COVERAGE,)
 TOOLS = session.TOOLS
 REPORTS = {

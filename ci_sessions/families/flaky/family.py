@@ -9,6 +9,7 @@ from ci_sessions.families.flaky.settings import FLAKY
 
 NAME = "flaky"
 MEMBERS = {"flaky": ("nightly",)}
+SESSIONS = ("flaky",)
 SECTIONS = (FLAKY,)
 TOOLS = session.TOOLS
 REPORTS = {"flaky.json, flaky.md, flaky/junit-run-<n>.xml": "`flaky`"}

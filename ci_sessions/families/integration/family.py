@@ -12,6 +12,7 @@ from ci_sessions.services._base import find_binary
 
 NAME = "integration"
 MEMBERS = {"integration": ("nightly",)}
+SESSIONS = ("integration",)
 SECTIONS = (INTEGRATION,)
 TOOLS = TEST_TOOLS
 REPORTS = {

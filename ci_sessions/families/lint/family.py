@@ -16,6 +16,7 @@ from ci_sessions.glue.session import install, install_tools, require_paths, run_
 
 NAME = "lint"
 MEMBERS = {"lint": ("smoke", "pr", "nightly")}
+SESSIONS = ("lint", "format")
 SECTIONS = (LINT,)
 TOOLS = {
     "ruff": "ruff>=0.17,<0.18",

@@ -11,6 +11,7 @@ from ci_sessions.families.security.settings import SECURITY, SecurityConfig
 
 NAME = "security"
 MEMBERS = {"security": ("pr", "nightly")}
+SESSIONS = ("security",)
 SECTIONS = (SECURITY,)
 TOOLS = session.TOOLS
 REPORTS = {

@@ -11,6 +11,7 @@ from ci_sessions.families.tests.settings import TESTS, MatrixConfig
 
 NAME = "tests"
 MEMBERS = {"tests": ("pr", "nightly"), "collect": ("smoke",)}
+SESSIONS = ("tests", "durations", "collect")
 SECTIONS = (TESTS,)
 TOOLS = session.TOOLS
 REPORTS = {

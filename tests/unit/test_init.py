@@ -1,0 +1,108 @@
+"""init: the requirement CI can install, what it writes down, what it never overwrites."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ci_sessions.init import init
+from ci_sessions.requirement import requirement_for, script_dependencies
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "expected", "problem"),
+    [
+        (None, "ci-sessions==0.2.0", False),
+        (
+            {
+                "url": "https://github.com/o/ci-sessions",
+                "vcs_info": {"vcs": "git", "commit_id": "abc123"},
+            },
+            "ci-sessions @ git+https://github.com/o/ci-sessions@abc123",
+            False,
+        ),
+        (
+            {"url": "https://example.invalid/ci_sessions-0.2.0.tar.gz", "archive_info": {}},
+            "ci-sessions @ https://example.invalid/ci_sessions-0.2.0.tar.gz",
+            False,
+        ),
+        (
+            {"url": "file:///home/me/ci-sessions", "dir_info": {"editable": True}},
+            "ci-sessions",
+            True,
+        ),
+    ],
+)
+def test_the_requirement_ci_can_install(
+    direct_url: dict[str, object] | None, expected: str, problem: bool
+) -> None:
+    found, why = requirement_for("0.2.0", None if direct_url is None else json.dumps(direct_url))
+    assert found == expected
+    assert (why is not None) is problem
+    if why:
+        assert "a CI runner cannot reach" in why and "/home/me/ci-sessions" in why
+
+
+def test_a_noxfile_s_script_block(tmp_path: Path) -> None:
+    noxfile = tmp_path / "noxfile.py"
+    noxfile.write_text(
+        '# /// script\n# dependencies = ["nox>=2026.10.20", "ci-sessions==0.2.0"]\n# ///\n'
+    )
+    assert script_dependencies(noxfile) == ["nox>=2026.10.20", "ci-sessions==0.2.0"]
+    noxfile.write_text("import nox\n")
+    assert script_dependencies(noxfile) is None
+
+
+def project(tmp_path: Path, pyproject: str) -> Path:
+    (tmp_path / "src" / "demo").mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text(pyproject)
+    return tmp_path
+
+
+def written(pyproject: Path) -> Path:
+    target = pyproject.parent / ".github" / "workflows" / "ci.yml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("# generated\n")
+    return target
+
+
+def test_init_writes_down_what_it_found_and_why(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        '[project]\nname = "demo"\nrequires-python = ">=3.12"\n'
+        '[project.optional-dependencies]\ntesting = ["pytest"]\n[tool.ruff]\nline-length = 90\n',
+    )
+    subprocess.run(["git", "init", "-q", "-b", "master"], cwd=root, check=True)
+    steps = init(root, written)
+    text = (root / "pyproject.toml").read_text()
+    assert "# ruff format: [tool.ruff] is configured and black is not" in text
+    assert 'lint-tools = ["ruff", "ruff-format"]' in text
+    assert 'test-extras = ["testing"]  # found in the project' in text
+    assert '[tool.ci_sessions.workflow]\nbranches = ["master"]' in text
+    assert "reports/" in (root / ".gitignore").read_text()
+    assert any(step.startswith("added reports/, .nox/ to") for step in steps)
+    # Run again: everything kept, nothing written.
+    snapshot = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".git/" not in str(p)}
+    again = init(root, written)
+    assert f"kept {root / 'noxfile.py'}: it already calls ci_sessions.register()" in again
+    assert {p: p.read_bytes() for p in snapshot} == snapshot
+
+
+def test_init_names_a_workflow_that_runs_beside_its_own(tmp_path: Path) -> None:
+    root = project(tmp_path, '[project]\nname = "demo"\n')
+    (root / ".github" / "workflows").mkdir(parents=True)
+    (root / ".github" / "workflows" / "tests.yml").write_text("on: push\n")
+    steps = init(root, written)
+    assert any("also holds tests.yml, which runs beside ci.yml" in step for step in steps)
+
+
+def test_init_writes_nothing_on_a_bad_configuration(tmp_path: Path) -> None:
+    from ci_sessions.config import ConfigError
+
+    root = project(tmp_path, '[project]\nname = "demo"\n[tool.ci_sessions]\npythn = ["3.12"]\n')
+    with pytest.raises(ConfigError, match="unknown key 'pythn'"):
+        init(root, written)
+    assert sorted(p.name for p in root.iterdir()) == ["pyproject.toml", "src"]
