@@ -139,6 +139,29 @@ CORE = Section(
             "`0`: none",
         ),
         Key(
+            "test-markers",
+            "test_markers",
+            values.non_empty_str,
+            None,
+            "a pytest `-m` expression for every test run, kept with the project's addopts, "
+            "the quick tiers' `not slow` and the posargs' own",
+        ),
+        Key(
+            "pytest-args",
+            "pytest_args",
+            values.str_list,
+            (),
+            "extra pytest options for every test run, before the posargs (the workflow "
+            "cannot pass posargs)",
+        ),
+        Key(
+            "test-env",
+            "test_env",
+            values.environment,
+            (),
+            'environment variables the tests get: `{ NAME = "value" }`',
+        ),
+        Key(
             "tiers",
             "tiers",
             values.tier_table(()),  # the loader checks members against the families
@@ -170,6 +193,9 @@ class Config:
     slowest: int
     slow_marker: str
     test_timeout: float
+    test_markers: str | None
+    pytest_args: tuple[str, ...]
+    test_env: tuple[tuple[str, str], ...]
     tiers: tuple[tuple[str, tuple[str, ...]], ...]
     # The families this configuration was checked against (ci_sessions.registry);
     # the workflow and doctor walk these.

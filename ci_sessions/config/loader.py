@@ -109,7 +109,7 @@ def load(
 
 
 def _core_defaults(default_tiers: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, Any]:
-    found = {key.field: key.default for key in CORE.keys if key.default is not None}
+    found = {key.field: key.default for key in CORE.keys}
     return {**found, "tiers": default_tiers}
 
 
@@ -253,7 +253,7 @@ def _project_defaults(
     what the user should know of them."""
     defaults: dict[str, Any] = {}
     notes: list[str] = []
-    if "python" not in core:
+    if core.get("python") is None:
         found = default_pythons(_with_poetry_python(document))
         kept = tuple(version for version in found if not values.too_old_python(version))
         if len(kept) < len(found):
@@ -278,7 +278,7 @@ def _project_defaults(
             )
         packages = (name,)
         defaults["packages"] = packages
-    if "paths" not in core:
+    if core.get("paths") is None:
         defaults["paths"] = default_paths(pyproject.parent, packages)
     discovered = {
         "test_extras": discover.test_extras(document),

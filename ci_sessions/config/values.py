@@ -273,6 +273,18 @@ def seconds_or_zero(value: Any) -> float:
     return float(value)
 
 
+def environment(value: Any) -> tuple[tuple[str, str], ...]:
+    """{ NAME = "value" }: environment variables, names as the shell writes them."""
+    if not isinstance(value, dict):
+        raise ValueError('expected a table of NAME = "value"')
+    for name, text in value.items():
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ValueError(f"{name!r}: expected an environment variable name")
+        if not isinstance(text, str):
+            raise ValueError(f"{name}: expected a string value")
+    return tuple(value.items())
+
+
 def env_table(services: tuple[str, ...]) -> Checker:
     """A table of service = "VARIABLE" for the given services."""
 

@@ -90,7 +90,10 @@ def selection_args(
     """
     skip_slow = f"not {config.slow_marker}" if os.environ.get(SKIP_SLOW_ENV) == "1" else None
     marker_options, rest = pytest_options.marker_args(
-        posargs, ini=config.pytest_ini, environ=os.environ, extra=[markers, skip_slow]
+        posargs,
+        ini=config.pytest_ini,
+        environ=os.environ,
+        extra=[markers, config.test_markers, skip_slow],
     )
     timeout = pytest_options.timeout_args(config.pytest_ini, os.environ, config.test_timeout)
     return [*marker_options, *timeout], rest
@@ -154,10 +157,13 @@ def run_pytest(
             "pytest_ci_sessions",
             *([f"--durations={config.slowest}"] if config.slowest else []),
             *args,
+            # The configured options before the posargs, which can override them.
+            *config.pytest_args,
             *posargs,
             *options,
         ],
         env={
+            **dict(config.test_env),
             **(env or {}),
             **plugin_env(config, tmp, outcomes_file, strict=whole_suite and not posargs),
             "COVERAGE_FILE": str(data_file),

@@ -156,3 +156,30 @@ def test_a_reused_venv_installs_again_only_after_a_change(
     (config.root / "src" / "demo" / "__init__.py").write_text("x = 1\n")
     install(session, config, tools=["pytest>=9"])
     assert commands.programs().count("uv") == 2
+
+
+def test_test_settings_from_the_configuration_reach_pytest(
+    tmp_path: Path, commands: FakeCommands
+) -> None:
+    config = project(
+        tmp_path,
+        'test-markers = "not network"\npytest-args = ["-x", "--strict-markers"]\n'
+        'test-env = { APP_MODE = "test" }\n',
+    )
+    seen: dict[str, str] = {}
+
+    def pytest(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
+        seen.update(env)
+        return pytest_writes(0, PASSED)(argv, env)
+
+    commands.on("pytest", pytest)
+    session = make_session(tmp_path / "s", posargs=["-m", "fast"])
+    data = config.root / "reports" / "coverage-data" / ".coverage.py3.13"
+    data.parent.mkdir(parents=True, exist_ok=True)
+    pytest_run.run_pytest(
+        session, config, paths=["tests"], paths_key="test-paths", name="tests-3.13", data_file=data
+    )
+    [argv] = commands.ran
+    assert argv[argv.index("-x") : argv.index("-x") + 2] == ["-x", "--strict-markers"]
+    assert argv[argv.index("-m") + 1] == "(not network) and (fast)"
+    assert seen["APP_MODE"] == "test"

@@ -84,10 +84,15 @@ def _run(
             "-p",
             "pytest_ci_sessions",
             f"--junitxml={folder / f'junit-run-{number}.xml'}",
+            *config.pytest_args,
             *posargs,
             *options,
         ],
-        env={RUN_ENV: str(number), **plugin_env(config, tmp, outcomes_file, strict=False)},
+        env={
+            **dict(config.test_env),
+            RUN_ENV: str(number),
+            **plugin_env(config, tmp, outcomes_file, strict=False),
+        },
     )
     if status == NO_TESTS:
         session.error(f"pytest collected no tests from {' '.join(paths)}")
