@@ -46,7 +46,7 @@ def register(
     # machinery, which `import ci_sessions` alone should not load.
     from nox.logger import logger
 
-    from ci_sessions import cleanup, invocation
+    from ci_sessions import cleanup, invocation, once
     from ci_sessions.registry import load_config, register_all
     from ci_sessions.services import lifecycle as services
 
@@ -57,10 +57,12 @@ def register(
         print(f"ci-sessions: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     # Made before any session starts a process, so that every one inherits them.
+    child = invocation.inherited()  # a `nox -j` session: its parent has spoken
     invocation.current()
     cleanup.begin(lambda line: logger.warning(f"ci-sessions: {line}"))
     leftovers = cleanup.sweep_service_folders(services.leftover_folders())
-    for line in [*leftovers, *cleanup.sweep_worktrees(config.root), *config.notes]:
+    notes = [] if child else once.fresh(config.notes, config.root, cleanup.runs_dir().parent)
+    for line in [*leftovers, *cleanup.sweep_worktrees(config.root), *notes]:
         logger.warning(f"ci-sessions: {line}")
     register_all(config)
     return config

@@ -105,6 +105,17 @@ def emit(annotations: Iterable[Annotation], environ: Mapping[str, str] = os.envi
     return printed
 
 
+def emit_warnings(messages: Iterable[str], environ: Mapping[str, str] = os.environ) -> int:
+    """`::warning::` lines on GitHub Actions: a warning is visible, never silent."""
+    if not on_github(environ):
+        return 0
+    printed = 0
+    for message in messages:
+        print(f"::warning title=ci-sessions::{_data(redact(message))}", flush=True)
+        printed += 1
+    return printed
+
+
 def append_step_summary(markdown: str, environ: Mapping[str, str] = os.environ) -> bool:
     """Append to $GITHUB_STEP_SUMMARY when set; say whether it was."""
     target = environ.get("GITHUB_STEP_SUMMARY")

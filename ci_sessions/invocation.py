@@ -36,6 +36,14 @@ def owner_alive(invocation: str) -> bool:
     return True if found is None else processes.alive(*found)
 
 
+def inherited(environ: MutableMapping[str, str] | None = None) -> bool:
+    """Whether this process runs a session for a parent nox (`nox -j`): it says nothing
+    the parent has said already."""
+    env = os.environ if environ is None else environ
+    found = owner(env.get(ENV, ""))
+    return found is not None and found[0] == os.getppid()
+
+
 def current(environ: MutableMapping[str, str] | None = None) -> str:
     """This invocation's ID, made (and exported) on first use in the process.
 

@@ -52,6 +52,20 @@ def distribution_problem(names: Sequence[str]) -> str | None:
     return None
 
 
+def wheel_platform_problem(name: str) -> str | None:
+    """A wheel PyPI would refuse: built for this machine's plain `linux_*` platform
+    (a C extension built by `python -m build`) rather than a manylinux or musllinux one."""
+    if not name.endswith(".whl"):
+        return None
+    platform = name[: -len(".whl")].split("-")[-1]
+    if not any(tag.startswith("linux_") for tag in platform.split(".")):
+        return None
+    return (
+        f"{name} is tagged {platform}, which PyPI refuses: it holds compiled code built for "
+        "this machine alone; build the wheels you publish with cibuildwheel (manylinux)"
+    )
+
+
 def summary_markdown(name: str, problems: Mapping[str, str | None]) -> str:
     """A gate of several tools as a Markdown table, for the step summary."""
     verdict = "passed" if all_passed(problems).passed else "FAILED"

@@ -133,13 +133,20 @@ def _resolve(
     # On CI nothing is probed: a missing interpreter fails there, as it must.
     runnable = config.python if on_ci else interpreters.runnable(config.python, finder)
     session_python, note = resolve.resolve_session_python(config.python, runnable, on_ci=on_ci)
+    absent = tuple(version for version in config.python if version not in runnable)
+    hints = [
+        f"python{version} does not start here, so tests-{version} is skipped (with CI set it "
+        f"fails); install it (`uv python install {version}` or `pyenv install {version}`) "
+        "and put its bin folder on PATH"
+        for version in absent
+    ]
     project = context.document.get("project", {})
     return replace(
         config,
         sections=resolved,
         session_python=session_python,
-        absent_pythons=tuple(version for version in config.python if version not in runnable),
-        notes=(note,) if note else (),
+        absent_pythons=absent,
+        notes=(*hints, *((note,) if note else ())),
         project_name=str(project.get("name", "")),
         pytest_ini=pytest_ini(config.root, context.document),
         groups={

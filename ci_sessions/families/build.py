@@ -7,7 +7,7 @@ import shutil
 import nox
 import nox.virtualenv
 
-from ci_sessions import verdicts
+from ci_sessions import github, verdicts
 from ci_sessions.config import Config
 from ci_sessions.families.base import CiJob, CiKit, no_checks
 from ci_sessions.glue.session import install_tools, publish_summary, reports_dir, session
@@ -44,9 +44,15 @@ def register(config: Config) -> None:
         # markup, which PyPI would not render, is an error and fails.
         session.run("twine", "check", *(str(dist / name) for name in artefacts))
         session.log(f"built and checked: {', '.join(artefacts)} in {dist}")
+        # Not a failure: the wheel is fine for this machine, and tests can use it.
+        warnings = [w for name in artefacts if (w := verdicts.wheel_platform_problem(name))]
+        for warning in warnings:
+            session.warn(f"build: {warning}")
+        github.emit_warnings(warnings)
         publish_summary(
             config,
             None,
-            f"## build: passed\n\n{', '.join(f'`{name}`' for name in artefacts)}, "
-            "checked with twine.\n",
+            f"## build: {'passed with warnings' if warnings else 'passed'}\n\n"
+            f"{', '.join(f'`{name}`' for name in artefacts)}, checked with twine.\n"
+            + "".join(f"\n- {warning}" for warning in warnings),
         )

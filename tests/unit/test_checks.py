@@ -70,3 +70,13 @@ def test_summary_markdown() -> None:
     text = summary_markdown("lint", {"ruff": "exit 1", "mypy": None})
     assert text.startswith("## lint: FAILED\n")
     assert "| ruff | exit 1 |" in text and "| mypy | passed |" in text
+
+
+def test_a_wheel_pypi_would_refuse_is_named() -> None:
+    from ci_sessions.verdicts import wheel_platform_problem
+
+    assert wheel_platform_problem("ext-1.0-cp313-cp313-linux_x86_64.whl") is not None
+    assert "cibuildwheel" in (wheel_platform_problem("e-1-cp313-cp313-linux_aarch64.whl") or "")
+    assert wheel_platform_problem("ext-1.0-cp313-cp313-manylinux_2_17_x86_64.whl") is None
+    assert wheel_platform_problem("pure-1.0-py3-none-any.whl") is None
+    assert wheel_platform_problem("pure-1.0.tar.gz") is None

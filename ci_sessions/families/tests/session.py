@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import nox
-from nox.logger import logger
 
 from ci_sessions.config import Config
 from ci_sessions.families.base import pins
@@ -29,8 +28,6 @@ TOOLS = {
 
 
 def register(config: Config) -> None:
-    _hint_missing_interpreters(config)
-
     # Parallel-safe: each Python has its own venv, data file and report names.
     @session(config, "tests", python=config.python, allow_parallel=True)
     def tests(session: nox.Session) -> None:
@@ -117,18 +114,3 @@ def xdist_args(enabled: bool, *, parallel: bool) -> list[str]:
 
 def durations_path(config: Config) -> Path:
     return config.root / config.of(MatrixConfig).durations_file
-
-
-def _hint_missing_interpreters(config: Config) -> None:
-    """nox skips a missing interpreter locally without saying how to get it.
-
-    config.absent_pythons is empty on CI, where nox fails the session instead.
-    A pyenv shim that fails counts as missing: nox cannot use it either.
-    """
-    for version in config.absent_pythons:
-        logger.warning(
-            f"ci-sessions: python{version} does not start here, so tests-{version} "
-            "is skipped (with CI set it fails). Install it, e.g. "
-            f"`uv python install {version}` or `pyenv install {version}`, "
-            "and put its bin folder on PATH."
-        )
