@@ -58,8 +58,9 @@ CORE = Section(
             "test-paths",
             "test_paths",
             values.project_paths,
-            ("tests",),
+            None,
             "the tests, inside the project",
+            default_text="pytest's `testpaths`, else `tests` or `test`, else the project root",
         ),
         Key(
             "test-extras",

@@ -35,6 +35,22 @@ def test_groups(document: Mapping[str, Any]) -> tuple[str, ...]:
     return _named_for_tests(list(groups)) if isinstance(groups, dict) else ()
 
 
+def test_paths(root: Path, pytest_ini: Mapping[str, Any]) -> tuple[str, ...]:
+    """Where the tests are: pytest's own `testpaths`, else a tests/ or test/ folder, else
+    the project root (pytest's own default: it collects test_*.py wherever they are)."""
+    configured = pytest_ini.get("testpaths")
+    if isinstance(configured, str):
+        configured = configured.split()
+    if isinstance(configured, list) and configured:
+        found = tuple(str(path) for path in configured if (root / str(path)).exists())
+        if found:
+            return found
+    for folder in ("tests", "test"):
+        if (root / folder).is_dir():
+            return (folder,)
+    return (".",)
+
+
 def requirement_files(root: Path) -> tuple[str, ...]:
     """Requirements files for the tests, project-relative, in a stable order."""
     found = sorted(

@@ -285,14 +285,16 @@ def _project_defaults(
             )
         packages = (name,)
         defaults["packages"] = packages
-    if core.get("paths") is None:
-        defaults["paths"] = default_paths(pyproject.parent, packages)
     discovered = {
+        "test_paths": discover.test_paths(pyproject.parent, pytest_ini(pyproject.parent, document)),
         "test_extras": discover.test_extras(document),
         "test_groups": discover.test_groups(document),
         "test_requirements": discover.requirement_files(pyproject.parent),
     }
     defaults.update({k: value for k, value in discovered.items() if core.get(k) is None})
+    if core.get("paths") is None:
+        tests = core.get("test_paths") or defaults["test_paths"]
+        defaults["paths"] = default_paths(pyproject.parent, packages, tests)
     return defaults, notes
 
 

@@ -58,12 +58,14 @@ def default_package(document: Mapping[str, Any]) -> str | None:
     return re.sub(r"[-.]+", "_", name).lower()
 
 
-def default_paths(root: Path, packages: tuple[str, ...]) -> tuple[str, ...]:
-    """The packages' source folders (src/ or flat layout) and tests/."""
+def default_paths(
+    root: Path, packages: tuple[str, ...], tests: tuple[str, ...] = ("tests",)
+) -> tuple[str, ...]:
+    """The packages' source folders (src/ or flat layout) and the test folders (not the
+    project root, when that is where the tests are: lint would check everything)."""
     found = [source_dir(root, package) for package in packages]
     paths = [p for p in found if p is not None]
-    if (root / "tests").is_dir():
-        paths.append("tests")
+    paths += [test for test in tests if test != "." and (root / test).exists()]
     # Nothing found: fall back to the package names so that lint reports the
     # missing folder by name instead of checking nothing.
     return tuple(paths) if paths else packages

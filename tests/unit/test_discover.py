@@ -66,3 +66,12 @@ def test_poetry_groups_for_tests_and_its_python() -> None:
     assert requirements == ["pytest>=8.0,<9.0"]
     assert skipped == ["test: local"]
     assert discover.poetry_python(document) == ">=3.10,<4.0"
+
+
+def test_test_paths_follow_pytest_then_the_usual_folders(tmp_path: Path) -> None:
+    (tmp_path / "testing").mkdir()
+    assert discover.test_paths(tmp_path, {"testpaths": ["testing"]}) == ("testing",)
+    assert discover.test_paths(tmp_path, {"testpaths": "testing"}) == ("testing",)
+    assert discover.test_paths(tmp_path, {}) == (".",)  # pytest's own default: the root
+    (tmp_path / "test").mkdir()
+    assert discover.test_paths(tmp_path, {}) == ("test",)
