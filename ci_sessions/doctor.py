@@ -9,24 +9,72 @@ tests can hand in a fake one.
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Sequence
+import subprocess
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import nox.virtualenv
 
 from ci_sessions import interpreters
 from ci_sessions.config import Config
 from ci_sessions.families.base import Check, Which
+from ci_sessions.requirement import script_dependencies
 
 __all__ = ["Check", "exit_code", "render", "run_checks", "working_which"]
 
 
-def run_checks(config: Config, which: Which) -> list[Check]:
-    """Every family's checks, and uv."""
+# Resolves requirements as CI's `uvx nox` would: an error message, or None.
+Resolver = Callable[[Sequence[str]], "str | None"]
+
+
+def run_checks(config: Config, which: Which, resolver: Resolver | None = None) -> list[Check]:
+    """Every family's checks, uv, and whether CI can install the noxfile's dependencies."""
     found = [check for family in config.families for check in family.checks(config, which)]
     found.insert(
         len(config.python),  # after the interpreters, as the matrix reads first
         Check("uv", which("uv"), "", "`pip install uv`: faster venvs (else virtualenv)"),
     )
+    found.append(noxfile_check(config.root / "noxfile.py", resolver or resolve_with_uv))
     return found
+
+
+def noxfile_check(noxfile: Path, resolver: Resolver) -> Check:
+    """CI runs `uvx nox`, which installs the noxfile's PEP 723 dependencies first."""
+    name = "noxfile dependencies, as CI installs them"
+    dependencies = script_dependencies(noxfile)
+    if dependencies is None:
+        return Check(
+            name,
+            None,
+            "CI",
+            f"{noxfile} has no `# /// script` block naming nox and ci-sessions: "
+            "`python -m ci_sessions init` writes one (on a project without a noxfile)",
+        )
+    problem = resolver(dependencies)
+    if problem:
+        return Check(name, None, "CI", f"{', '.join(dependencies)} do not resolve: {problem}")
+    return Check(name, ", ".join(dependencies), "CI", "")
+
+
+def resolve_with_uv(requirements: Sequence[str]) -> str | None:
+    """Resolve as CI would (uv, from the package index); the error's last line, or None."""
+    has_uv, uv, _ = nox.virtualenv.find_uv()
+    if not has_uv:
+        return "uv is not here to resolve them (`pip install uv`)"
+    done = subprocess.run(
+        [uv, "pip", "compile", "--quiet", "--no-header", "-"],
+        input="\n".join(requirements),
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "UV_PYTHON_DOWNLOADS": "never"},
+    )
+    if done.returncode == 0:
+        return None
+    lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+    return lines[-1] if lines else f"uv exited {done.returncode}"
 
 
 def working_which(name: str) -> str | None:

@@ -40,7 +40,8 @@ def test_a_new_family_is_validated_generated_and_checked(tmp_path: Path) -> None
     assert "docs" in sessions_run(document, "pull_request")
     assert document["jobs"]["docs"]["needs"] == ["changes"]
     # doctor looks for what it needs.
-    found = doctor.run_checks(config, {"python3.12": "/usr/bin/python3.12"}.get)
+    (pyproject.parent / "noxfile.py").write_text('# /// script\n# dependencies = ["nox"]\n# ///\n')
+    found = doctor.run_checks(config, {"python3.12": "/usr/bin/python3.12"}.get, lambda d: None)
     assert [c.name for c in found if c.missing_but_needed] == ["sphinx-build"]
     # Its sessions are defined.
     register_all(config)

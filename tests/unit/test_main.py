@@ -46,4 +46,5 @@ def test_doctor_lists_what_is_found_and_fails_on_a_missing_interpreter(
     assert code == 1
     assert "MISSING python3.99 (needed by tests-3.99): -> `uv python install 3.99`" in out
     assert "ok      python3.11 (needed by tests-3.11): /" in out
-    assert "1 missing thing(s) that a session needs" in out
+    assert "MISSING noxfile dependencies, as CI installs them (needed by CI)" in out
+    assert "2 missing thing(s) that a session needs" in out
