@@ -57,30 +57,42 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _write_workflow(pyproject: Path) -> Path:
+    """Write every generated workflow file (remove a release.yml turned off); the main one."""
     config = load_config(pyproject)
-    target = config.root / workflow.WORKFLOW_PATH
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(workflow.render(workflow.workflow(config)), encoding="utf-8")
-    return target
+    for path, text in workflow.generated(config).items():
+        target = config.root / path
+        if text is None:
+            if target.is_file() and target.read_text(encoding="utf-8").startswith(workflow.HEADER):
+                target.unlink()
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return config.root / workflow.WORKFLOW_PATH
 
 
 def _workflow(config: Config, *, check: bool) -> int:
-    target = config.root / workflow.WORKFLOW_PATH
-    expected = workflow.render(workflow.workflow(config))
-    if check:
+    if not check:
+        _write_workflow(config.pyproject)
+        written = [path for path, text in workflow.generated(config).items() if text]
+        print("wrote " + ", ".join(str(config.root / path) for path in written))
+        return 0
+    stale = 0
+    for path, expected in workflow.generated(config).items():
+        target = config.root / path
         current = target.read_text(encoding="utf-8") if target.is_file() else None
-        difference = workflow.drift(current, expected)
+        difference = workflow.drift(current, expected, path)
         if difference:
             print(difference)
-            print(
-                f"ci-sessions: {target} differs from what the sessions give; run "
-                "`python -m ci_sessions workflow` and commit the result",
-                file=sys.stderr,
-            )
-            return 1
-        print(f"{target}: up to date")
-        return 0
-    print(f"wrote {_write_workflow(config.pyproject)}")
+            stale += 1
+        elif expected is not None:
+            print(f"{target}: up to date")
+    if stale:
+        print(
+            "ci-sessions: the workflow files differ from what the sessions give; run "
+            "`python -m ci_sessions workflow` and commit the result",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

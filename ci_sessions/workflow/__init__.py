@@ -11,18 +11,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from ci_sessions.config import Config
-from ci_sessions.workflow.emit import HEADER, WORKFLOW_PATH, Uses, drift, render
+from ci_sessions.workflow.emit import HEADER, RELEASE_PATH, WORKFLOW_PATH, Uses, drift, render
 from ci_sessions.workflow.kit import CONDITIONS, CiJob, CiKit, event_condition
 from ci_sessions.workflow.settings import WorkflowConfig
 
 __all__ = [
     "HEADER",
+    "RELEASE_PATH",
     "WORKFLOW_PATH",
     "CiJob",
     "CiKit",
     "Uses",
     "WorkflowError",
     "drift",
+    "generated",
+    "release",
     "render",
     "sessions_run",
     "workflow",
@@ -61,6 +64,7 @@ def jobs(config: Config, kit: CiKit) -> dict[str, Any]:
     described = [job for family in config.families for job in family.ci_jobs(config, kit)]
     placed = {job.name: job for job in described if kit.events_of(job.member)}
     found: dict[str, Any] = {"changes": _changes_job(kit)}
+
     for job in placed.values():
         condition = event_condition(kit.events_of(job.member))
         clauses = ["always()"] if job.always else []
@@ -76,16 +80,56 @@ def jobs(config: Config, kit: CiKit) -> dict[str, Any]:
 
 def _changes_job(kit: CiKit) -> dict[str, Any]:
     """Tells the other jobs whether code changed (`nox -s changes`, full history)."""
-    step = {
-        "id": "nox",
-        **kit.nox_step("changes", {"CI_SESSIONS_BEFORE": "${{ github.event.before }}"}),
-    }
+    before = {"CI_SESSIONS_BEFORE": "${{ github.event.before }}"}
+    step = {"id": "nox", **kit.nox_step("changes", before)}
     return {
         "runs-on": "ubuntu-latest",
         "timeout-minutes": 10,
         "outputs": {"code": "${{ steps.nox.outputs.code }}"},
         "steps": [*kit.setup(full_history=True), step],
     }
+
+
+def release(config: Config, pins: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The release workflow: a pushed v* tag builds the sdist and the wheel and publishes
+    them to PyPI with trusted publishing. A workflow of its own, without any cache (a
+    cache a pull request could fill must not reach a published artifact; zizmor's
+    cache-poisoning audit), and the OIDC token for the publishing job alone. The tag's
+    commit is the one main's CI passed."""
+    kit = CiKit.of(config, pins)
+    setup = kit.setup()
+    setup[2] = {**setup[2], "with": {"enable-cache": False}}
+    build = {
+        "runs-on": "ubuntu-latest",
+        "timeout-minutes": 30,
+        "steps": [*setup, kit.nox_step("build"), kit.upload("dist", f"{kit.reports}/dist/")],
+    }
+    publish = {
+        "needs": ["build"],
+        "runs-on": "ubuntu-latest",
+        "timeout-minutes": 10,
+        "environment": "pypi",
+        "permissions": {"id-token": "write"},
+        "steps": [
+            kit.download("dist/", name="dist"),
+            {"uses": kit.uses("pypa/gh-action-pypi-publish"), "with": {"packages-dir": "dist/"}},
+        ],
+    }
+    return {
+        "name": "release",
+        "on": {"push": {"tags": ["v*"]}},
+        "permissions": {"contents": "read"},
+        "jobs": {"build": build, "publish": publish},
+    }
+
+
+def generated(config: Config, pins: Mapping[str, str] | None = None) -> dict[str, str | None]:
+    """Every workflow file ci-sessions writes, as text; None for one it must not leave
+    (the release workflow of a project that turned release off)."""
+    files: dict[str, str | None] = {WORKFLOW_PATH: render(workflow(config, pins))}
+    enabled = config.of(WorkflowConfig).release
+    files[RELEASE_PATH] = render(release(config, pins)) if enabled else None
+    return files
 
 
 def workflow(config: Config, pins: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -112,7 +156,8 @@ def sessions_run(document: Mapping[str, Any], event: str) -> list[str]:
     expanded; the `changes` job is the workflow's own plumbing, not a gate."""
     found = []
     for name, job in document["jobs"].items():
-        if name == "changes" or not _runs_on(job.get("if"), event):
+        sessions = [step for step in job["steps"] if "SESSION" in step.get("env", {})]
+        if name == "changes" or not sessions or not _runs_on(job.get("if"), event):
             continue
         pythons = job.get("strategy", {}).get("matrix", {}).get("python", [None])
         for step in job["steps"]:

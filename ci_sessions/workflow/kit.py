@@ -27,6 +27,8 @@ DEFAULT_PINS: dict[str, str] = {
     "astral-sh/setup-uv": "e92bafb6253dcd438e0484186d7669ea7a8ca1cc # v6.4.3",
     "actions/upload-artifact": "65c4c4a1ddee5b72f698fdd19549f0f0fb45cf08 # v4.6.0",
     "actions/download-artifact": "fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8",
+    # A docker action (no Node runtime); the newest tag of the snapshot checked here.
+    "pypa/gh-action-pypi-publish": "81e9d935c883d0b210363ab89cf05f3894778450 # v1.8.14",
 }
 
 # Which events run which tier: pushes and pull requests the pr tier, the

@@ -19,6 +19,8 @@ class WorkflowConfig:
     # workflow (and its drift check) must not depend on which branch is checked
     # out; `init` detects the default branch and writes it.
     branches: tuple[str, ...]
+    # Publish the build job's sdist and wheel to PyPI when a v* tag is pushed.
+    release: bool
 
 
 WORKFLOW = Section(
@@ -47,6 +49,14 @@ WORKFLOW = Section(
             ("main",),
             "the branches whose pushes run the pr tier (`init` writes the repository's "
             "default branch here)",
+        ),
+        Key(
+            "release",
+            "release",
+            values.boolean,
+            False,
+            "on a pushed `v*` tag, once every job passed, publish the build job's sdist and wheel "
+            "to PyPI with trusted publishing (`id-token: write` on that job alone)",
         ),
     ),
 )

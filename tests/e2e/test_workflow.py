@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ci_sessions.workflow import WORKFLOW_PATH, sessions_run
+from ci_sessions.workflow import RELEASE_PATH, WORKFLOW_PATH, sessions_run
 from tests.e2e.conftest import FIXTURES, RunNox, add_config, clean_env, new_copy
 from tests.e2e.test_coverage import git
 
@@ -36,17 +36,22 @@ def tool(name: str) -> str:
     return found
 
 
-@pytest.fixture(params=["sample", "services_app", "bench_app"])
+@pytest.fixture(params=["sample", "services_app", "bench_app", "sample+release"])
 def project(request: pytest.FixtureRequest, projects_dir: Path) -> Path:
-    copy = new_copy(projects_dir, FIXTURES / request.param)
+    fixture, _, variant = request.param.partition("+")
+    copy = new_copy(projects_dir, FIXTURES / fixture)
+    if variant == "release":
+        add_config(copy, "[tool.ci_sessions.workflow]\nrelease = true")
     assert ci_sessions(copy, "workflow").returncode == 0
+    # The release workflow of its own, when asked for: publishing, without caches.
+    assert (copy / RELEASE_PATH).is_file() is (variant == "release")
     return copy
 
 
 def test_real_validators_accept_the_workflow(project: Path) -> None:
-    workflow = project / WORKFLOW_PATH
+    workflows = sorted(str(path) for path in (project / WORKFLOW_PATH).parent.glob("*.yml"))
     schema = subprocess.run(
-        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(workflow)],
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *workflows],
         capture_output=True,
         text=True,
         check=False,
@@ -54,7 +59,7 @@ def test_real_validators_accept_the_workflow(project: Path) -> None:
     assert schema.returncode == 0, schema.stdout + schema.stderr
     # zizmor's default persona, offline: no finding at all (so none above low).
     audit = subprocess.run(
-        [tool("zizmor"), "--offline", "--format", "json", str(workflow)],
+        [tool("zizmor"), "--offline", "--format", "json", *workflows],
         capture_output=True,
         text=True,
         check=False,
@@ -104,10 +109,10 @@ def test_check_fails_after_the_sessions_change_and_passes_once_regenerated(
     assert check.returncode == 1
     removed = [line for line in check.stdout.splitlines() if line.startswith("-")]
     assert any('"3.11"' in line for line in removed), check.stdout
-    assert "differs from what the sessions give" in check.stderr
+    assert "the workflow files differ from what the sessions give" in check.stderr
     lint = run_nox(sample, "-s", "lint")
     assert lint.returncode != 0, lint
-    assert "failed: workflow (differs from the sessions" in lint.output
+    assert "failed: workflow (.github/workflows/ci.yml differs from the sessions" in lint.output
 
     assert ci_sessions(sample, "workflow").returncode == 0
     assert ci_sessions(sample, "workflow", "--check").returncode == 0

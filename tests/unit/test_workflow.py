@@ -170,3 +170,19 @@ def test_a_tier_the_workflow_cannot_place_is_an_error_naming_it(tmp_path: Path) 
     )
     with pytest.raises(WorkflowError, match=r"no trigger for tier 'fast', 'comprehensive'"):
         workflow(config)
+
+
+def test_a_release_is_a_workflow_of_its_own_with_the_token_on_one_job(tmp_path: Path) -> None:
+    from ci_sessions.workflow import RELEASE_PATH, generated, release
+
+    config = config_of(tmp_path, "[tool.ci_sessions.workflow]\nrelease = true\n")
+    document = release(config)
+    assert document["on"] == {"push": {"tags": ["v*"]}}
+    assert document["permissions"] == {"contents": "read"}
+    build, publish = document["jobs"]["build"], document["jobs"]["publish"]
+    assert "permissions" not in build
+    assert publish["permissions"] == {"id-token": "write"} and publish["needs"] == ["build"]
+    # No cache in a workflow that publishes: a pull request's cache must not reach PyPI.
+    assert build["steps"][2]["with"] == {"enable-cache": False}
+    assert generated(config)[RELEASE_PATH] is not None
+    assert generated(config_of(tmp_path / "off"))[RELEASE_PATH] is None

@@ -112,26 +112,32 @@ def register(config: Config) -> None:
 
 
 def _workflow_drift(session: nox.Session, config: Config) -> dict[str, str | None]:
-    """A generated workflow must match the sessions; a hand-written one is left alone."""
-    target = config.root / workflow.WORKFLOW_PATH
-    current = target.read_text(encoding="utf-8") if target.is_file() else None
-    if current is None or not current.startswith(workflow.HEADER):
+    """Generated workflow files must match the sessions; hand-written ones are left alone."""
+    main = config.root / workflow.WORKFLOW_PATH
+    text = main.read_text(encoding="utf-8") if main.is_file() else None
+    if text is None or not text.startswith(workflow.HEADER):
         session.log(f"no generated {workflow.WORKFLOW_PATH}: workflow drift not checked")
         return {}
     try:
-        expected = workflow.render(workflow.workflow(config))
+        files = workflow.generated(config)
     except workflow.WorkflowError as exc:
         return {"workflow": str(exc)}
-    difference = workflow.drift(current, expected)
-    if difference:
-        print(difference)
-    return {
-        "workflow": (
-            "differs from the sessions: run `python -m ci_sessions workflow` and commit it"
-            if difference
-            else None
-        )
-    }
+    stale = []
+    for path, expected in files.items():
+        target = config.root / path
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+        if current is not None and not current.startswith(workflow.HEADER):
+            continue  # the project's own file of that name
+        difference = workflow.drift(current, expected, path)
+        if difference:
+            print(difference)
+            stale.append(path)
+    verb = "differs" if len(stale) == 1 else "differ"
+    problem = (
+        f"{', '.join(stale)} {verb} from the sessions: run `python -m ci_sessions workflow` "
+        "and commit the result"
+    )
+    return {"workflow": problem if stale else None}
 
 
 def checked_paths(
