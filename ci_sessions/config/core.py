@@ -163,6 +163,14 @@ CORE = Section(
             'environment variables the tests get: `{ NAME = "value" }`',
         ),
         Key(
+            "pins",
+            "pins",
+            values.pin_table,
+            (),
+            '`{ pytest = ">=8,<9" }`: replaces the pin ci-sessions installs a tool with (a '
+            "project that pins the tool itself, in its test dependencies or uv.lock, wins anyway)",
+        ),
+        Key(
             "tiers",
             "tiers",
             values.tier_table(()),  # the loader checks members against the families
@@ -197,6 +205,7 @@ class Config:
     test_markers: str | None
     pytest_args: tuple[str, ...]
     test_env: tuple[tuple[str, str], ...]
+    pins: tuple[tuple[str, str], ...]
     tiers: tuple[tuple[str, tuple[str, ...]], ...]
     # The families this configuration was checked against (ci_sessions.registry);
     # the workflow and doctor walk these.
@@ -219,6 +228,9 @@ class Config:
     # those of the Poetry groups meant for tests (as PEP 508).
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     poetry_requirements: tuple[str, ...] = ()
+    # the tools the project pins itself (name -> where), and its uv.lock, if any;
+    project_pins: Mapping[str, str] = field(default_factory=dict)
+    lock: str | None = None
     # register(only=..., exclude=...): the sessions to define (None: all of them).
     only: tuple[str, ...] | None = None
     exclude: tuple[str, ...] = ()

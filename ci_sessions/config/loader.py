@@ -12,14 +12,14 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import nox.project
 
-from ci_sessions import interpreters
+from ci_sessions import interpreters, pins
 from ci_sessions.config import discover, resolve, values
 from ci_sessions.config.core import CORE, Config
 from ci_sessions.config.project import (
@@ -103,9 +103,39 @@ def load(
         default_notes.append(
             f"Poetry test dependencies not installed (git or path ones): {', '.join(skipped)}"
         )
+    lock = pyproject.parent / "uv.lock"
     return replace(
-        resolved, notes=(*default_notes, *resolved.notes), poetry_requirements=tuple(poetry)
+        resolved,
+        notes=(*default_notes, *resolved.notes),
+        poetry_requirements=tuple(poetry),
+        project_pins=_project_pins(resolved, document, poetry, lock),
+        lock=lock.name if lock.is_file() else None,
     )
+
+
+def _project_pins(
+    config: Config, document: Mapping[str, Any], poetry: list[str], lock: Path
+) -> dict[str, str]:
+    """The distributions the project itself names for its tests (or locks), by name: where
+    it does. Its pin of a tool wins over ci-sessions' (ci_sessions.pins)."""
+    project = document.get("project", {})
+    found: dict[str, str] = {}
+    sources: list[tuple[str, Iterable[str]]] = [
+        ("[project].dependencies", project.get("dependencies", []))
+    ]
+    extras = project.get("optional-dependencies", {})
+    sources += [(f"the extra {e}", extras.get(e, [])) for e in config.test_extras]
+    sources += [(f"the dependency group {g}", config.groups.get(g, ())) for g in config.test_groups]
+    sources += [("a Poetry test group", poetry)]
+    for name, requirements in sources:
+        for distribution in pins.names_in(requirements):
+            found.setdefault(distribution, name)
+    for path in config.test_requirements:
+        for distribution in pins.requirement_file_names(config.root / path):
+            found.setdefault(distribution, path)
+    for distribution in pins.locked_names(lock):
+        found.setdefault(distribution, "uv.lock")
+    return found
 
 
 def _core_defaults(default_tiers: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, Any]:

@@ -285,6 +285,24 @@ def environment(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple(value.items())
 
 
+def pin_table(value: Any) -> tuple[tuple[str, str], ...]:
+    """{ tool = ">=8,<9" }: a version specifier per tool, replacing ci-sessions' pin."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    if not isinstance(value, dict):
+        raise ValueError('expected a table of tool = ">=8,<9"')
+    pins = []
+    for name, spec in value.items():
+        if not isinstance(spec, str):
+            raise ValueError(f"{name}: expected a version specifier string")
+        try:
+            SpecifierSet(spec)
+        except InvalidSpecifier:
+            raise ValueError(f"{name}: {spec!r} is not a version specifier") from None
+        pins.append((re.sub(r"[-_.]+", "-", name).lower(), spec))
+    return tuple(pins)
+
+
 def env_table(services: tuple[str, ...]) -> Checker:
     """A table of service = "VARIABLE" for the given services."""
 

@@ -29,7 +29,7 @@ def register(config: Config) -> None:
     @session(config, "build", python=config.session_python, allow_parallel=True)
     def build(session: nox.Session) -> None:
         """python -m build (sdist + wheel), then twine check on both."""
-        install_tools(session, *TOOLS.values())
+        install_tools(session, config, *TOOLS.values())
         dist = reports_dir(config) / "dist"
         shutil.rmtree(dist, ignore_errors=True)
         has_uv, _, _ = nox.virtualenv.find_uv()

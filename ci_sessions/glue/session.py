@@ -28,7 +28,7 @@ from ci_sessions import github
 from ci_sessions import verdicts as checks
 from ci_sessions.config import Config
 from ci_sessions.families.coverage import data as coverage_data
-from ci_sessions.glue import installs
+from ci_sessions.glue import installs, requirements
 from ci_sessions.masking import held_back, redact
 
 SessionFunc = Callable[[nox.Session], None]
@@ -80,25 +80,6 @@ def session(
     return decorate
 
 
-def project_requirements(
-    config: Config,
-    *,
-    extras: Iterable[str] = (),
-    groups: Iterable[str] = (),
-    for_tests: bool = False,
-) -> list[str]:
-    """The project (with extras) and its PEP 735 groups, as installer arguments;
-    for_tests: also the tests' requirements files and Poetry test groups."""
-    extras = list(extras)
-    project = f".[{','.join(extras)}]" if extras else "."
-    # Groups were resolved at load (include-group followed): no second read of the file.
-    wanted = [requirement for group in groups for requirement in config.groups[group]]
-    if for_tests:
-        wanted += config.poetry_requirements
-    files = [arg for path in config.test_requirements for arg in ("-r", path)] if for_tests else []
-    return [project, *dict.fromkeys(wanted), *files]
-
-
 class _ProjectFiles:
     """The project's files an install key covers: what git lists, less what the
     sessions write (reports, .nox) and what earlier installs wrote themselves."""
@@ -133,9 +114,11 @@ def install(
     install itself writes (build/, *.egg-info of a setuptools project that does
     not git-ignore them) are remembered and are not changes.
     """
+    chosen = requirements.tool_pins(session, config, tools)
     args = [
-        *project_requirements(config, extras=extras, groups=groups, for_tests=for_tests),
-        *tools,
+        *requirements.project(config, extras=extras, groups=groups, for_tests=for_tests),
+        *chosen,
+        *requirements.lock_constraints(session, config),
     ]
     marker = _marker(session, "project")
     recorded, written = installs.read_marker(_read(marker))
@@ -172,9 +155,10 @@ def _marker(session: nox.Session, slot: str) -> Path:
     return Path(session.virtualenv.location) / installs.MARKER_DIR / slot
 
 
-def install_tools(session: nox.Session, *requirements: str) -> None:
-    """Install pinned tools (requirement strings), unless this venv holds these very pins."""
-    args = list(requirements)
+def install_tools(session: nox.Session, config: Config, *tools: str) -> None:
+    """Install pinned tools (requirement strings), unless this venv holds these very pins;
+    [tool.ci_sessions] pins replace ci-sessions' own."""
+    args = requirements.tool_pins(session, config, tools, project_wins=False)
     marker = _marker(session, installs.slot(args))
     text = installs.marker_text(installs.install_key(args))
     if _read(marker) == text:

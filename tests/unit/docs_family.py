@@ -51,7 +51,7 @@ def register(config: Config) -> None:
     @session(config, "docs", python=config.session_python)
     def docs(session: nox.Session) -> None:
         """Build the documentation."""
-        install_tools(session, *TOOLS.values())
+        install_tools(session, config, *TOOLS.values())
         session.run("sphinx-build", "-b", settings.builder, settings.source, "reports/docs")
 
 

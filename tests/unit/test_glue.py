@@ -183,3 +183,32 @@ def test_test_settings_from_the_configuration_reach_pytest(
     assert argv[argv.index("-x") : argv.index("-x") + 2] == ["-x", "--strict-markers"]
     assert argv[argv.index("-m") + 1] == "(not network) and (fast)"
     assert seen["APP_MODE"] == "test"
+
+
+def test_the_project_s_pin_wins_and_the_configured_pin_replaces_ours(
+    tmp_path: Path, commands: FakeCommands
+) -> None:
+    config = project(
+        tmp_path,
+        'pins = { coverage = ">=7.6,<8" }\n'
+        '[dependency-groups]\ntest = ["pytest~=7.2"]\n',
+    )
+    session = make_session(tmp_path / "s")
+    tools = ["pytest>=9.0,<10", "coverage>=7.10,<8"]
+    install(session, config, groups=config.test_groups, tools=tools, for_tests=True)
+    [argv] = [argv for argv in commands.ran if "install" in argv]
+    assert "pytest~=7.2" in argv and "pytest" in argv  # the group's pin decides
+    assert "pytest>=9.0,<10" not in argv
+    assert "coverage>=7.6,<8" in argv
+
+
+def test_a_uv_lock_constrains_the_install(tmp_path: Path, commands: FakeCommands) -> None:
+    config = project(tmp_path)
+    (config.root / "uv.lock").write_text('version = 1\n[[package]]\nname = "pytest"\n')
+    config = load_config(config.pyproject, environ={"CI": "true"})
+    assert config.lock == "uv.lock" and config.project_pins["pytest"] == "uv.lock"
+    install(make_session(tmp_path / "s"), config, tools=["pytest>=9.0,<10"])
+    export, installed = commands.ran[0], commands.ran[1]
+    assert export[1:3] == ["export", "--locked"]
+    assert installed[-2] == "-c" and installed[-1].endswith("uv-lock-constraints.txt")
+    assert "pytest" in installed and "pytest>=9.0,<10" not in installed

@@ -65,7 +65,7 @@ def register(config: Config) -> None:
             session.error("coverage: no usable data: " + "; ".join(misses + warnings))
 
         tools = ["coverage"] + (["diff-cover"] if settings.patch_fail_under is not None else [])
-        install_tools(session, *pins(TOOLS, *tools))
+        install_tools(session, config, *pins(TOOLS, *tools))
         reports = reports_dir(config)
         json_report = _combine(session, config, usable, reports)
         patch = _patch(session, config, reports) if settings.patch_fail_under is not None else None

@@ -82,7 +82,7 @@ def register(config: Config) -> None:
                 for_tests=True,
             )
         else:
-            install_tools(session, *_packages(tools))
+            install_tools(session, config, *_packages(tools))
         # On GitHub, ruff's one-line format is read back into annotations.
         ruff_output = ["--output-format=concise"] if github.on_github() else []
         run_all(
@@ -107,7 +107,7 @@ def register(config: Config) -> None:
         """Apply ruff's fixes and the formatter; the only session that edits files."""
         paths = _targets(session, config)
         fixers = [tool for tool in config.of(LintConfig).tools if tool in FIX_COMMANDS]
-        install_tools(session, *_packages(fixers))
+        install_tools(session, config, *_packages(fixers))
         run_all(session, [(tool, [*FIX_COMMANDS[tool], *paths]) for tool in fixers])
 
 

@@ -53,7 +53,7 @@ def register(config: Config) -> None:
         tools = (["bandit"] if scan_code else []) + (
             ["safety", "typer", *([] if has_uv else ["uv"])] if scan_dependencies else []
         )
-        install_tools(session, *pins(TOOLS, *tools))
+        install_tools(session, config, *pins(TOOLS, *tools))
         reports = reports_dir(config)
 
         problems: list[str] = []
@@ -276,23 +276,40 @@ def _resolved_dependencies(
     sources += [str(poetry)] if config.poetry_requirements else []
     # uv prefers the pins of an existing output file: an earlier run's must not steer this one.
     resolved.unlink(missing_ok=True)
-    session.run(
-        *([uv] if has_uv else ["uv"]),
-        "pip",
-        "compile",
-        str(config.pyproject),
-        *sources,
-        *(f"--extra={extra}" for extra in config.test_extras),
-        *(f"--group={group}" for group in config.test_groups),
-        "--universal",
-        f"--python-version={min(config.python, key=resolve.version_key).removesuffix('t')}",
-        "--no-header",
-        "--no-annotate",
-        "--quiet",
-        f"--output-file={resolved}",
-        external=has_uv,
-        env={"UV_PYTHON_DOWNLOADS": "never"},
-    )
+    if config.lock:
+        # The project locks its dependencies: scan exactly what it locks, for every
+        # platform and Python the lock covers (a stale lock fails, as installs do).
+        session.run(
+            *([uv] if has_uv else ["uv"]),
+            "export",
+            "--locked",
+            "--no-hashes",
+            "--no-emit-project",
+            "--all-extras",
+            "--all-groups",
+            "--format=requirements-txt",
+            f"--output-file={resolved}",
+            "--quiet",
+            external=has_uv,
+        )
+    else:
+        session.run(
+            *([uv] if has_uv else ["uv"]),
+            "pip",
+            "compile",
+            str(config.pyproject),
+            *sources,
+            *(f"--extra={extra}" for extra in config.test_extras),
+            *(f"--group={group}" for group in config.test_groups),
+            "--universal",
+            f"--python-version={min(config.python, key=resolve.version_key).removesuffix('t')}",
+            "--no-header",
+            "--no-annotate",
+            "--quiet",
+            f"--output-file={resolved}",
+            external=has_uv,
+            env={"UV_PYTHON_DOWNLOADS": "never"},
+        )
     pairs = vulndb.pinned_pairs(resolved.read_text(encoding="utf-8"))
     return [
         (name, version) for name, version in pairs if vulndb.canonical_name(name) not in INSTALLERS

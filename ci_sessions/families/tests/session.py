@@ -43,7 +43,7 @@ def register(config: Config) -> None:
             ["pytest-xdist"] if matrix.xdist else []
         )
         if extra_tools:
-            install_tools(session, *pins(TOOLS, *extra_tools))
+            install_tools(session, config, *pins(TOOLS, *extra_tools))
         python = str(session.python)
         suffix = "" if shard is None else f".{shard.suffix}"
         run_pytest(

@@ -1,0 +1,71 @@
+"""What an install installs: the project with what its tests need, tools pinned by whose
+pin wins (ci_sessions.pins), and the versions a uv.lock locks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import nox
+import nox.virtualenv
+
+from ci_sessions import pins
+from ci_sessions.config import Config
+
+
+def project(
+    config: Config,
+    *,
+    extras: Iterable[str] = (),
+    groups: Iterable[str] = (),
+    for_tests: bool = False,
+) -> list[str]:
+    """The project (with extras) and its PEP 735 groups, as installer arguments;
+    for_tests: also the tests' requirements files and Poetry test groups."""
+    extras = list(extras)
+    installed = f".[{','.join(extras)}]" if extras else "."
+    # Groups were resolved at load (include-group followed): no second read of the file.
+    wanted = [requirement for group in groups for requirement in config.groups[group]]
+    if for_tests:
+        wanted += config.poetry_requirements
+    files = [arg for path in config.test_requirements for arg in ("-r", path)] if for_tests else []
+    return [installed, *dict.fromkeys(wanted), *files]
+
+
+def tool_pins(
+    session: nox.Session, config: Config, tools: Iterable[str], *, project_wins: bool = True
+) -> list[str]:
+    """The tools to install: the configured pins replace ci-sessions' own, and (where the
+    project itself is installed) the project's own pin of a tool wins, said once."""
+    chosen, said = pins.adjust(
+        tools, dict(config.pins), config.project_pins if project_wins else {}
+    )
+    for line in said:
+        session.log(f"pins: {line}")
+    return chosen
+
+
+def lock_constraints(session: nox.Session, config: Config) -> list[str]:
+    """`-c <file>` holding what uv.lock locks, so that the sessions test the locked versions.
+
+    `uv export --locked` fails on a lock that no longer matches pyproject.toml:
+    a stale lock is an error to fix (`uv lock`), not something to test around.
+    """
+    if config.lock is None:
+        return []
+    has_uv, uv, _ = nox.virtualenv.find_uv()
+    target = Path(session.create_tmp()) / "uv-lock-constraints.txt"
+    session.run_install(
+        uv if has_uv else "uv",
+        "export",
+        "--locked",
+        "--no-hashes",
+        "--no-emit-project",
+        "--all-extras",
+        "--all-groups",
+        "--format=requirements-txt",
+        f"--output-file={target}",
+        "--quiet",
+        external=True,
+    )
+    return ["-c", str(target)]

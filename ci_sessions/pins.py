@@ -1,0 +1,71 @@
+"""Whose pin wins: the project's own, then [tool.ci_sessions] pins, then ci-sessions'.
+
+ci-sessions pins the tools it installs (pytest 9, ...). A project that pins one
+of them itself (a test group with `pytest~=7.2`, a uv.lock) knows what its
+tests run with: its pin wins, and ci-sessions installs the bare name for the
+project's requirement (or lock) to decide. `pins = { pytest = ">=8,<9" }`
+replaces ci-sessions' pin of a tool outright. Plain functions.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_name(requirement: str) -> str | None:
+    """The canonical distribution name of a requirement string; None for options (-r x)."""
+    if requirement.lstrip().startswith("-"):
+        return None
+    match = NAME.match(requirement)
+    return canonical(match.group(1)) if match else None
+
+
+def names_in(requirements: Iterable[str]) -> set[str]:
+    return {name for requirement in requirements if (name := requirement_name(requirement))}
+
+
+def requirement_file_names(path: Path) -> set[str]:
+    """The distributions a requirements file names (its options and includes left out)."""
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    return names_in(line.split("#", 1)[0] for line in lines if line.split("#", 1)[0].strip())
+
+
+def locked_names(lock: Path) -> set[str]:
+    """The distributions a uv.lock pins; empty when there is none or it is unreadable."""
+    try:
+        document = tomllib.loads(lock.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return set()
+    return {canonical(str(package["name"])) for package in document.get("package", [])}
+
+
+def adjust(
+    tools: Iterable[str], overrides: Mapping[str, str], project: Mapping[str, str]
+) -> tuple[list[str], list[str]]:
+    """(the tool requirements to install, one line per pin that is not ci-sessions' own).
+
+    overrides: canonical name -> specifier ([tool.ci_sessions] pins); project:
+    canonical name -> where the project pins it (a group, uv.lock).
+    """
+    chosen: list[str] = []
+    said: list[str] = []
+    for requirement in tools:
+        name = requirement_name(requirement) or ""
+        if name in overrides:
+            chosen.append(f"{name}{overrides[name]}")
+            said.append(f"{name}: [tool.ci_sessions] pins {overrides[name]} replaces {requirement}")
+        elif name in project:
+            chosen.append(name)
+            said.append(f"{name}: the project's own pin ({project[name]}) wins over {requirement}")
+        else:
+            chosen.append(requirement)
+    return chosen, said
