@@ -17,6 +17,7 @@ from ci_sessions.config import Config
 from ci_sessions.config.project import source_dir
 from ci_sessions.families.coverage import data as coverage_data
 from ci_sessions.families.coverage.rc import write_rc
+from ci_sessions.glue import installs
 from ci_sessions.glue.session import (
     IN_VENV,
     install,
@@ -141,7 +142,11 @@ def run_pytest(
         stale.unlink(missing_ok=True)
     # Taken before the run: the code these data measure.
     record = coverage_data.new_record(
-        session.name, invocation.current(), config.root, measured_code(config, paths)
+        session.name,
+        invocation.current(),
+        config.root,
+        measured_code(config, paths),
+        installs.project_files(config.root),
     )
     options, posargs = selection_args(config, posargs, markers)
     status = (run_redacted if secret_env else run_tool)(

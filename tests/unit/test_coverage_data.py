@@ -88,3 +88,15 @@ def test_freshness(record: RunRecord | None, code: str, usable: bool, note: str)
     verdict = freshness(".coverage.py3.12", record, invocation="22-now", code=code)
     assert verdict.usable is usable
     assert note in verdict.note
+
+
+def test_tests_at_the_root_do_not_fingerprint_the_venvs(tmp_path: Path) -> None:
+    (tmp_path / "mod.py").write_text("x = 1\n")
+    venv = tmp_path / ".nox" / "tests-3-13" / "lib"
+    venv.mkdir(parents=True)
+    before = code_fingerprint(tmp_path, ["."])
+    (venv / "site.py").write_text("a new venv\n")
+    assert code_fingerprint(tmp_path, ["."]) == before
+    assert code_fingerprint(tmp_path, ["."], listed=["mod.py"]) == before
+    (tmp_path / "mod.py").write_text("x = 2\n")
+    assert code_fingerprint(tmp_path, ["."]) != before

@@ -33,3 +33,13 @@ def test_render_ini_reads_back_with_configparser() -> None:
     assert parser.getboolean("run", "branch") is True
     assert parser.get("run", "source_pkgs").split() == ["a", "b"]
     assert parser.getint("report", "precision") == 2
+
+
+def test_a_single_module_package_maps_its_installed_copy_back() -> None:
+    from ci_sessions.families.coverage.rc import coverage_settings
+
+    settings = coverage_settings(
+        {}, ["typing_extensions"], {"typing_extensions": "src/typing_extensions.py"}
+    )
+    [paths] = settings["paths"].values()
+    assert paths[:2] == ["src/typing_extensions.py", "*/site-packages/typing_extensions.py"]

@@ -190,8 +190,7 @@ def test_the_project_s_pin_wins_and_the_configured_pin_replaces_ours(
 ) -> None:
     config = project(
         tmp_path,
-        'pins = { coverage = ">=7.6,<8" }\n'
-        '[dependency-groups]\ntest = ["pytest~=7.2"]\n',
+        'pins = { coverage = ">=7.6,<8" }\n' '[dependency-groups]\ntest = ["pytest~=7.2"]\n',
     )
     session = make_session(tmp_path / "s")
     tools = ["pytest>=9.0,<10", "coverage>=7.10,<8"]

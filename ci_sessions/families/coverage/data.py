@@ -63,13 +63,19 @@ class RunRecord:
         return json.dumps(asdict(self), indent=2)
 
 
-def new_record(session: str, invocation: str, root: Path, folders: Sequence[str]) -> RunRecord:
+def new_record(
+    session: str,
+    invocation: str,
+    root: Path,
+    folders: Sequence[str],
+    listed: Iterable[str] | None = None,
+) -> RunRecord:
     """The record of a run starting now: its code fingerprint is taken before it runs."""
     return RunRecord(
         session,
         invocation,
         datetime.now(UTC).isoformat(timespec="seconds"),
-        code_fingerprint(root, folders),
+        code_fingerprint(root, folders, listed),
         tuple(folders),
     )
 
@@ -93,25 +99,38 @@ def write_record(data_file: Path, record: RunRecord) -> None:
     record_path(data_file).write_text(record.to_json(), encoding="utf-8")
 
 
-def code_fingerprint(root: Path, folders: Iterable[str]) -> str:
+def code_fingerprint(
+    root: Path, folders: Iterable[str], listed: Iterable[str] | None = None
+) -> str:
     """A hash of the Python files under the given folders (or files) of the project.
 
     What the coverage data measured: the packages' sources and the tests.
     By content, not time, so that a CI job that checks out the same commit
-    computes the same fingerprint as the jobs that wrote the data.
+    computes the same fingerprint as the jobs that wrote the data. `listed`:
+    the project's files as git lists them (venvs, caches and reports left out
+    by .gitignore); without git, hidden folders (.nox, .venv) are left out.
     """
     digest = hashlib.sha256()
-    files: set[Path] = set()
-    for folder in folders:
-        target = root / folder
-        if target.is_file():
-            files.add(target)
-        elif target.is_dir():
-            files.update(p for p in target.rglob("*.py") if "__pycache__" not in p.parts)
+    candidates = (
+        [root / name for name in listed if name.endswith(".py")]
+        if listed is not None
+        else [p for p in root.rglob("*.py") if not _hidden(p.relative_to(root))]
+    )
+    targets = [(root / folder).resolve() for folder in folders]
+    files = {
+        path
+        for path in candidates
+        if path.is_file() and any(path.resolve().is_relative_to(t) for t in targets)
+    }
     for path in sorted(files):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:32]
+
+
+def _hidden(relative: Path) -> bool:
+    """Under a hidden folder (.nox, .venv, .tox) or a bytecode cache: not the project's code."""
+    return any(part.startswith(".") or part == "__pycache__" for part in relative.parts[:-1])
 
 
 @dataclass(frozen=True)

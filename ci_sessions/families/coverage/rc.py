@@ -36,7 +36,9 @@ def coverage_settings(
     sections["report"] = {k: v for k, v in sections.get("report", {}).items() if k != "fail_under"}
     paths = dict(sections.get("paths", {}))
     for package, source in source_dirs.items():
-        top = package.replace(".", "/")
+        # A package folder, or a single module (typing_extensions.py): the venv's
+        # copy is mapped back to the same kind of path.
+        top = package.replace(".", "/") + (".py" if source.endswith(".py") else "")
         paths[f"ci_sessions_{package.replace('.', '_')}"] = [
             source,
             f"*/site-packages/{top}",

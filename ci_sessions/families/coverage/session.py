@@ -18,6 +18,7 @@ from ci_sessions.families.coverage.settings import CoverageConfig
 from ci_sessions.families.tests import shards
 from ci_sessions.families.tests.settings import MatrixConfig
 from ci_sessions.git import first_commit, merge_base_problem
+from ci_sessions.glue import installs
 from ci_sessions.glue.pytest_run import TEST_TOOLS
 from ci_sessions.glue.session import (
     IN_VENV,
@@ -95,10 +96,11 @@ def register(config: Config) -> None:
 def _freshness(config: Config, data_files: list[Path]) -> dict[Path, coverage_data.Freshness]:
     """Each data file's verdict: written this run, or earlier on the same code."""
     current = invocation.current()
+    listed = installs.project_files(config.root)
     found = {}
     for path in data_files:
         record = coverage_data.read_record(path)
-        code = coverage_data.code_fingerprint(config.root, record.folders) if record else ""
+        code = coverage_data.code_fingerprint(config.root, record.folders, listed) if record else ""
         found[path] = coverage_data.freshness(path.name, record, invocation=current, code=code)
     return found
 
