@@ -1,10 +1,12 @@
-"""Whose pin wins: the project's own, then [tool.ci_sessions] pins, then ci-sessions'.
+"""Whose pin wins: [tool.ci_sessions] pins, the project's own, then ci-sessions'.
 
 ci-sessions pins the tools it installs (pytest 9, ...). A project that pins one
 of them itself (a test group with `pytest~=7.2`, a uv.lock) knows what its
 tests run with: its pin wins, and ci-sessions installs the bare name for the
-project's requirement (or lock) to decide. `pins = { pytest = ">=8,<9" }`
-replaces ci-sessions' pin of a tool outright. Plain functions.
+project's requirement (or lock) to decide. The version a
+.pre-commit-config.yaml pins (ruff's rev) is the project's too: exactly that
+version installs. `pins = { pytest = ">=8,<9" }` replaces any pin of a tool
+outright. Plain functions.
 """
 
 from __future__ import annotations
@@ -49,13 +51,18 @@ def locked_names(lock: Path) -> set[str]:
 
 
 def adjust(
-    tools: Iterable[str], overrides: Mapping[str, str], project: Mapping[str, str]
+    tools: Iterable[str],
+    overrides: Mapping[str, str],
+    project: Mapping[str, str],
+    pre_commit: Mapping[str, str] | None = None,
 ) -> tuple[list[str], list[str]]:
     """(the tool requirements to install, one line per pin that is not ci-sessions' own).
 
     overrides: canonical name -> specifier ([tool.ci_sessions] pins); project:
-    canonical name -> where the project pins it (a group, uv.lock).
+    canonical name -> where the project pins it (a group, uv.lock); pre_commit:
+    canonical name -> the version its .pre-commit-config.yaml pins ("==0.11.9").
     """
+    pre_commit = pre_commit or {}
     chosen: list[str] = []
     said: list[str] = []
     for requirement in tools:
@@ -63,6 +70,12 @@ def adjust(
         if name in overrides:
             chosen.append(f"{name}{overrides[name]}")
             said.append(f"{name}: [tool.ci_sessions] pins {overrides[name]} replaces {requirement}")
+        elif name in pre_commit:
+            chosen.append(f"{name}{pre_commit[name]}")
+            said.append(
+                f"{name}: the project's .pre-commit-config.yaml pins {name}{pre_commit[name]}, "
+                f"which wins over {requirement}"
+            )
         elif name in project:
             chosen.append(name)
             said.append(f"{name}: the project's own pin ({project[name]}) wins over {requirement}")

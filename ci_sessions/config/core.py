@@ -230,6 +230,8 @@ class Config:
     poetry_requirements: tuple[str, ...] = ()
     # the tools the project pins itself (name -> where), and its uv.lock, if any;
     project_pins: Mapping[str, str] = field(default_factory=dict)
+    # the versions the project's .pre-commit-config.yaml pins (ruff -> "==0.11.9");
+    pre_commit_versions: Mapping[str, str] = field(default_factory=dict)
     lock: str | None = None
     # register(only=..., exclude=...): the sessions to define (None: all of them).
     only: tuple[str, ...] | None = None

@@ -3,7 +3,8 @@
 A project whose own CI is green already says what its tests install: an extra
 or a PEP 735 group named for tests, a requirements file, a Poetry group. The
 test-extras, test-groups and test-requirements defaults come from here, so
-that a first `nox` needs no hand-written line.
+that a first `nox` needs no hand-written line; and the lint tool versions a
+.pre-commit-config.yaml pins.
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ from pathlib import Path
 from typing import Any
 
 TEST_NAMES = ("test", "tests", "testing")
-REQUIREMENT_GLOBS = ("requirements-test*.txt", "requirements/test*.txt", "tests/requirements*.txt")
+REQUIREMENT_GLOBS = (
+    "requirements-test*.txt",
+    "test-requirements*.txt",
+    "requirements/test*.txt",
+    "tests/requirements*.txt",
+)
 
 
 def _named_for_tests(names: list[str]) -> tuple[str, ...]:
@@ -131,3 +137,42 @@ def poetry_python(document: Mapping[str, Any]) -> str | None:
     if not isinstance(python, str):
         return None
     return ",".join(filter(None, (poetry_constraint(part) for part in python.split(","))))
+
+
+# pre-commit hook repositories whose `rev` is the version of a tool ci-sessions runs.
+PRE_COMMIT_TOOLS: dict[str, str] = {
+    "astral-sh/ruff-pre-commit": "ruff",
+    "charliermarsh/ruff-pre-commit": "ruff",
+    "psf/black": "black",
+    "psf/black-pre-commit-mirror": "black",
+    "pre-commit/mirrors-mypy": "mypy",
+    "RobertCraigie/pyright-python": "pyright",
+}
+
+
+def pre_commit(root: Path) -> tuple[dict[str, str], set[str]]:
+    """(tool -> the version the project's .pre-commit-config.yaml pins, the hook ids it runs).
+
+    The project's CI runs those very versions; ci-sessions' lint must too, or a
+    newer ruff's wider defaults make a first run red on clean code.
+    """
+    path = root / ".pre-commit-config.yaml"
+    if not path.is_file():
+        return {}, set()
+    import yaml
+
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError:
+        return {}, set()
+    versions: dict[str, str] = {}
+    hooks: set[str] = set()
+    for repo in document.get("repos", []) if isinstance(document, dict) else []:
+        if not isinstance(repo, dict):
+            continue
+        hooks.update(str(h.get("id")) for h in repo.get("hooks", []) if isinstance(h, dict))
+        url = str(repo.get("repo", "")).removesuffix(".git")
+        tool = next((t for name, t in PRE_COMMIT_TOOLS.items() if url.endswith(name)), None)
+        if tool and repo.get("rev"):
+            versions[tool] = "==" + str(repo["rev"]).removeprefix("v")
+    return versions, hooks

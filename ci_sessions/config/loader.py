@@ -109,6 +109,7 @@ def load(
         notes=(*default_notes, *resolved.notes),
         poetry_requirements=tuple(poetry),
         project_pins=_project_pins(resolved, document, poetry, lock),
+        pre_commit_versions=discover.pre_commit(pyproject.parent)[0],
         lock=lock.name if lock.is_file() else None,
     )
 

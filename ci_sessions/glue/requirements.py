@@ -38,7 +38,10 @@ def tool_pins(
     """The tools to install: the configured pins replace ci-sessions' own, and (where the
     project itself is installed) the project's own pin of a tool wins, said once."""
     chosen, said = pins.adjust(
-        tools, dict(config.pins), config.project_pins if project_wins else {}
+        tools,
+        dict(config.pins),
+        config.project_pins if project_wins else {},
+        config.pre_commit_versions,
     )
     for line in said:
         session.log(f"pins: {line}")

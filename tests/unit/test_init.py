@@ -73,12 +73,14 @@ def test_init_writes_down_what_it_found_and_why(tmp_path: Path) -> None:
     root = project(
         tmp_path,
         '[project]\nname = "demo"\nrequires-python = ">=3.12"\n'
-        '[project.optional-dependencies]\ntesting = ["pytest"]\n[tool.ruff]\nline-length = 90\n',
+        '[project.optional-dependencies]\ntesting = ["pytest"]\n[tool.ruff]\nline-length = 90\n'
+        '[tool.ruff.format]\nquote-style = "single"\n',
     )
     subprocess.run(["git", "init", "-q", "-b", "master"], cwd=root, check=True)
     steps = init(root, written)
     text = (root / "pyproject.toml").read_text()
-    assert "# ruff format: [tool.ruff] is configured and black is not" in text
+    assert "# ruff check: [tool.ruff] is configured" in text
+    assert "# ruff format: [tool.ruff.format] is configured and black is not" in text
     assert 'lint-tools = ["ruff", "ruff-format"]' in text
     assert 'test-extras = ["testing"]  # found in the project' in text
     assert '[tool.ci_sessions.workflow]\nbranches = ["master"]' in text

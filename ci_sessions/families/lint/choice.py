@@ -1,14 +1,17 @@
 """Which lint tools a project asks for, read off its own configuration (no nox here).
 
 A first `nox` must not go red because ci-sessions imposed a formatter the
-project does not use, or a type checker it never configured:
+project does not use, a type checker it never configured, or a newer ruff's
+wider default rules (ruff 0.17 enables hundreds; the baseline below is the
+classic four); the versions a .pre-commit-config.yaml pins win (see pre_commit):
 
 ===========================================  ==================================
 the project configures                        lint runs
 ===========================================  ==================================
-anything                                      ruff check (mild default rules)
-[tool.black]                                  black --check
-ruff, and not black                           ruff format --check
+ruff (settings, or a pre-commit hook)         ruff check, with the project's rules
+no ruff                                       ruff check --select E4,E7,E9,F
+[tool.black], or a black hook                 black --check
+[tool.ruff.format], or a ruff-format hook     ruff format --check (black absent)
 neither                                       no formatter check
 mypy ([tool.mypy], mypy.ini, setup.cfg)       mypy
 pyright ([tool.pyright], pyrightconfig.json)  pyright
@@ -25,6 +28,8 @@ import configparser
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from ci_sessions.config.discover import pre_commit
 
 FORMATTERS = ("black", "ruff-format")
 TYPE_CHECKERS = ("mypy", "pyright", "basedpyright", "ty", "pyrefly")
@@ -66,20 +71,47 @@ def _setup_cfg_has(root: Path, section: str) -> bool:
     return parser.has_section(section)
 
 
+# What ruff checks in a project that does not configure it: the rules ruff long
+# had as its default, errors rather than style.
+RUFF_BASELINE = ("--select", "E4,E7,E9,F")
+
+
+def ruff_configured(root: Path, document: Mapping[str, Any]) -> str | None:
+    """Where the project configures ruff (its settings, or a ruff pre-commit hook)."""
+    _, hooks = pre_commit(root)
+    return configured("ruff", root, document) or (
+        "a ruff pre-commit hook" if "ruff" in hooks else None
+    )
+
+
 def choose(root: Path, document: Mapping[str, Any]) -> tuple[tuple[str, ...], list[str]]:
     """(the lint tools, one reason per choice) for a project that sets no lint-tools."""
+    _, hooks = pre_commit(root)
     tools = ["ruff"]
-    reasons = ["ruff check: the linter ci-sessions runs"]
-    black = configured("black", root, document)
-    ruff = configured("ruff", root, document)
+    ruff = ruff_configured(root, document)
+    reasons = [
+        (
+            f"ruff check: {ruff} is configured"
+            if ruff
+            else "ruff check, the baseline rules (E4, E7, E9, F): ruff is not configured"
+        )
+    ]
+    black = configured("black", root, document) or (
+        "a black pre-commit hook" if "black" in hooks else None
+    )
+    ruff_format = (
+        "[tool.ruff.format]"
+        if isinstance(document.get("tool", {}).get("ruff", {}).get("format"), dict)
+        else ("a ruff-format pre-commit hook" if "ruff-format" in hooks else None)
+    )
     if black:
         tools.append("black")
         reasons.append(f"black: {black} is configured")
-    elif ruff:
+    elif ruff_format:
         tools.append("ruff-format")
-        reasons.append(f"ruff format: {ruff} is configured and black is not")
+        reasons.append(f"ruff format: {ruff_format} is configured and black is not")
     else:
-        reasons.append("no formatter check: neither black nor ruff is configured")
+        reasons.append("no formatter check: neither black nor ruff's formatter is configured")
     checkers = [
         (tool, where) for tool in TYPE_CHECKERS if (where := configured(tool, root, document))
     ]

@@ -9,6 +9,7 @@ import nox
 from ci_sessions import github, workflow
 from ci_sessions.config import Config
 from ci_sessions.families.base import CiJob, CiKit, no_checks, pins
+from ci_sessions.families.lint import choice
 from ci_sessions.families.lint.choice import TYPE_CHECKERS
 from ci_sessions.families.lint.settings import LINT, LintConfig
 from ci_sessions.glue.pytest_run import TEST_TOOLS
@@ -93,7 +94,18 @@ def register(config: Config) -> None:
                     [
                         *CHECK_COMMANDS[tool],
                         *(ruff_output if tool == "ruff" else []),
-                        *checked_paths(tool, paths, settings, explicit=bool(session.posargs)),
+                        *(
+                            choice.RUFF_BASELINE
+                            if tool == "ruff" and settings.ruff_baseline
+                            else ()
+                        ),
+                        *checked_paths(
+                            tool,
+                            paths,
+                            settings,
+                            explicit=bool(session.posargs),
+                            tests=config.test_paths,
+                        ),
                     ],
                 )
                 for tool in tools
@@ -141,15 +153,25 @@ def _workflow_drift(session: nox.Session, config: Config) -> dict[str, str | Non
 
 
 def checked_paths(
-    tool: str, paths: Sequence[str], settings: LintConfig, *, explicit: bool
+    tool: str,
+    paths: Sequence[str],
+    settings: LintConfig,
+    *,
+    explicit: bool,
+    tests: Sequence[str] = (),
 ) -> Sequence[str]:
     """The paths a tool is given: the type checkers other than mypy read what to check
     from their own configuration (they run only when it exists), and mypy too when it
-    sets `files`; paths on the command line would override it. Posargs always count."""
+    sets `files`; paths on the command line would override it. Posargs always count.
+
+    mypy without `files` checks the code but not the tests (few projects type
+    their tests, and a first run must not go red on them): set mypy's `files`
+    to check the tests too."""
     if explicit or tool not in TYPE_CHECKERS:
         return paths
     if tool == "mypy" and not settings.mypy_files:
-        return paths
+        code = [path for path in paths if path not in tests]
+        return code or paths
     return []
 
 

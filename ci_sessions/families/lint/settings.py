@@ -14,18 +14,24 @@ class LintConfig:
     extras: tuple[str, ...]
     groups: tuple[str, ...]
     # Resolved at load: why each tool was chosen (empty when lint-tools is set),
-    # and whether the project tells mypy its files (then no paths are passed).
+    # whether the project tells mypy its files (then no paths are passed), and
+    # whether ruff runs with the baseline rules (the project does not configure it).
     reasons: tuple[str, ...] = ()
     mypy_files: bool = False
+    ruff_baseline: bool = False
 
 
 def resolve(settings: LintConfig, context: ResolveContext) -> LintConfig:
     root = context.pyproject.parent
-    mypy_files = choice.mypy_files_configured(root, context.document)
+    found = replace(
+        settings,
+        mypy_files=choice.mypy_files_configured(root, context.document),
+        ruff_baseline=choice.ruff_configured(root, context.document) is None,
+    )
     if settings.tools is not None:  # set, even to []: the user's choice
-        return replace(settings, mypy_files=mypy_files)
+        return found
     tools, reasons = choice.choose(root, context.document)
-    return replace(settings, tools=tools, reasons=tuple(reasons), mypy_files=mypy_files)
+    return replace(found, tools=tools, reasons=tuple(reasons))
 
 
 LINT = Section(
@@ -40,9 +46,11 @@ LINT = Section(
             values.subset_of(choice.TOOLS),
             None,
             f"some of {', '.join(f'`{tool}`' for tool in choice.TOOLS)}",
-            default_text="ruff, then the formatter and the type checkers the project configures "
-            "(black if `[tool.black]`, else `ruff format` if ruff is configured; mypy, pyright, "
-            "basedpyright, ty, pyrefly each when configured)",
+            default_text="ruff (with the rules E4, E7, E9, F unless ruff is configured), then "
+            "the formatter and the type checkers the project configures (black if `[tool.black]` "
+            "or a black pre-commit hook, else `ruff format` if `[tool.ruff.format]` or a "
+            "ruff-format hook; mypy, pyright, basedpyright, ty, pyrefly each when configured); "
+            "the versions a `.pre-commit-config.yaml` pins install",
         ),
         Key("lint-extras", "extras", values.str_list, (), "extras the type checkers need"),
         Key(
