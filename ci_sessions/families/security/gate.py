@@ -163,9 +163,20 @@ class SecurityResult:
         return not self.failures
 
 
+# What to do about findings in code that predates the scan (Flask 3.1.2 has four,
+# an exec among them): bandit's JSON report is the baseline format it reads back.
+BASELINE_HINT = (
+    "Fix them, or mark a reviewed line `# nosec <test>`. To adopt the scan on existing code, "
+    "accept what is there and fail only on new findings: copy `reports/bandit.json` into the "
+    "project (say `.bandit-baseline.json`) and set `bandit-baseline` to it under "
+    "`[tool.ci_sessions.security]`."
+)
+
+
 def summary_markdown(result: SecurityResult, *, scanned_packages: int | None) -> str:
-    lines = [f"## Security: {'passed' if result.passed else 'FAILED'}", ""]
-    lines += [f"- **{failure}**" for failure in result.failures]
+    lines = [f"## Security: {'passed' if result.passed else 'FAILED'}"]
+    if result.failures:
+        lines += ["", *(f"- **{failure}**" for failure in result.failures)]
     if result.bandit is not None:
         files, loc, levels = result.bandit
         found = f"{len(result.code)} finding(s)" if result.code else "no finding"
@@ -180,6 +191,7 @@ def summary_markdown(result: SecurityResult, *, scanned_packages: int | None) ->
             f"| `{f.file}` | {f.line} | {f.test_id} | {f.severity} | {f.confidence} | {f.text} |"
             for f in result.code
         ]
+        lines += ["", BASELINE_HINT]
     outcome = result.dependencies
     if outcome is None and scanned_packages == 0 and not result.problems:
         lines += ["", "### Dependencies", "", "No runtime dependency declared: nothing to scan."]

@@ -18,6 +18,7 @@ from ci_sessions.families.base import pins
 from ci_sessions.families.security import gate as security_gate
 from ci_sessions.families.security import vulndb
 from ci_sessions.families.security.settings import SecurityConfig
+from ci_sessions.glue.scratch import scratch_dir
 from ci_sessions.glue.session import (
     install_tools,
     publish_summary,
@@ -100,7 +101,9 @@ def _bandit(
             session.error(
                 f"{config.key_ref('security.bandit-baseline')}: {baseline} does not exist"
             )
-        command += ["-b", str(baseline)]
+        baseline_args = ["-b", str(baseline)]
+    else:
+        baseline_args = []
     json_report = reports / "bandit.json"
     json_report.unlink(missing_ok=True)
     levels = (
@@ -108,8 +111,15 @@ def _bandit(
     )
     try:
         # bandit exits 1 on findings; the verdict comes from its report.
-        for form, target in (("json", json_report), ("sarif", reports / "bandit.sarif")):
-            session.run(*command, "-f", form, "-o", str(target), success_codes=[0, BANDIT_FINDINGS])
+        # bandit refuses a baseline with SARIF (exit 2): reports/bandit.sarif, for code
+        # scanning, lists every finding; the verdict is the JSON run's, baseline applied.
+        for form, target, extra in (
+            ("json", json_report, baseline_args),
+            ("sarif", reports / "bandit.sarif", []),
+        ):
+            session.run(
+                *command, *extra, "-f", form, "-o", str(target), success_codes=[0, BANDIT_FINDINGS]
+            )
         report = json.loads(json_report.read_text(encoding="utf-8"))
     except (nox.command.CommandFailed, OSError, ValueError) as exc:
         return (
@@ -267,7 +277,7 @@ def _resolved_dependencies(
     so the scan always sees the current dependency set.
     """
     has_uv, uv, _ = nox.virtualenv.find_uv()
-    tmp = Path(session.create_tmp())
+    tmp = scratch_dir(session)
     resolved = tmp / "resolved.txt"
     # The tests' other sources: their requirements files, and Poetry's test groups.
     poetry = tmp / "poetry-test-requirements.txt"
