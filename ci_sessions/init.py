@@ -57,6 +57,8 @@ def starter_table(config: Config, branch: str | None) -> str:
         "test-extras": config.test_extras,
         "test-groups": config.test_groups,
         "test-requirements": config.test_requirements,
+        "lint-groups": lint.groups,
+        "lint-requirements": lint.requirements,
     }
     lines += [
         f"{key} = {toml(value)}  # found in the project" for key, value in found.items() if value
@@ -117,6 +119,8 @@ def _found(config: Config) -> list[str]:
         ("test-extras", config.test_extras),
         ("test-groups", config.test_groups),
         ("test-requirements", config.test_requirements),
+        ("lint-groups", lint.groups),
+        ("lint-requirements", lint.requirements),
     ):
         if value:
             found.append(f"{name} {', '.join(value)}")

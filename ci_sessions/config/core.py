@@ -87,8 +87,9 @@ CORE = Section(
             values.project_paths,
             None,
             "requirements files the tests need (`-r`), inside the project",
-            default_text="`requirements-test*.txt`, `requirements/test*.txt`, "
-            "`tests/requirements*.txt` where they exist; Poetry's test groups are read too",
+            default_text="`requirements-test*.txt`, `test-requirements*.txt`, "
+            "`requirements/test*.txt`, `tests/requirements*.txt` where they exist (the plain "
+            "`tests.txt` over variants such as `tests-min.txt`); Poetry's test groups are read too",
         ),
         Key(
             "reports-dir",

@@ -15,6 +15,15 @@ from pathlib import Path
 from typing import Any
 
 TEST_NAMES = ("test", "tests", "testing")
+# What the type checkers need (stubs, plugins), by the names projects give it:
+# Flask's `typing` group, or its older requirements/typing.txt.
+LINT_NAMES = ("typing", "types", "lint", "mypy")
+LINT_REQUIREMENT_GLOBS = (
+    "requirements/typing*.txt",
+    "requirements/lint*.txt",
+    "requirements-typing*.txt",
+    "requirements-lint*.txt",
+)
 REQUIREMENT_GLOBS = (
     "requirements-test*.txt",
     "test-requirements*.txt",
@@ -41,6 +50,11 @@ def test_groups(document: Mapping[str, Any]) -> tuple[str, ...]:
     return _named_for_tests(list(groups)) if isinstance(groups, dict) else ()
 
 
+def lint_groups(document: Mapping[str, Any]) -> tuple[str, ...]:
+    groups = document.get("dependency-groups", {})
+    return tuple(name for name in groups if name in LINT_NAMES) if isinstance(groups, dict) else ()
+
+
 def test_paths(root: Path, pytest_ini: Mapping[str, Any]) -> tuple[str, ...]:
     """Where the tests are: pytest's own `testpaths`, else a tests/ or test/ folder, else
     the project root (pytest's own default: it collects test_*.py wherever they are)."""
@@ -57,12 +71,46 @@ def test_paths(root: Path, pytest_ini: Mapping[str, Any]) -> tuple[str, ...]:
     return (".",)
 
 
-def requirement_files(root: Path) -> tuple[str, ...]:
-    """Requirements files for the tests, project-relative, in a stable order."""
-    found = sorted(
-        {p.relative_to(root).as_posix() for g in REQUIREMENT_GLOBS for p in root.glob(g)}
+# The names of a project's test requirements file proper. Beside it, files such
+# as tests-min.txt (the oldest versions) or tests-dev.txt (unreleased
+# dependencies, from git) are alternatives to it, not additions (Flask has all three).
+def _plain_stems(names: tuple[str, ...]) -> set[str]:
+    return {
+        "requirements",  # tests/requirements.txt
+        *names,
+        *(f"requirements-{name}" for name in names),
+        *(f"{name}-requirements" for name in names),
+    }
+
+
+def _requirement_candidates(root: Path, globs: tuple[str, ...]) -> list[str]:
+    return sorted({p.relative_to(root).as_posix() for g in globs for p in root.glob(g)})
+
+
+def requirement_files(
+    root: Path, globs: tuple[str, ...] = REQUIREMENT_GLOBS, names: tuple[str, ...] = TEST_NAMES
+) -> tuple[str, ...]:
+    """Requirements files for the tests (or, given LINT_*, the type checkers),
+    project-relative, in a stable order: the plain ones when there are any, else a
+    single variant; several variants alone are a choice left to the user (see
+    requirement_variants)."""
+    found = _requirement_candidates(root, globs)
+    plain = [path for path in found if Path(path).stem in _plain_stems(names)]
+    if plain:
+        return tuple(plain)
+    return tuple(found) if len(found) == 1 else ()
+
+
+def requirement_variants(root: Path) -> tuple[str, ...]:
+    """The test requirements files requirement_files leaves out, to be named in a note."""
+    chosen = set(requirement_files(root))
+    return tuple(
+        path for path in _requirement_candidates(root, REQUIREMENT_GLOBS) if path not in chosen
     )
-    return tuple(found)
+
+
+def lint_requirement_files(root: Path) -> tuple[str, ...]:
+    return requirement_files(root, LINT_REQUIREMENT_GLOBS, LINT_NAMES)
 
 
 def poetry_groups(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

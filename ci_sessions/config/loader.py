@@ -94,10 +94,9 @@ def load(
         sections=built,
         **core,
     )
-    groups = _group_keys(config, all_sections)
-    _check_groups(document, pyproject, groups)
+    _check_groups(document, pyproject, _group_keys(config, all_sections))
     context = ResolveContext(pyproject, document, environ)
-    resolved = _resolve(config, all_sections, context, groups, finder)
+    resolved = _resolve(config, all_sections, context, finder)
     poetry, skipped = discover.poetry_test_requirements(document)
     if skipped:
         default_notes.append(
@@ -148,7 +147,6 @@ def _resolve(
     config: Config,
     sections: Sequence[Section],
     context: ResolveContext,
-    groups: Mapping[str, tuple[str, ...]],
     finder: interpreters.Finder,
 ) -> Config:
     """Every effective setting that depends on more than its own key, decided once."""
@@ -172,6 +170,8 @@ def _resolve(
         for version in absent
     ]
     project = context.document.get("project", {})
+    # After resolving: a resolver may default a groups key to groups the project has.
+    groups = _group_keys(replace(config, sections=resolved), sections)
     return replace(
         config,
         sections=resolved,
@@ -197,7 +197,8 @@ def _group_keys(config: Config, sections: Sequence[Section]) -> dict[str, tuple[
     for section in sections:
         value = config.sections.get(section.build)
         for key in section.keys:
-            if key.groups and value is not None:
+            # None: not set, and not resolved yet (a default found in the project)
+            if key.groups and value is not None and getattr(value, key.field) is not None:
                 found[key.name] = getattr(value, key.field)
     return found
 
@@ -323,6 +324,13 @@ def _project_defaults(
         "test_requirements": discover.requirement_files(pyproject.parent),
     }
     defaults.update({k: value for k, value in discovered.items() if core.get(k) is None})
+    variants = discover.requirement_variants(pyproject.parent)
+    if core.get("test_requirements") is None and variants:
+        chosen = ", ".join(defaults["test_requirements"]) or "none of them"
+        notes.append(
+            f"test requirements: {chosen} installed; {', '.join(variants)} left out as "
+            "alternatives (set test-requirements to choose)"
+        )
     if core.get("paths") is None:
         tests = core.get("test_paths") or defaults["test_paths"]
         defaults["paths"] = default_paths(pyproject.parent, packages, tests)

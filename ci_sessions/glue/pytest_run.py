@@ -18,6 +18,7 @@ from ci_sessions.config.project import source_dir
 from ci_sessions.families.coverage import data as coverage_data
 from ci_sessions.families.coverage.rc import write_rc
 from ci_sessions.glue import installs
+from ci_sessions.glue.scratch import scratch_dir
 from ci_sessions.glue.session import (
     IN_VENV,
     install,
@@ -133,7 +134,7 @@ def run_pytest(
     """
     posargs = list(session.posargs if posargs is None else posargs)
     refuse_expired_quarantine(session, config)
-    tmp = Path(session.create_tmp())
+    tmp = scratch_dir(session)
     rcfile = write_rc(config, tmp)
     junit = reports_dir(config) / f"junit-{name}.xml"
     outcomes_file = tmp / f"outcomes-{name}.json"

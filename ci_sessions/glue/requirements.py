@@ -3,14 +3,14 @@ pin wins (ci_sessions.pins), and the versions a uv.lock locks."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Iterable, Mapping
 
 import nox
 import nox.virtualenv
 
 from ci_sessions import pins
 from ci_sessions.config import Config
+from ci_sessions.glue.scratch import scratch_dir
 
 
 def project(
@@ -32,15 +32,36 @@ def project(
     return [installed, *dict.fromkeys(wanted), *files]
 
 
+def pinned_by(
+    config: Config, groups: Iterable[str], requirement_files: Iterable[str]
+) -> dict[str, str]:
+    """Distribution -> where, for what these groups and requirements files name: installed
+    together with a tool, the project's own pin of it wins (as for the tests' own)."""
+    found: dict[str, str] = {}
+    for group in groups:
+        for name in pins.names_in(config.groups.get(group, ())):
+            found.setdefault(name, f"the dependency group {group}")
+    for path in requirement_files:
+        for name in pins.requirement_file_names(config.root / path):
+            found.setdefault(name, path)
+    return found
+
+
 def tool_pins(
-    session: nox.Session, config: Config, tools: Iterable[str], *, project_wins: bool = True
+    session: nox.Session,
+    config: Config,
+    tools: Iterable[str],
+    *,
+    project_wins: bool = True,
+    also: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The tools to install: the configured pins replace ci-sessions' own, and (where the
-    project itself is installed) the project's own pin of a tool wins, said once."""
+    project itself is installed) the project's own pin of a tool wins, said once; `also`:
+    more of the project's pins (name -> where), from what this install adds."""
     chosen, said = pins.adjust(
         tools,
         dict(config.pins),
-        config.project_pins if project_wins else {},
+        {**(also or {}), **config.project_pins} if project_wins else {},
         config.pre_commit_versions,
     )
     for line in said:
@@ -57,7 +78,7 @@ def lock_constraints(session: nox.Session, config: Config) -> list[str]:
     if config.lock is None:
         return []
     has_uv, uv, _ = nox.virtualenv.find_uv()
-    target = Path(session.create_tmp()) / "uv-lock-constraints.txt"
+    target = scratch_dir(session) / "uv-lock-constraints.txt"
     session.run_install(
         uv if has_uv else "uv",
         "export",

@@ -105,18 +105,22 @@ def install(
     groups: Iterable[str] = (),
     tools: Iterable[str] = (),
     for_tests: bool = False,
+    requirement_files: Sequence[str] = (),
 ) -> None:
-    """Install the project (with extras and PEP 735 groups) and pinned tools
-    (requirement strings, as the families' TOOLS give them).
+    """Install the project (with extras, PEP 735 groups and requirements files) and
+    pinned tools (requirement strings, as the families' TOOLS give them).
 
     On a reused venv, only when the project's files or the arguments changed
     since this venv last ran this install (ci_sessions.glue.installs). Files the
     install itself writes (build/, *.egg-info of a setuptools project that does
     not git-ignore them) are remembered and are not changes.
     """
-    chosen = requirements.tool_pins(session, config, tools)
+    groups = list(groups)
+    also = requirements.pinned_by(config, groups, requirement_files)
+    chosen = requirements.tool_pins(session, config, tools, also=also)
     args = [
         *requirements.project(config, extras=extras, groups=groups, for_tests=for_tests),
+        *[arg for path in requirement_files for arg in ("-r", path)],
         *chosen,
         *requirements.lock_constraints(session, config),
     ]

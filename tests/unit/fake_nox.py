@@ -83,7 +83,12 @@ def make_session(
     venv.reuse_existing = False
     venv.is_sandboxed = True
     venv.allowed_globals = ()
-    venv._get_env.side_effect = lambda env, include_outer_env=True: {**os.environ, **env}
+    # as nox does: the outer environment, then the venv's own variables, then the call's
+    venv._get_env.side_effect = lambda env, include_outer_env=True: {
+        **os.environ,
+        **venv.env,
+        **env,
+    }
     runner.venv = venv
     (tmp_path / "venv" / "bin").mkdir(parents=True, exist_ok=True)
     return nox.sessions.Session(runner=runner)

@@ -30,6 +30,27 @@ def test_requirements_files(tmp_path: Path) -> None:
         "requirements/testing.txt",
         "tests/requirements.txt",
     )
+    assert discover.requirement_variants(tmp_path) == ()
+
+
+def test_variants_of_the_test_requirements_are_alternatives_not_additions(
+    tmp_path: Path,
+) -> None:
+    # Flask 3.1.0: tests-dev.txt pins werkzeug from git, tests-min.txt the oldest versions.
+    (tmp_path / "requirements").mkdir()
+    for name in ("tests.txt", "tests-dev.txt", "tests-min.txt", "tests.in"):
+        (tmp_path / "requirements" / name).write_text("pytest\n")
+    assert discover.requirement_files(tmp_path) == ("requirements/tests.txt",)
+    assert discover.requirement_variants(tmp_path) == (
+        "requirements/tests-dev.txt",
+        "requirements/tests-min.txt",
+    )
+    (tmp_path / "requirements" / "tests.txt").unlink()
+    assert discover.requirement_files(tmp_path) == ()  # which one is the user's choice
+    (tmp_path / "requirements" / "tests-dev.txt").unlink()
+    assert discover.requirement_files(tmp_path) == ("requirements/tests-min.txt",)
+    (tmp_path / "test-requirements.txt").write_text("pytest\n")  # sniffio's name
+    assert discover.requirement_files(tmp_path) == ("test-requirements.txt",)
 
 
 @pytest.mark.parametrize(
@@ -75,3 +96,15 @@ def test_test_paths_follow_pytest_then_the_usual_folders(tmp_path: Path) -> None
     assert discover.test_paths(tmp_path, {}) == (".",)  # pytest's own default: the root
     (tmp_path / "test").mkdir()
     assert discover.test_paths(tmp_path, {}) == ("test",)
+
+
+def test_what_the_type_checkers_need_is_found_where_projects_keep_it(tmp_path: Path) -> None:
+    document = {"dependency-groups": {"typing": ["mypy"], "tests": [], "docs": []}}
+    assert discover.lint_groups(document) == ("typing",)
+    assert discover.lint_groups({}) == ()
+    assert discover.lint_requirement_files(tmp_path) == ()
+    (tmp_path / "requirements").mkdir()
+    (tmp_path / "requirements" / "typing.txt").write_text("mypy==1.13.0\n")  # Flask 3.1.0
+    (tmp_path / "requirements" / "tests.txt").write_text("pytest\n")
+    assert discover.lint_requirement_files(tmp_path) == ("requirements/typing.txt",)
+    assert discover.requirement_files(tmp_path) == ("requirements/tests.txt",)

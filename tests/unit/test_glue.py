@@ -211,3 +211,42 @@ def test_a_uv_lock_constrains_the_install(tmp_path: Path, commands: FakeCommands
     assert export[1:3] == ["export", "--locked"]
     assert installed[-2] == "-c" and installed[-1].endswith("uv-lock-constraints.txt")
     assert "pytest" in installed and "pytest>=9.0,<10" not in installed
+
+
+def test_pytest_gets_the_callers_tmpdir_not_one_inside_the_venv(
+    tmp_path: Path, commands: FakeCommands, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # nox's create_tmp() points TMPDIR into the venv (sys.prefix); Flask's tests
+    # then take their temporary modules for installed ones and fail.
+    monkeypatch.delenv("TMPDIR", raising=False)
+    seen: list[str | None] = []
+    passes = pytest_writes(0, PASSED)
+
+    def pytest_sees(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
+        seen.append(env.get("TMPDIR"))
+        return passes(argv, env)
+
+    commands.on("pytest", pytest_sees)
+    session = make_session(tmp_path / "s")
+    run(session, project(tmp_path))
+    assert seen == [None]
+    assert Path(session.create_tmp()).is_dir()  # the scratch folder itself is there
+
+
+def test_what_lint_installs_beside_a_tool_pins_it(tmp_path: Path, commands: FakeCommands) -> None:
+    # Flask 3.1.0's requirements/typing.txt pins mypy; its CI checks with that mypy.
+    config = project(tmp_path, '[dependency-groups]\ntyping = ["pyright"]\n')
+    (config.root / "requirements").mkdir()
+    (config.root / "requirements" / "typing.txt").write_text("mypy==1.13.0\n")
+    install(
+        make_session(tmp_path / "s"),
+        config,
+        groups=["typing"],
+        tools=["mypy>=2.4,<3", "pyright>=1.1.400,<2", "ruff>=0.17,<0.18"],
+        requirement_files=["requirements/typing.txt"],
+    )
+    [argv] = [argv for argv in commands.ran if "install" in argv]
+    assert argv[argv.index("-r") + 1] == "requirements/typing.txt"
+    assert "mypy" in argv and "pyright" in argv  # bare: the project's pins decide
+    assert "mypy>=2.4,<3" not in argv and "pyright>=1.1.400,<2" not in argv
+    assert "ruff>=0.17,<0.18" in argv  # nothing of the project's names ruff

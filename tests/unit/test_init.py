@@ -108,3 +108,17 @@ def test_init_writes_nothing_on_a_bad_configuration(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="unknown key 'pythn'"):
         init(root, written)
     assert sorted(p.name for p in root.iterdir()) == ["pyproject.toml", "src"]
+
+
+def test_init_writes_what_the_type_checkers_need(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        '[project]\nname = "demo"\nrequires-python = ">=3.12"\n[tool.mypy]\nstrict = true\n'
+        '[dependency-groups]\ntyping = ["mypy", "types-requests"]\ntests = ["pytest"]\n',
+    )
+    (root / "requirements-lint.txt").write_text("ruff==0.11.9\n")
+    init(root, written)
+    text = (root / "pyproject.toml").read_text()
+    assert 'lint-groups = ["typing"]  # found in the project' in text
+    assert 'lint-requirements = ["requirements-lint.txt"]  # found in the project' in text
+    assert 'test-groups = ["tests"]  # found in the project' in text

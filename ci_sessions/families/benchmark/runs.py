@@ -23,6 +23,7 @@ from ci_sessions.families.benchmark import callgrind
 from ci_sessions.families.benchmark import stats as benchstats
 from ci_sessions.families.benchmark.settings import BenchmarkConfig
 from ci_sessions.glue.pytest_run import PLUGIN, TEST_TOOLS
+from ci_sessions.glue.scratch import scratch_dir
 
 CONTROL_SOURCE = f"""
 def _control():
@@ -160,7 +161,7 @@ def walltime_rounds(
     failures: Failures,
 ) -> None:
     """`count` rounds per side, each a fresh process, the sides alternated."""
-    out = Path(session.create_tmp()) / "rounds"
+    out = scratch_dir(session) / "rounds"
     out.mkdir(exist_ok=True)
     for number in range(count):
         # A B, then B A: neither side always runs on the warmer machine.
@@ -201,7 +202,7 @@ def instruction_counts(
     failures: Failures,
 ) -> None:
     """One process per side under callgrind: counts are repeatable, one round decides."""
-    out = Path(session.create_tmp()) / "callgrind"
+    out = scratch_dir(session) / "callgrind"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir()
     codspeed = ["--codspeed", "--codspeed-mode=simulation"]

@@ -29,6 +29,7 @@ from ci_sessions.families.benchmark import stats as benchstats
 from ci_sessions.families.benchmark import stored as benchfile
 from ci_sessions.families.benchmark.settings import BenchmarkConfig
 from ci_sessions.git import first_commit
+from ci_sessions.glue.scratch import scratch_dir
 from ci_sessions.glue.session import (
     IN_VENV,
     publish_summary,
@@ -58,7 +59,7 @@ def register(config: Config) -> None:
         if settings.mode == INSTRUCTIONS:
             runs.require_valgrind(session)
         tools = runs.INSTRUCTIONS_TOOLS if settings.mode == INSTRUCTIONS else runs.WALLTIME_TOOLS
-        tmp = Path(session.create_tmp())
+        tmp = scratch_dir(session)
         env = runs.plugin_env(tmp, config.packages)
         python = _side_python(session, tmp, "candidate", config.root, tools)
         version = _version(python)
@@ -102,7 +103,7 @@ def _measure(
             noise=settings.noise_instructions,
         )
     else:
-        control = str(runs.control_file(Path(session.create_tmp())))
+        control = str(runs.control_file(scratch_dir(session)))
         runs.walltime_rounds(
             session, sides, [*targets, control], rounds, settings.rounds, common, env, failures
         )

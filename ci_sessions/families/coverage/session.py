@@ -20,6 +20,7 @@ from ci_sessions.families.tests.settings import MatrixConfig
 from ci_sessions.git import first_commit, merge_base_problem
 from ci_sessions.glue import installs
 from ci_sessions.glue.pytest_run import TEST_TOOLS
+from ci_sessions.glue.scratch import scratch_dir
 from ci_sessions.glue.session import (
     IN_VENV,
     install_tools,
@@ -132,7 +133,7 @@ def _data_problems(
 
 def _combine(session: nox.Session, config: Config, usable: list[Path], reports: Path) -> Path:
     """Combine copies of the data (the inputs survive a second run) and write the reports."""
-    work = Path(session.create_tmp()) / "combine"
+    work = scratch_dir(session) / "combine"
     shutil.rmtree(work, ignore_errors=True)
     (work / "inputs").mkdir(parents=True)
     copies = {

@@ -20,6 +20,7 @@ from ci_sessions.glue.pytest_run import (
     refuse_expired_quarantine,
     selection_args,
 )
+from ci_sessions.glue.scratch import scratch_dir
 from ci_sessions.glue.session import (
     publish_summary,
     reports_dir,
@@ -69,7 +70,7 @@ def register(config: Config) -> None:
 def _run(
     session: nox.Session, config: Config, paths: tuple[str, ...], folder: Path, number: int
 ) -> list[test_outcomes.Case]:
-    tmp = Path(session.create_tmp())
+    tmp = scratch_dir(session)
     outcomes_file = tmp / f"outcomes-run-{number}.json"
     outcomes_file.unlink(missing_ok=True)
     options, posargs = selection_args(config, session.posargs)

@@ -79,6 +79,7 @@ def register(config: Config) -> None:
                 config,
                 extras=(*config.test_extras, *settings.extras),
                 groups=(*config.test_groups, *settings.groups),
+                requirement_files=settings.requirements,
                 tools=(*_packages(tools), TEST_TOOLS["pytest"]),
                 for_tests=True,
             )

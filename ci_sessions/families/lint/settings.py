@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ci_sessions.config import Key, ResolveContext, Section, values
+from ci_sessions.config import Key, ResolveContext, Section, discover, values
 from ci_sessions.families.lint import choice
 
 
 @dataclass(frozen=True)
 class LintConfig:
-    tools: tuple[str, ...]  # None until resolved: chosen from the project
+    # None until resolved: chosen, or found, in the project.
+    tools: tuple[str, ...]
     extras: tuple[str, ...]
     groups: tuple[str, ...]
+    requirements: tuple[str, ...] = ()
     # Resolved at load: why each tool was chosen (empty when lint-tools is set),
     # whether the project tells mypy its files (then no paths are passed), and
     # whether ruff runs with the baseline rules (the project does not configure it).
@@ -28,6 +30,11 @@ def resolve(settings: LintConfig, context: ResolveContext) -> LintConfig:
         mypy_files=choice.mypy_files_configured(root, context.document),
         ruff_baseline=choice.ruff_configured(root, context.document) is None,
     )
+    # What the type checkers need, where the project keeps it for its own CI.
+    if settings.groups is None:
+        found = replace(found, groups=discover.lint_groups(context.document))
+    if settings.requirements is None:
+        found = replace(found, requirements=discover.lint_requirement_files(root))
     if settings.tools is not None:  # set, even to []: the user's choice
         return found
     tools, reasons = choice.choose(root, context.document)
@@ -57,9 +64,19 @@ LINT = Section(
             "lint-groups",
             "groups",
             values.str_list,
-            (),
+            None,
             "PEP 735 groups the type checkers need (a `typing` group with stub packages)",
+            default_text="the groups named " + ", ".join(f"`{n}`" for n in discover.LINT_NAMES),
             groups=True,
+        ),
+        Key(
+            "lint-requirements",
+            "requirements",
+            values.project_paths,
+            None,
+            "requirements files the type checkers need, project-relative",
+            default_text="`requirements/typing.txt`, `requirements/lint.txt`, "
+            "`requirements-typing.txt` or `requirements-lint.txt`, when there is one",
         ),
     ),
 )
