@@ -4,6 +4,7 @@ pin wins (ci_sessions.pins), and the versions a uv.lock locks."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import nox
 import nox.virtualenv
@@ -79,8 +80,13 @@ def lock_constraints(session: nox.Session, config: Config) -> list[str]:
         return []
     has_uv, uv, _ = nox.virtualenv.find_uv()
     target = scratch_dir(session) / "uv-lock-constraints.txt"
-    session.run_install(
-        uv if has_uv else "uv",
+    session.run_install(uv if has_uv else "uv", *locked_export(target), external=True)
+    return ["-c", str(target)]
+
+
+def locked_export(target: Path) -> list[str]:
+    """uv's arguments to write what uv.lock locks, every extra and group, as requirements."""
+    return [
         "export",
         "--locked",
         "--no-hashes",
@@ -90,6 +96,4 @@ def lock_constraints(session: nox.Session, config: Config) -> list[str]:
         "--format=requirements-txt",
         f"--output-file={target}",
         "--quiet",
-        external=True,
-    )
-    return ["-c", str(target)]
+    ]

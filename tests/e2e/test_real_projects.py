@@ -164,8 +164,21 @@ def test_a_real_project_adopts_with_init_alone(
         r"\* tests-3\.\d+: skipped \(Python interpreter 3\.\d+ not found\)", run.output
     )
 
-    # The same tests as the project's own command, not more and not fewer.
-    assert session_counts(run.output, "tests-3.13") == own_count(project, root, tmp_path / "own")
+    # The same tests as raw pytest in that very venv, and as the project's own
+    # command in a venv of its own: not more and not fewer.
+    counted = session_counts(run.output, "tests-3.13")
+    same_venv = tmp_path / "e" / "tests-3-13" / "bin" / "python"
+    raw = subprocess.run(
+        [str(same_venv), "-m", "pytest", "-p", "no:cacheprovider"],
+        cwd=root,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert raw.returncode == 0, raw.stdout + raw.stderr
+    assert counted == summary_counts(raw.stdout)
+    assert counted == own_count(project, root, tmp_path / "own")
 
 
 @pytest.mark.parametrize("project", PROJECTS[1:2], ids=str)

@@ -228,7 +228,10 @@ def test_an_ignore_entry_the_database_does_not_know_fails(webapp: Path, run_nox:
     )
     result = run_nox(webapp, "-s", "security")
     assert result.returncode != 0, result
-    assert "ignore entry PYSEC-1999-999 matches no advisory of the database" in result.output
+    assert (
+        "ignore: entry PYSEC-1999-999 matches no advisory of the database: remove it"
+        in result.output
+    )
 
 
 @pytest.mark.newest_python

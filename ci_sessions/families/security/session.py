@@ -18,6 +18,7 @@ from ci_sessions.families.base import pins
 from ci_sessions.families.security import gate as security_gate
 from ci_sessions.families.security import vulndb
 from ci_sessions.families.security.settings import SecurityConfig
+from ci_sessions.glue import requirements
 from ci_sessions.glue.scratch import scratch_dir
 from ci_sessions.glue.session import (
     install_tools,
@@ -290,17 +291,7 @@ def _resolved_dependencies(
         # The project locks its dependencies: scan exactly what it locks, for every
         # platform and Python the lock covers (a stale lock fails, as installs do).
         session.run(
-            *([uv] if has_uv else ["uv"]),
-            "export",
-            "--locked",
-            "--no-hashes",
-            "--no-emit-project",
-            "--all-extras",
-            "--all-groups",
-            "--format=requirements-txt",
-            f"--output-file={resolved}",
-            "--quiet",
-            external=has_uv,
+            *([uv] if has_uv else ["uv"]), *requirements.locked_export(resolved), external=has_uv
         )
     else:
         session.run(
