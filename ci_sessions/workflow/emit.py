@@ -30,6 +30,17 @@ class Uses:
         return f"{self.action}@{sha.strip()}" + (f" # {tag.strip()}" if tag.strip() else "")
 
 
+@dataclass(frozen=True)
+class Commented:
+    """A scalar written with a comment after it (why a permission is granted)."""
+
+    value: str
+    comment: str
+
+    def render(self) -> str:
+        return f"{json.dumps(self.value)} # {self.comment}"
+
+
 def render(document: Mapping[str, Any]) -> str:
     return HEADER + "\n".join(_emit(document, 0)) + "\n"
 
@@ -58,7 +69,7 @@ def _emit(value: Any, indent: int) -> list[str]:
 
 
 def _scalar(value: Any) -> str:
-    if isinstance(value, Uses):
+    if isinstance(value, (Uses, Commented)):
         return value.render()
     if isinstance(value, bool):
         return "true" if value else "false"

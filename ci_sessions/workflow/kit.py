@@ -15,29 +15,33 @@ from typing import Any
 from ci_sessions.config import Config
 from ci_sessions.workflow.emit import Uses
 from ci_sessions.workflow.settings import WorkflowConfig
+from ci_sessions.workflow.triggers import (
+    DEFAULT_TRIGGERS,
+    Trigger,
+    all_occasions,
+    condition,
+    occasions_of,
+)
 
 NOX = "nox>=2026.10.20"
 
 # Actions pinned to commit SHAs, the tag in a comment (zizmor rates tag-only
 # pins high). [tool.ci_sessions.workflow] pins = { "actions/checkout" = "sha # tag" }
 # replaces one.
+# Each SHA is `git rev-parse <tag>^{commit}` in the action's own repository, and
+# every Node action here runs on node24 (GitHub removed Node 20 from its runners
+# in September 2026).
 DEFAULT_PINS: dict[str, str] = {
-    "actions/checkout": "11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2",
-    "actions/setup-python": "0b93645e9fea7318ecaed2b359559ac225c90a2b # v5.3.0",
-    "astral-sh/setup-uv": "e92bafb6253dcd438e0484186d7669ea7a8ca1cc # v6.4.3",
-    "actions/upload-artifact": "65c4c4a1ddee5b72f698fdd19549f0f0fb45cf08 # v4.6.0",
-    "actions/download-artifact": "fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8",
+    "actions/checkout": "3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1",
+    "actions/setup-python": "5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0",
+    "astral-sh/setup-uv": "20cfd1bf945f4377ade1205e4dbc17946fc9a30d # v10.0.1",
+    "actions/upload-artifact": "bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0",
+    "actions/download-artifact": "3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c # v8.0.1",
+    "actions/cache/restore": "27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5",
+    "actions/cache/save": "27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5",
+    "github/codeql-action/upload-sarif": "8aad20d150bbac5944a9f9d289da16a4b0d87c1e # v4.36.2",
     # A docker action (no Node runtime); the newest tag of the snapshot checked here.
     "pypa/gh-action-pypi-publish": "81e9d935c883d0b210363ab89cf05f3894778450 # v1.8.14",
-}
-
-# Which events run which tier: pushes and pull requests the pr tier, the
-# nightly schedule (and a manual dispatch) the nightly tier.
-PR_EVENTS = ("push", "pull_request")
-NIGHTLY_EVENTS = ("schedule", "workflow_dispatch")
-CONDITIONS: dict[tuple[str, ...], str] = {
-    PR_EVENTS: "github.event_name == 'push' || github.event_name == 'pull_request'",
-    NIGHTLY_EVENTS: "github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'",
 }
 
 
@@ -54,6 +58,10 @@ class CiJob:
     needs: tuple[str, ...] = ()
     # Runs even when a job it needs failed (the coverage gate must say what is missing).
     always: bool = False
+    # Why it can only run on Linux (service containers, valgrind), if it must.
+    linux_only: str = ""
+    # Its tiers, when they are not the member's (a project's own tagged session).
+    tiers: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,9 @@ class CiKit:
         return {
             "name": "nox",
             "env": {"SESSION": session, **(env or {})},
+            # bash on every runner: on Windows the default shell would read $SESSION
+            # as a PowerShell variable.
+            "shell": "bash",
             "run": f"uvx --from '{NOX}' nox -s \"$SESSION\"",
         }
 
@@ -141,12 +152,31 @@ class CiKit:
             "steps": [*self.setup(full_history=full_history), self.nox_step(session, env), *extra],
         }
 
-    def events_of(self, member: str) -> tuple[str, ...]:
-        """The events whose run includes a tier member, from the pr and nightly tiers."""
-        tiers = self.config.tiers_of(member)
-        return (PR_EVENTS if "pr" in tiers else ()) + (NIGHTLY_EVENTS if "nightly" in tiers else ())
+    @property
+    def triggers(self) -> dict[str, Trigger]:
+        """tier -> its trigger, for the tiers this configuration has."""
+        return placed_triggers(self.config)
+
+    def tiers_of(self, job: CiJob) -> tuple[str, ...]:
+        """The tiers a job belongs to: its own, else its tier member's."""
+        return job.tiers if job.tiers is not None else tuple(self.config.tiers_of(job.member))
+
+    def occasions_of_job(self, job: CiJob) -> tuple[str, ...]:
+        return occasions_of(self.tiers_of(job), self.triggers)
+
+    def occasions_of(self, member: str) -> tuple[str, ...]:
+        """The occasions (events, schedules, dispatches) whose run includes a tier member."""
+        return occasions_of(self.config.tiers_of(member), self.triggers)
+
+    def condition(self, occasions: tuple[str, ...]) -> str | None:
+        """The `if:` clause that limits a job or step to these occasions; None for all."""
+        return condition(occasions, all_occasions(self.triggers))
 
 
-def event_condition(events: tuple[str, ...]) -> str | None:
-    """The `if:` clause that limits a job or step to these events; None for all of them."""
-    return f"({CONDITIONS[events]})" if events in CONDITIONS else None
+def placed_triggers(config: Config) -> dict[str, Trigger]:
+    """The configured triggers; of the built-in ones, those of tiers the project has."""
+    settings = config.of(WorkflowConfig)
+    tiers = {tier for tier, _ in config.tiers}
+    if settings.triggers is DEFAULT_TRIGGERS:
+        return {tier: trigger for tier, trigger in settings.triggers if tier in tiers}
+    return dict(settings.triggers)

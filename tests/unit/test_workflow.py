@@ -12,6 +12,8 @@ from ci_sessions.config import Config
 from ci_sessions.registry import load_config
 from ci_sessions.workflow import HEADER, WorkflowError, drift, render, sessions_run, workflow
 
+NIGHTLY = "schedule:17 3 * * *"
+
 
 def config_of(tmp_path: Path, table: str = "") -> Config:
     (tmp_path / "src" / "demo").mkdir(parents=True)
@@ -32,8 +34,10 @@ def test_one_job_per_session_each_a_single_nox_step(tmp_path: Path) -> None:
         "security",
         "build",
     ]
-    assert sessions_run(document, "schedule")[-1] == "flaky"
-    for job in document["jobs"].values():
+    assert sessions_run(document, NIGHTLY)[-1] == "flaky"
+    for name, job in document["jobs"].items():
+        if name == "ci-passed":
+            continue
         runs = [step["run"] for step in job["steps"] if "run" in step]
         assert runs == ["uvx --from 'nox>=2026.10.20' nox -s \"$SESSION\""]
 
@@ -45,8 +49,8 @@ def test_it_parses_as_yaml_with_pins_kept_as_comments(tmp_path: Path) -> None:
     assert parsed["permissions"] == {"contents": "read"}
     assert parsed["concurrency"]["cancel-in-progress"] is True
     checkout = parsed["jobs"]["lint"]["steps"][0]
-    assert checkout["uses"] == "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683"
-    assert "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2" in text
+    assert checkout["uses"] == "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1"
+    assert "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1" in text
     assert parsed["jobs"]["tests"]["strategy"]["matrix"]["python"] == ["3.11", "3.12"]
     upload = parsed["jobs"]["tests"]["steps"][4]["with"]
     assert upload["include-hidden-files"] is True
@@ -122,17 +126,26 @@ def test_tiers_decide_which_event_runs_which_job(tmp_path: Path) -> None:
         """,
     )
     document = workflow(config)
-    assert sorted(document["jobs"]) == ["changes", "coverage", "lint", "security", "tests"]
+    assert sorted(document["jobs"]) == [
+        "changes",
+        "ci-passed",
+        "coverage",
+        "lint",
+        "security",
+        "tests",
+    ]
     assert sessions_run(document, "pull_request") == ["lint", "tests-3.11", "tests-3.12"]
-    assert sessions_run(document, "schedule") == [
+    assert sessions_run(document, "merge_group") == ["lint", "tests-3.11", "tests-3.12"]
+    assert sessions_run(document, "dispatch:nightly") == sessions_run(document, NIGHTLY)
+    assert sessions_run(document, NIGHTLY) == [
         "tests-3.11",
         "tests-3.12",
         "coverage",
         "security",
     ]
     assert document["jobs"]["coverage"]["if"] == (
-        "always() && (github.event_name == 'schedule' || github.event_name == 'workflow_dispatch')"
-        " && needs.changes.outputs.code == 'true'"
+        "always() && (github.event.schedule == '17 3 * * *' || (github.event_name == "
+        "'workflow_dispatch' && inputs.tier == 'nightly')) && needs.changes.outputs.code == 'true'"
     )
 
 
@@ -168,7 +181,7 @@ def test_a_tier_the_workflow_cannot_place_is_an_error_naming_it(tmp_path: Path) 
         comprehensive = ["tests", "coverage"]
         """,
     )
-    with pytest.raises(WorkflowError, match=r"no trigger for tier 'fast', 'comprehensive'"):
+    with pytest.raises(WorkflowError, match=r"no trigger runs tier 'fast', 'comprehensive'"):
         workflow(config)
 
 
@@ -181,7 +194,8 @@ def test_a_release_is_a_workflow_of_its_own_with_the_token_on_one_job(tmp_path: 
     assert document["permissions"] == {"contents": "read"}
     build, publish = document["jobs"]["build"], document["jobs"]["publish"]
     assert "permissions" not in build
-    assert publish["permissions"] == {"id-token": "write"} and publish["needs"] == ["build"]
+    assert list(publish["permissions"]) == ["id-token"] and publish["needs"] == ["build"]
+    assert publish["permissions"]["id-token"].value == "write"
     # No cache in a workflow that publishes: a pull request's cache must not reach PyPI.
     assert build["steps"][2]["with"] == {"enable-cache": False}
     assert generated(config)[RELEASE_PATH] is not None

@@ -9,7 +9,6 @@ from ci_sessions.families.base import Check, CiJob, CiKit, Which
 from ci_sessions.families.coverage import session
 from ci_sessions.families.coverage.settings import COVERAGE, CoverageConfig
 from ci_sessions.families.integration.settings import IntegrationConfig
-from ci_sessions.workflow.kit import event_condition
 
 NAME = "coverage"
 MEMBERS = {"coverage": ("pr", "nightly")}
@@ -40,9 +39,9 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
             f"{kit.data}/integration", name="coverage-data-integration"
         )
         # On runs without the integration job, the gate goes without its data.
-        events = kit.events_of("integration")
-        condition = event_condition(events)
-        if events != kit.events_of("coverage") and condition:
+        occasions = kit.occasions_of("integration")
+        condition = kit.condition(occasions)
+        if occasions != kit.occasions_of("coverage") and condition:
             step = {"if": condition, **step}
         steps.append(step)
     steps += [kit.nox_step("coverage"), kit.upload("reports-coverage", f"{kit.reports}/")]

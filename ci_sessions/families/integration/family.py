@@ -33,13 +33,19 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
         "runs-on": "ubuntu-latest",
         "timeout-minutes": 30,
         **(
-            {"services": {name: SERVICES[name].CI_CONTAINER for name in settings.services}}
+            {
+                "services": {
+                    name: {**SERVICES[name].CI_CONTAINER, "image": settings.image(name)}
+                    for name in settings.services
+                }
+            }
             if settings.services
             else {}
         ),
         "steps": [*kit.setup(), kit.nox_step("integration", urls), upload],
     }
-    return [CiJob("integration", "integration", body)]
+    linux_only = "service containers run on Linux runners only" if settings.services else ""
+    return [CiJob("integration", "integration", body, linux_only=linux_only)]
 
 
 def checks(config: Config, which: Which) -> list[Check]:

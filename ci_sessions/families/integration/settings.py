@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from ci_sessions.config import values
 from ci_sessions.config.schema import Key, Section
@@ -21,10 +23,35 @@ class IntegrationConfig:
     # Service -> the variable that gives its URL (and that the tests read).
     url_env: tuple[tuple[str, str], ...]
     ready_timeout: float
+    # Service -> the container image CI runs it from (a tag, or pinned by digest).
+    images: tuple[tuple[str, str], ...] = ()
+
+    def image(self, service: str) -> str:
+        return dict(self.images).get(service, str(SERVICES[service].CI_CONTAINER["image"]))
 
     def variable(self, service: str) -> str:
         """The variable that gives a service's URL: url-env's, else the service's own."""
         return dict(self.url_env).get(service, SERVICES[service].URL_ENV)
+
+
+IMAGE = re.compile(r"^[a-z0-9][a-z0-9._/\-]*(:[A-Za-z0-9._\-]+)?(@sha256:[0-9a-f]{64})?$")
+
+
+def image_table(value: Any) -> tuple[tuple[str, str], ...]:
+    """{ postgres = "postgres:17@sha256:<64 hex>" }: the CI image of a service."""
+    if not isinstance(value, dict):
+        raise ValueError('expected a table of service = "image:tag@sha256:<digest>"')
+    for service, image in value.items():
+        if service not in SERVICE_NAMES:
+            raise ValueError(
+                f"unknown service {service!r}; expected one of {', '.join(SERVICE_NAMES)}"
+            )
+        if not isinstance(image, str) or not IMAGE.match(image):
+            raise ValueError(
+                f"{service}: expected an image reference such as "
+                '"postgres:17" or "postgres:17@sha256:<64 hex digits>"'
+            )
+    return tuple(value.items())
 
 
 INTEGRATION = Section(
@@ -60,6 +87,17 @@ INTEGRATION = Section(
             values.seconds,
             30.0,
             "seconds a service has to answer (wall clock, finite)",
+        ),
+        Key(
+            "images",
+            "images",
+            image_table,
+            (),
+            "service -> the container image CI runs it from; pin it by digest "
+            '(`"postgres:17@sha256:..."`, from `docker buildx imagetools inspect`)',
+            default_text=", ".join(
+                f"`{name}`: `{service.CI_CONTAINER['image']}`" for name, service in SERVICES.items()
+            ),
         ),
     ),
 )

@@ -27,6 +27,8 @@ class SecurityConfig:
     db: str | None
     max_db_age_days: int
     ignore: tuple[Waiver, ...]
+    # In CI, bandit's SARIF goes to GitHub code scanning.
+    code_scanning: bool = True
     db_origin: str = "safety's online service"
     # Resolved at load: whether the project has [tool.bandit] (bandit reads it
     # only when pointed at the file), and whether it declares runtime
@@ -115,6 +117,14 @@ SECURITY = Section(
             '`[{ id = "PYSEC-2018-28", reason = "...", expires = 2026-12-31 }]`: the ID or an '
             "alias (CVE, GHSA); a reason is required; past `expires` the advisory fails again; "
             "an ID the local database does not know fails",
+        ),
+        Key(
+            "code-scanning",
+            "code_scanning",
+            values.boolean,
+            True,
+            "in the workflow, upload bandit's SARIF to GitHub code scanning (`security-events: "
+            "write` on that job alone); a private repository without code scanning sets `false`",
         ),
     ),
 )

@@ -42,7 +42,9 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
         step["env"]["SHARD"] = f"${{{{ matrix.shard }}}}/{shards}"
         step["run"] += ' -- --shard "$SHARD"'
     body["strategy"] = {"fail-fast": False, "matrix": matrix}
-    return [CiJob("tests", "tests", body)]
+    # collect (smoke) gets a job only where a trigger runs its tier: a quick gate that
+    # every test module imports, for the stages after it to wait on.
+    return [CiJob("tests", "tests", body), CiJob("collect", "collect", kit.job("collect"))]
 
 
 def checks(config: Config, which: Which) -> list[Check]:

@@ -1,0 +1,84 @@
+"""The project's own nox sessions, tagged with a tier, become jobs like the built-in ones.
+
+`nox --json -l` lists every session of the noxfile with its tags, exactly as
+`nox -t <tier>` would select them. Those that ci-sessions does not define and
+that carry the tag of a triggered tier get one job each (a matrix over its
+parametrised sessions, `docs-3.11`, `docs-3.12`).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ci_sessions.workflow.kit import CiJob, CiKit
+
+
+class ListingError(RuntimeError):
+    """nox could not list the noxfile's sessions; says what nox said."""
+
+
+@dataclass(frozen=True)
+class OwnSession:
+    name: str  # the function's name: the job's
+    sessions: tuple[str, ...]  # what `nox -s` runs: "docs-3.12", or the name itself
+    tags: tuple[str, ...]
+
+
+def list_sessions(root: Path) -> list[dict[str, Any]]:
+    """`nox --json -l` in the project, with the interpreter running ci-sessions."""
+    listing = subprocess.run(
+        [sys.executable, "-m", "nox", "--json", "-l", "-f", "noxfile.py"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if listing.returncode != 0:
+        said = (listing.stderr.strip().splitlines() or ["(nothing)"])[-1]
+        raise ListingError(f"`nox --json -l` failed in {root} (exit {listing.returncode}): {said}")
+    try:
+        entries = json.loads(listing.stdout)
+    except json.JSONDecodeError:
+        raise ListingError(f"`nox --json -l` in {root} printed no JSON list") from None
+    return list(entries)
+
+
+def own_sessions(
+    entries: Iterable[Mapping[str, Any]], builtin: Iterable[str]
+) -> tuple[OwnSession, ...]:
+    """The noxfile's sessions that ci-sessions does not define, grouped by function."""
+    skip = set(builtin)
+    grouped: dict[str, tuple[list[str], list[str]]] = {}
+    for entry in entries:
+        name = str(entry["name"])
+        if name in skip:
+            continue
+        sessions, tags = grouped.setdefault(name, ([], []))
+        sessions.append(str(entry["session"]))
+        tags += [str(tag) for tag in entry.get("tags", []) if str(tag) not in tags]
+    return tuple(
+        OwnSession(name, tuple(sessions), tuple(tags)) for name, (sessions, tags) in grouped.items()
+    )
+
+
+def own_jobs(own: Sequence[OwnSession], tiers: Iterable[str], kit: CiKit) -> list[CiJob]:
+    """A job for each own session tagged with one of these (triggered) tiers."""
+    triggered = set(tiers)
+    jobs = []
+    for session in own:
+        placed = tuple(tag for tag in session.tags if tag in triggered)
+        if not placed:
+            continue
+        if len(session.sessions) == 1:
+            body = kit.job(session.sessions[0])
+        else:
+            body = kit.job("${{ matrix.session }}")
+            body["strategy"] = {"fail-fast": False, "matrix": {"session": list(session.sessions)}}
+        jobs.append(CiJob(session.name, session.name, body, tiers=placed))
+    return jobs

@@ -1,0 +1,64 @@
+"""A scheduled run that fails files one issue: opened the first time, commented on after.
+
+Nobody watches a nightly run, so its failure must reach the issue tracker. The job
+uses the runner's preinstalled `gh` CLI (no third-party action) with the run's own
+token, which gets `issues: write` (and `actions: read`, to list the failed jobs)
+on this job alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ci_sessions.workflow.emit import Commented
+
+# Lists the failed jobs with links to their pages (each shows its session's summary),
+# then comments on the open issue with the first label and this title, or opens one.
+SCRIPT = """\
+failed=$(gh run view "$RUN_ID" --json jobs --jq '.jobs[]
+  | select(.conclusion == "failure" or .conclusion == "cancelled")
+  | "- [\\(.name)](\\(.url))"')
+body=$(printf 'The scheduled run %s failed.\\n\\n%s\\n%s\\n' "$RUN_URL" \\
+  "Failed jobs (each page shows its session summary):" "$failed")
+IFS=, read -ra labels <<< "$LABELS"
+for label in "${labels[@]}"; do gh label create "$label" --force >/dev/null; done
+number=$(gh issue list --state open --label "${labels[0]}" --search "\\"$TITLE\\" in:title" \\
+  --json number --jq '.[0].number // empty')
+if [ -n "$number" ]; then
+  gh issue comment "$number" --body "$body"
+else
+  gh issue create --title "$TITLE" --label "$LABELS" --body "$body"
+fi
+"""
+
+
+def report_job(tier: str, labels: Sequence[str], needs: Sequence[str], when: str) -> dict[str, Any]:
+    """The job that files the issue of a failed scheduled run of `tier`; `when` is the
+    condition that limits it to that tier's schedules."""
+    return {
+        "if": f"failure() && {when}",
+        "needs": list(needs),
+        "runs-on": "ubuntu-latest",
+        "timeout-minutes": 5,
+        "permissions": {
+            "issues": Commented("write", "opens or comments on the failure issue"),
+            "actions": Commented("read", "lists the run's failed jobs"),
+        },
+        "steps": [
+            {
+                "name": f"open or update the issue of failed {tier} runs",
+                "env": {
+                    "GH_TOKEN": "${{ github.token }}",
+                    "GH_REPO": "${{ github.repository }}",
+                    "RUN_ID": "${{ github.run_id }}",
+                    "RUN_URL": "${{ github.server_url }}/${{ github.repository }}/actions/runs/"
+                    "${{ github.run_id }}",
+                    "LABELS": ",".join(labels),
+                    "TITLE": f"scheduled {tier} run failed",
+                },
+                "shell": "bash",
+                "run": SCRIPT,
+            }
+        ],
+    }

@@ -1,0 +1,209 @@
+"""When each tier runs: the workflow's `on:` block and the `if:` clause of each job.
+
+A tier is run by *occasions*: an event (`push`, `pull_request`, `merge_group`), one
+of its schedules (`schedule:<cron>`; several crons in one workflow are told apart
+by `github.event.schedule`), or a manual dispatch that picks the tier
+(`dispatch:<tier>`). Everything here is pure: it turns the configured triggers
+into YAML and conditions, and evaluates those conditions again for the tests
+that check the workflow runs exactly what nox lists for a tier.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# The events a tier may name (schedules and dispatch have their own keys).
+EVENTS = ("push", "pull_request", "merge_group")
+CRON_FIELD = r"[0-9*/,\-A-Za-z]+"
+CRON = re.compile(rf"^{CRON_FIELD}( {CRON_FIELD}){{4}}$")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """What runs one tier: events, schedules, and whether a manual run may pick it."""
+
+    events: tuple[str, ...] = ()
+    cron: tuple[str, ...] = ()
+    dispatch: bool = False
+    # A scheduled run of the tier that fails opens (or comments on) an issue with these labels.
+    issue_labels: tuple[str, ...] = ()
+
+    def occasions(self, tier: str) -> tuple[str, ...]:
+        return (
+            *self.events,
+            *(f"schedule:{cron}" for cron in self.cron),
+            *((f"dispatch:{tier}",) if self.dispatch else ()),
+        )
+
+
+# What a project gets without a `triggers` table: the pr tier on pushes to its
+# branches, pull requests and merge queues; the nightly tier at 03:17 UTC and by hand.
+DEFAULT_TRIGGERS: tuple[tuple[str, Trigger], ...] = (
+    ("pr", Trigger(events=EVENTS)),
+    ("nightly", Trigger(cron=("17 3 * * *",), dispatch=True)),
+)
+
+
+def occasions_of(tiers: Iterable[str], triggers: Mapping[str, Trigger]) -> tuple[str, ...]:
+    """Every occasion that runs any of these tiers, without repeats, in trigger order."""
+    wanted = set(tiers)
+    found: list[str] = []
+    for tier, trigger in triggers.items():
+        if tier in wanted:
+            found += [o for o in trigger.occasions(tier) if o not in found]
+    return tuple(found)
+
+
+def all_occasions(triggers: Mapping[str, Trigger]) -> tuple[str, ...]:
+    return occasions_of(triggers, triggers)
+
+
+def untriggered(
+    tiers: Sequence[str], triggers: Mapping[str, Trigger], local: Sequence[str]
+) -> list[str]:
+    """Tiers with members but no trigger (and not local-only): their jobs would be dropped."""
+    return [tier for tier in tiers if tier not in triggers and tier not in local]
+
+
+def on_block(
+    triggers: Mapping[str, Trigger], branches: Sequence[str], paths_ignore: Sequence[str]
+) -> dict[str, Any]:
+    """The workflow's `on:`: the union of every tier's events, schedules and dispatch."""
+    occasions = all_occasions(triggers)
+    ignored = {"paths-ignore": list(paths_ignore)} if paths_ignore else {}
+    on: dict[str, Any] = {}
+    if "push" in occasions:
+        on["push"] = {"branches": list(branches), **ignored}
+    if "pull_request" in occasions:
+        on["pull_request"] = {"branches": list(branches), **ignored}
+    if "merge_group" in occasions:
+        on["merge_group"] = {}
+    crons = [o.removeprefix("schedule:") for o in occasions if o.startswith("schedule:")]
+    if crons:
+        on["schedule"] = [{"cron": cron} for cron in crons]
+    dispatched = [o.removeprefix("dispatch:") for o in occasions if o.startswith("dispatch:")]
+    if dispatched:
+        tier_input = {
+            "description": "the tier to run",
+            "type": "choice",
+            "options": dispatched,
+            "default": dispatched[0],
+        }
+        on["workflow_dispatch"] = {"inputs": {"tier": tier_input}}
+    return on
+
+
+def _clause(occasion: str) -> str:
+    if occasion.startswith("schedule:"):
+        return f"github.event.schedule == '{occasion.removeprefix('schedule:')}'"
+    if occasion.startswith("dispatch:"):
+        tier = occasion.removeprefix("dispatch:")
+        return f"(github.event_name == 'workflow_dispatch' && inputs.tier == '{tier}')"
+    return f"github.event_name == '{occasion}'"
+
+
+def condition(occasions: Sequence[str], every: Sequence[str]) -> str | None:
+    """The `if:` clause that limits a job or a step to these occasions (None: all of them)."""
+    if set(occasions) >= set(every):
+        return None
+    if not occasions:
+        return "false"
+    return "(" + " || ".join(_clause(o) for o in occasions) + ")"
+
+
+# The names a condition this package writes may compare.
+_NAMES = {
+    "github.event_name": "event",
+    "github.event.schedule": "schedule",
+    "inputs.tier": "tier",
+    "needs.changes.outputs.code": "code",
+}
+_TOKEN = re.compile(r"\s*(&&|\|\||==|!=|!|\(|\)|'[^']*'|[A-Za-z_][\w.\-]*(\(\))?)")
+
+
+def evaluate(text: str | None, occasion: str, *, failed: bool = False) -> bool:
+    """Whether a job whose `if:` is `text` runs on this occasion, when code changed (and
+    an earlier job failed, with `failed`). Only what this package writes is understood:
+    anything else is an error rather than a guess."""
+    if text is None:
+        return True
+    event, _, rest = occasion.partition(":")
+    github_event = {"schedule": "schedule", "dispatch": "workflow_dispatch"}.get(event, event)
+    values = {
+        "event": github_event,
+        "schedule": rest if event == "schedule" else "",
+        "tier": rest if event == "dispatch" else "",
+        "code": "true",
+        "always()": True,
+        "cancelled()": False,
+        "failure()": failed,
+        "success()": not failed,
+    }
+    tokens = _tokens(text)
+    result, position = _either(tokens, 0, values, text)
+    if position != len(tokens):
+        raise ValueError(f"cannot read condition {text!r}")
+    return bool(result)
+
+
+def _tokens(text: str) -> list[str]:
+    found, position = [], 0
+    while position < len(text.rstrip()):
+        match = _TOKEN.match(text, position)
+        if match is None:
+            raise ValueError(f"cannot read condition {text!r} at {position}")
+        found.append(match.group(1))
+        position = match.end()
+    return found
+
+
+Parsed = tuple[object, int]
+
+
+def _either(tokens: list[str], at: int, values: Mapping[str, object], text: str) -> Parsed:
+    left, at = _both(tokens, at, values, text)
+    while at < len(tokens) and tokens[at] == "||":
+        right, at = _both(tokens, at + 1, values, text)
+        left = bool(left) or bool(right)
+    return left, at
+
+
+def _both(tokens: list[str], at: int, values: Mapping[str, object], text: str) -> Parsed:
+    left, at = _compared(tokens, at, values, text)
+    while at < len(tokens) and tokens[at] == "&&":
+        right, at = _compared(tokens, at + 1, values, text)
+        left = bool(left) and bool(right)
+    return left, at
+
+
+def _compared(tokens: list[str], at: int, values: Mapping[str, object], text: str) -> Parsed:
+    left, at = _single(tokens, at, values, text)
+    if at < len(tokens) and tokens[at] in ("==", "!="):
+        operator = tokens[at]
+        right, at = _single(tokens, at + 1, values, text)
+        left = (left == right) if operator == "==" else (left != right)
+    return left, at
+
+
+def _single(tokens: list[str], at: int, values: Mapping[str, object], text: str) -> Parsed:
+    if at >= len(tokens):
+        raise ValueError(f"condition {text!r} ends too early")
+    token = tokens[at]
+    if token == "!":
+        value, at = _single(tokens, at + 1, values, text)
+        return not value, at
+    if token == "(":
+        value, at = _either(tokens, at + 1, values, text)
+        if at >= len(tokens) or tokens[at] != ")":
+            raise ValueError(f"condition {text!r}: a parenthesis is not closed")
+        return value, at + 1
+    if token.startswith("'"):
+        return token[1:-1], at + 1
+    if token in _NAMES:
+        return values[_NAMES[token]], at + 1
+    if token in values:
+        return values[token], at + 1
+    raise ValueError(f"unknown term {token!r} in condition {text!r}")

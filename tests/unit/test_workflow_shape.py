@@ -1,0 +1,309 @@
+"""The workflow as the project's own: triggers per tier, stages, one required check,
+the OS axis and what a job adds, all from [tool.ci_sessions.workflow]."""
+
+from __future__ import annotations
+
+import pytest
+
+from ci_sessions.config import ConfigError
+from ci_sessions.workflow import WorkflowError, sessions_run, workflow
+from ci_sessions.workflow.own import own_sessions
+from ci_sessions.workflow.stages import StageError, waits
+from ci_sessions.workflow.triggers import evaluate
+from tests.unit.test_workflow import config_of
+
+SHA = "0123456789abcdef0123456789abcdef01234567"
+TIERS = """
+[tool.ci_sessions.tiers]
+smoke = ["lint"]
+pr = ["tests"]
+nightly = ["tests", "coverage", "security"]
+weekly = ["flaky"]
+"""
+TRIGGERS = """
+[tool.ci_sessions.workflow.triggers]
+smoke = { on = ["push", "pull_request"] }
+pr = { on = ["push", "pull_request", "merge_group"] }
+nightly = { cron = "0 2 * * *", dispatch = true }
+weekly = { cron = ["0 4 * * 1"], dispatch = true }
+"""
+
+
+def test_each_tier_runs_on_its_own_triggers_and_crons_are_told_apart(tmp_path) -> None:
+    document = workflow(config_of(tmp_path, TIERS + TRIGGERS))
+    assert document["on"]["schedule"] == [{"cron": "0 2 * * *"}, {"cron": "0 4 * * 1"}]
+    assert document["on"]["workflow_dispatch"]["inputs"]["tier"]["options"] == [
+        "nightly",
+        "weekly",
+    ]
+    assert "merge_group" in document["on"]
+    assert sessions_run(document, "pull_request") == ["lint", "tests-3.11", "tests-3.12"]
+    assert sessions_run(document, "merge_group") == ["tests-3.11", "tests-3.12"]
+    nightly = ["tests-3.11", "tests-3.12", "coverage", "security"]
+    assert sessions_run(document, "schedule:0 2 * * *") == nightly
+    assert sessions_run(document, "dispatch:nightly") == nightly
+    assert sessions_run(document, "schedule:0 4 * * 1") == ["flaky"]
+    assert sessions_run(document, "dispatch:weekly") == ["flaky"]
+
+
+def test_a_tier_no_trigger_runs_and_a_trigger_of_no_tier_are_errors(tmp_path) -> None:
+    untriggered = TIERS + '[tool.ci_sessions.workflow.triggers]\npr = { on = ["push"] }\n'
+    with pytest.raises(WorkflowError, match=r"workflow\] triggers: no trigger runs tier 'nightly'"):
+        workflow(config_of(tmp_path / "a", untriggered))
+    stray = TRIGGERS + 'monthly = { cron = "0 1 1 * *" }\n'
+    with pytest.raises(WorkflowError, match=r"'monthly' is not a tier with sessions"):
+        workflow(config_of(tmp_path / "b", TIERS + stray))
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('pr = { on = ["pull"] }', r"triggers: pr.on: 'pull'; expected some of push"),
+        ('pr = { cron = "every day" }', r"pr.cron: 'every day' is not a cron line"),
+        ("pr = {}", r"pr: names no event, cron or dispatch"),
+        ('pr = { when = "always" }', r"pr: unknown key 'when'"),
+    ],
+)
+def test_bad_triggers_name_the_key(tmp_path, table: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        config_of(tmp_path, f"[tool.ci_sessions.workflow.triggers]\n{table}\n")
+
+
+def test_one_required_check_needs_every_job_and_fails_on_failure_or_cancel(tmp_path) -> None:
+    jobs = workflow(config_of(tmp_path))["jobs"]
+    check = jobs["ci-passed"]
+    assert check["if"] == "always()"
+    assert check["needs"] == [name for name in jobs if name != "ci-passed"]
+    (step,) = check["steps"]
+    assert step["if"] == (
+        "contains(needs.*.result, 'failure') || contains(needs.*.result, 'cancelled')"
+    )
+    assert step["run"].endswith("exit 1")
+    renamed = workflow(
+        config_of(tmp_path / "b", '[tool.ci_sessions.workflow]\nrequired-check = "all-green"\n')
+    )
+    assert "all-green" in renamed["jobs"]
+
+
+def test_stages_wait_for_jobs_and_tiers(tmp_path) -> None:
+    table = TIERS + TRIGGERS + """
+[tool.ci_sessions.workflow.needs]
+pr = ["smoke"]
+coverage = ["tests"]
+security = ["coverage"]
+"""
+    jobs = workflow(config_of(tmp_path, table))["jobs"]
+    assert jobs["tests"]["needs"] == ["changes", "lint"]
+    # A stage of another trigger is skipped, not failed: the job still runs then.
+    assert jobs["tests"]["if"].startswith("!cancelled() && !failure() && ")
+    assert jobs["security"]["needs"] == ["changes", "coverage"]
+    assert jobs["coverage"]["if"].startswith("always() && ")  # names what is missing
+
+
+def test_stage_errors_name_the_unknown_name_or_the_circle() -> None:
+    tiers = {"pr": ["lint", "tests"], "nightly": ["tests", "coverage"]}
+    jobs = ["lint", "tests", "coverage"]
+    assert waits([("nightly", ["pr"])], tiers, jobs) == {
+        "lint": [],
+        "tests": ["lint"],
+        "coverage": ["lint", "tests"],
+    }
+    with pytest.raises(StageError, match=r"'docs' is neither a job"):
+        waits([("tests", ["docs"])], tiers, jobs)
+    with pytest.raises(StageError, match=r"tests -> coverage -> tests"):
+        waits([("coverage", ["tests"]), ("tests", ["coverage"])], tiers, jobs)
+
+
+def test_a_job_gets_env_steps_timeout_retention_and_fail_fast(tmp_path) -> None:
+    table = f"""
+[tool.ci_sessions.workflow.jobs.tests]
+env = {{ API_TOKEN = "${{{{ secrets.API_TOKEN }}}}", MODE = "ci" }}
+timeout-minutes = 45
+retention-days = 7
+fail-fast = true
+steps-before = [{{ run = "echo before" }}]
+steps-after = [
+  {{ uses = "codecov/codecov-action@{SHA} # v5.4.0", with = {{ files = "reports/coverage.xml" }} }},
+]
+"""
+    job = workflow(config_of(tmp_path, table))["jobs"]["tests"]
+    assert job["env"] == {"API_TOKEN": "${{ secrets.API_TOKEN }}", "MODE": "ci"}
+    assert job["timeout-minutes"] == 45 and job["strategy"]["fail-fast"] is True
+    runs = [step.get("run", "") for step in job["steps"]]
+    nox = next(i for i, step in enumerate(job["steps"]) if "SESSION" in step.get("env", {}))
+    assert runs[nox - 1] == "echo before"
+    assert job["steps"][nox + 1]["uses"].render() == f"codecov/codecov-action@{SHA} # v5.4.0"
+    uploads = [s for s in job["steps"] if "upload-artifact" in str(s.get("uses"))]
+    assert uploads and all(s["with"]["retention-days"] == 7 for s in uploads)
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('env = { T = "${{ github.event.issue.title }}" }', r"env.T: .*only .*secrets.NAME"),
+        ('steps-after = [{ uses = "codecov/codecov-action@v5" }]', r"pin the action to a full"),
+        ('steps-after = [{ run = "echo ${{ secrets.X }}" }]', r"run contains .*pass the value"),
+        ('steps-after = [{ run = "a", uses = "b" }]', r"a step has either uses or run"),
+        ('os = ["solaris-11"]', r"os: 'solaris-11'; expected ubuntu"),
+        ('os = ["ubuntu-latest"]\npr-os = ["macos-latest"]', r"pr-os: expected a subset"),
+        ("timeout-minutes = 0", r"timeout-minutes: expected a whole number from 1 to 360"),
+        ('shell = "zsh"', r"unknown key 'shell'"),
+    ],
+)
+def test_unsafe_or_bad_job_options_name_the_key(tmp_path, table: str, message: str) -> None:
+    with pytest.raises(
+        ConfigError, match=r"\[tool.ci_sessions.workflow\] jobs: tests[.:].*" + message
+    ):
+        config_of(tmp_path, f"[tool.ci_sessions.workflow.jobs.tests]\n{table}\n")
+
+
+def test_an_os_axis_narrowed_on_pull_requests(tmp_path) -> None:
+    table = """
+[tool.ci_sessions.workflow.jobs.tests]
+os = ["ubuntu-latest", "windows-latest", "macos-latest"]
+pr-os = ["ubuntu-latest"]
+"""
+    job = workflow(config_of(tmp_path, table))["jobs"]["tests"]
+    assert job["runs-on"] == "${{ matrix.os }}"
+    assert job["strategy"]["matrix"]["os"] == (
+        "${{ github.event_name == 'pull_request' && fromJSON('[\"ubuntu-latest\"]') || "
+        'fromJSON(\'["ubuntu-latest", "windows-latest", "macos-latest"]\') }}'
+    )
+    coverage, reports = [s for s in job["steps"] if "upload-artifact" in str(s.get("uses"))]
+    # One system's coverage data: paths differ between systems.
+    assert coverage["if"] == "always() && matrix.os == 'ubuntu-latest'"
+    assert reports["with"]["name"].endswith("-${{ matrix.os }}")
+    assert {s.get("shell") for s in job["steps"] if "SESSION" in s.get("env", {})} == {"bash"}
+
+
+def test_a_linux_only_job_refuses_other_systems(tmp_path) -> None:
+    (tmp_path / "tests" / "integration").mkdir(parents=True)
+    table = """
+[tool.ci_sessions.integration]
+services = ["postgres"]
+[tool.ci_sessions.workflow.jobs.integration]
+os = ["ubuntu-latest", "windows-latest"]
+"""
+    with pytest.raises(WorkflowError, match=r"integration runs on Linux only \(service containers"):
+        workflow(config_of(tmp_path, table))
+
+
+def test_an_unknown_job_is_an_error(tmp_path) -> None:
+    with pytest.raises(WorkflowError, match=r"jobs: 'docs' is not a job of the workflow"):
+        workflow(
+            config_of(tmp_path, "[tool.ci_sessions.workflow.jobs.docs]\ntimeout-minutes = 5\n")
+        )
+
+
+def test_conditions_are_evaluated_as_github_would_or_refused() -> None:
+    text = (
+        "!cancelled() && !failure() && "
+        "(github.event_name == 'push' || github.event.schedule == '0 2 * * *')"
+    )
+    assert evaluate(text, "push") and evaluate(text, "schedule:0 2 * * *")
+    assert not evaluate(text, "pull_request") and not evaluate(text, "push", failed=True)
+    with pytest.raises(ValueError, match=r"unknown term 'github.actor'"):
+        evaluate("github.actor == 'me'", "push")
+
+
+def test_the_projects_own_tagged_sessions_become_jobs(tmp_path) -> None:
+    listed = [
+        {"session": "docs-3.11", "name": "docs", "tags": ["pr", "docs"]},
+        {"session": "docs-3.12", "name": "docs", "tags": ["pr", "docs"]},
+        {"session": "e2e", "name": "e2e", "tags": ["weekly"]},
+        {"session": "scratch", "name": "scratch", "tags": []},
+        {"session": "tests-3.12", "name": "tests", "tags": ["pr"]},  # ci-sessions' own
+    ]
+    own = own_sessions(listed, ["tests", "lint"])
+    assert [session.name for session in own] == ["docs", "e2e", "scratch"]
+    table = '[tool.ci_sessions.workflow.triggers]\npr = { on = ["push", "pull_request"] }\n'
+    table += 'nightly = { cron = "17 3 * * *" }\nweekly = { cron = "0 4 * * 1" }\n'
+    document = workflow(config_of(tmp_path, table), own=own)
+    assert "scratch" not in document["jobs"]  # no tier tag: stays local
+    assert sessions_run(document, "pull_request")[-2:] == ["docs-3.11", "docs-3.12"]
+    assert sessions_run(document, "schedule:0 4 * * 1") == ["e2e"]
+    assert document["jobs"]["docs"]["needs"] == ["changes"]
+    # A trigger for a tier only the project's own sessions carry is not a stray trigger.
+    with pytest.raises(WorkflowError, match=r"'weekly' is not a tier with sessions"):
+        workflow(config_of(tmp_path / "b", table))
+
+
+def test_a_failed_scheduled_run_files_one_issue_with_gh(tmp_path) -> None:
+    table = TIERS + TRIGGERS.replace(
+        'nightly = { cron = "0 2 * * *", dispatch = true }',
+        'nightly = { cron = "0 2 * * *", dispatch = true, issue-labels = ["ci", "nightly"] }',
+    )
+    jobs = workflow(config_of(tmp_path, table))["jobs"]
+    report = jobs["report-nightly"]
+    assert report["if"] == "failure() && (github.event.schedule == '0 2 * * *')"
+    assert report["needs"] == ["tests", "coverage", "security"]
+    assert {k: v.value for k, v in report["permissions"].items()} == {
+        "issues": "write",
+        "actions": "read",
+    }
+    (step,) = report["steps"]
+    assert step["env"]["LABELS"] == "ci,nightly" and "gh issue create" in step["run"]
+    assert "${{" not in step["run"]  # everything from the event goes through env
+    assert "report-nightly" not in jobs["ci-passed"]["needs"]
+    assert "report-weekly" not in jobs
+    with pytest.raises(ConfigError, match=r"pr.issue-labels: only a scheduled tier"):
+        config_of(
+            tmp_path / "b",
+            '[tool.ci_sessions.workflow.triggers]\npr = { on = ["push"], issue-labels = ["x"] }\n',
+        )
+
+
+def test_an_informational_job_is_left_out_of_the_required_check(tmp_path) -> None:
+    table = "[tool.ci_sessions.workflow.jobs.security]\nblocking = false\n"
+    jobs = workflow(config_of(tmp_path, table))["jobs"]
+    assert "security" in jobs and "security" not in jobs["ci-passed"]["needs"]
+
+
+def test_bandit_sarif_goes_to_code_scanning_with_the_write_token_on_that_job_alone(
+    tmp_path,
+) -> None:
+    jobs = workflow(config_of(tmp_path))["jobs"]
+    sarif = [s for s in jobs["security"]["steps"] if "upload-sarif" in str(s.get("uses"))]
+    assert sarif and sarif[0]["with"]["sarif_file"] == "reports/bandit.sarif"
+    assert jobs["security"]["permissions"]["security-events"].value == "write"
+    assert [name for name, job in jobs.items() if "permissions" in job] == ["security"]
+    off = workflow(
+        config_of(tmp_path / "b", "[tool.ci_sessions.security]\ncode-scanning = false\n")
+    )
+    assert "permissions" not in off["jobs"]["security"]
+
+
+def test_dependabot_is_written_unless_the_project_has_its_own(tmp_path) -> None:
+    import yaml
+
+    from ci_sessions.workflow import DEPENDABOT_PATH, generated
+
+    config = config_of(tmp_path, "")
+    written = yaml.safe_load(generated(config)[DEPENDABOT_PATH] or "")
+    assert [u["package-ecosystem"] for u in written["updates"]] == ["github-actions", "pip"]
+    assert all(u["cooldown"] == {"default-days": 7} for u in written["updates"])
+    (tmp_path / ".github").mkdir()
+    (tmp_path / DEPENDABOT_PATH).write_text("version: 2\nupdates: []\n")
+    assert DEPENDABOT_PATH not in generated(config)
+
+
+def test_benchmarks_compare_against_mains_stored_figures_and_main_stores_its_own(
+    tmp_path,
+) -> None:
+    (tmp_path / "benchmarks").mkdir(parents=True)
+    job = workflow(config_of(tmp_path, '[tool.ci_sessions.benchmark]\npaths = ["benchmarks"]\n'))[
+        "jobs"
+    ]["benchmark-compare"]
+    uses = [str(step.get("uses", "")) for step in job["steps"]]
+    restore = next(s for s in job["steps"] if "cache/restore" in str(s.get("uses")))
+    assert restore["with"]["restore-keys"] == "benchmark-baseline-${{ runner.os }}-"
+    nox = next(s for s in job["steps"] if "SESSION" in s.get("env", {}))
+    assert nox["env"]["BASELINE"] == "${{ steps.baseline.outputs.cache-matched-key }}"
+    assert nox["run"].endswith(
+        "${BASELINE:+-- --baseline-file reports/benchmark-baseline/benchmark-results.json}"
+    )
+    save = next(s for s in job["steps"] if "cache/save" in str(s.get("uses")))
+    assert save["if"] == (
+        "success() && github.event_name != 'pull_request' && github.ref == 'refs/heads/main'"
+    )
+    assert uses.index(str(restore["uses"])) < uses.index(str(save["uses"]))
