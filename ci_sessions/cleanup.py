@@ -28,6 +28,7 @@ from pathlib import Path
 from types import FrameType
 
 from ci_sessions import processes
+from ci_sessions.platforms import kill_signal
 
 OWNER_ENV = "CI_SESSIONS_OWNER"
 OWNER_FILE = "ci-sessions-owner.json"
@@ -73,7 +74,7 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
             processes.signal_all(owned(), signal.SIGINT)
         raise KeyboardInterrupt(f"signal {signum}")
     # Again while cleaning up: stop the processes now, let the cleanup finish.
-    processes.signal_all(owned(), signal.SIGKILL)
+    processes.signal_all(owned(), kill_signal())
 
 
 def _at_exit(run_file: Path) -> None:

@@ -16,6 +16,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from ci_sessions.platforms import kill_signal
+
 PROC = Path("/proc")
 
 
@@ -142,5 +144,5 @@ def stop_all(pids: Iterable[int], grace: float = 3.0) -> list[int]:
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline and any(alive(p, wanted[p]) for p in targets):
         time.sleep(0.05)
-    signal_all([p for p in targets if alive(p, wanted[p])], signal.SIGKILL)
+    signal_all([p for p in targets if alive(p, wanted[p])], kill_signal())
     return targets

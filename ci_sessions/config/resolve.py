@@ -15,17 +15,24 @@ from typing import Any
 
 
 def version_key(version: str) -> tuple[int, int, bool]:
-    """ "3.13t" -> (3, 13, True): orders versions numerically, not as text."""
+    """ "3.13t" -> (3, 13, True): orders versions numerically, not as text ("pypy3.11"
+    orders as the 3.11 it implements)."""
     threaded = version.endswith("t")
-    major, minor = version.removesuffix("t").split(".")[:2]
+    major, minor = version.removeprefix("pypy").removesuffix("t").split(".")[:2]
     return int(major), int(minor), threaded
+
+
+def language_version(version: str) -> str:
+    """The Python language version of a matrix entry: "3.13t" and "pypy3.13" are 3.13."""
+    return version.removeprefix("pypy").removesuffix("t")
 
 
 def newest(versions: Iterable[str]) -> str:
     """The newest version of a matrix, whatever order it is listed in; a free-threaded
-    build (3.14t) only when no regular build is listed (tools ship wheels for those)."""
+    build (3.14t) or PyPy only when no regular CPython is listed (the tools ship wheels
+    for CPython)."""
     listed = list(versions)
-    regular = [version for version in listed if not version.endswith("t")]
+    regular = [v for v in listed if not v.endswith("t") and not v.startswith("pypy")]
     return max(regular or listed, key=version_key)
 
 

@@ -75,7 +75,8 @@ def str_or_str_list(value: Any) -> tuple[str, ...]:
     return non_empty_str_list(value)
 
 
-VERSION = re.compile(r"^3\.\d+t?$")
+# CPython "3.12", its free-threaded build "3.13t", PyPy "pypy3.11".
+VERSION = re.compile(r"^(3\.\d+t?|pypy3\.\d+)$")
 # pytest 9, which every test session runs, needs 3.10; so do mypy 2 and black 26.
 OLDEST_PYTHON = (3, 10)
 
@@ -84,7 +85,10 @@ def python_versions(value: Any) -> tuple[str, ...]:
     versions = non_empty_str_list(value)
     bad = [v for v in versions if not VERSION.match(v)]
     if bad:
-        raise ValueError(f'expected versions like "3.12", got {toml(bad[0])}')
+        raise ValueError(
+            f'expected versions like "3.12", "3.13t" (free-threaded) or "pypy3.11", '
+            f"got {toml(bad[0])}"
+        )
     if len(set(versions)) != len(versions):
         raise ValueError("lists a version twice")
     too_old = [v for v in versions if too_old_python(v)]
@@ -98,7 +102,7 @@ def python_versions(value: Any) -> tuple[str, ...]:
 
 
 def too_old_python(version: str) -> bool:
-    major, minor = version.removesuffix("t").split(".")[:2]
+    major, minor = version.removeprefix("pypy").removesuffix("t").split(".")[:2]
     return (int(major), int(minor)) < OLDEST_PYTHON
 
 

@@ -30,6 +30,7 @@ from ci_sessions.config import Config
 from ci_sessions.families.coverage import data as coverage_data
 from ci_sessions.glue import installs, requirements
 from ci_sessions.masking import held_back, redact
+from ci_sessions.platforms import python_in, venv_python
 
 SessionFunc = Callable[[nox.Session], None]
 # Code that runs inside session venvs, as real files.
@@ -193,9 +194,9 @@ def side_venv(session: nox.Session, target: Path, run: Callable[..., Any]) -> tu
 
     `run` is session.run, or session.run_install where `nox -R` may skip it.
     """
-    python = str(target / "bin" / "python")
+    python = str(venv_python(target))
     has_uv, uv, _ = nox.virtualenv.find_uv()
-    base = str(Path(session.bin) / "python")
+    base = str(python_in(Path(session.bin)))
     if has_uv:
         run(uv, "venv", "--clear", "-q", "-p", base, str(target), external=True)
         return python, [uv, "pip", "install", "-q", "--python", python]

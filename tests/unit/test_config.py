@@ -126,7 +126,11 @@ def test_dependency_groups_must_exist(tmp_path: Path) -> None:
         ("frobnicate = 1", r"unknown key 'frobnicate'; known keys: python, package"),
         ('python = "3.12"', r'python: expected a list of strings, got "3.12"'),
         ('python = ["3.12", "3.12"]', r"python: lists a version twice"),
-        ('python = ["twelve"]', r'python: expected versions like "3.12", got "twelve"'),
+        (
+            'python = ["twelve"]',
+            r'python: expected versions like "3.12", "3.13t" \(free-threaded\) or "pypy3.11", '
+            r'got "twelve"',
+        ),
         (
             'python = ["3.9", "3.12"]',
             r"python: 3.9: older than 3.10, the oldest Python the sessions' tools run on",

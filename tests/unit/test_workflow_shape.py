@@ -307,3 +307,37 @@ def test_benchmarks_compare_against_mains_stored_figures_and_main_stores_its_own
         "success() && github.event_name != 'pull_request' && github.ref == 'refs/heads/main'"
     )
     assert uses.index(str(restore["uses"])) < uses.index(str(save["uses"]))
+
+
+def test_pypy_and_free_threaded_entries_join_the_matrix_but_not_the_single_sessions(
+    tmp_path,
+) -> None:
+    from ci_sessions.config.resolve import language_version, newest
+    from ci_sessions.families.coverage.data import python_of
+
+    config_of(tmp_path, "")
+    table = (
+        (tmp_path / "pyproject.toml")
+        .read_text()
+        .replace('python = ["3.11", "3.12"]', 'python = ["3.12", "3.13t", "pypy3.11"]')
+    )
+    (tmp_path / "pyproject.toml").write_text(table)
+    from ci_sessions.registry import load_config
+
+    config = load_config(tmp_path / "pyproject.toml")
+    document = workflow(config)
+    assert document["jobs"]["tests"]["strategy"]["matrix"]["python"] == [
+        "3.12",
+        "3.13t",
+        "pypy3.11",
+    ]
+    assert "tests-pypy3.11" in sessions_run(document, "pull_request")
+    assert newest(["pypy3.11", "3.13t", "3.12"]) == "3.12"
+    assert newest(["pypy3.11", "pypy3.10"]) == "pypy3.11"
+    assert language_version("pypy3.11") == "3.11" and language_version("3.13t") == "3.13"
+    assert python_of(".coverage.pypypy3.11") == "pypy3.11"
+    download = next(s for s in document["jobs"]["coverage"]["steps"] if "download" in str(s))
+    assert download["with"]["pattern"] == "coverage-data-[3p]*"
+    (tmp_path / "pyproject.toml").write_text(table.replace('"pypy3.11"', '"pypy3.9"'))
+    with pytest.raises(ConfigError, match=r"pypy3.9: older than 3.10"):
+        load_config(tmp_path / "pyproject.toml")

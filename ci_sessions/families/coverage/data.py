@@ -22,7 +22,7 @@ from typing import Any
 RECORD_SUFFIX = ".run.json"
 # `.coverage.py3.12`, and the shard files beside it (`.coverage.py3.12.shard2`);
 # never the run records.
-DATA_FILE = re.compile(r"^\.coverage\.py(?P<python>\d+\.\d+t?)(?:\.(?P<part>[^/]+))?$")
+DATA_FILE = re.compile(r"^\.coverage\.py(?P<python>\d+\.\d+t?|pypy\d+\.\d+)(?:\.(?P<part>[^/]+))?$")
 
 
 def data_dir(reports: Path) -> Path:

@@ -31,7 +31,8 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
     is named rather than the job skipped."""
     settings = config.of(CoverageConfig)
     steps = kit.setup(full_history=settings.patch_fail_under is not None)
-    steps.append(kit.download(kit.data, pattern="coverage-data-3*"))
+    # The matrix' data (3.12, 3.13t, pypy3.11), not the integration job's.
+    steps.append(kit.download(kit.data, pattern="coverage-data-[3p]*"))
     needs = ["tests"]
     if config.get(IntegrationConfig) is not None and settings.include_integration:
         needs.append("integration")

@@ -303,7 +303,8 @@ def _resolved_dependencies(
             *(f"--extra={extra}" for extra in config.test_extras),
             *(f"--group={group}" for group in config.test_groups),
             "--universal",
-            f"--python-version={min(config.python, key=resolve.version_key).removesuffix('t')}",
+            "--python-version="
+            + resolve.language_version(min(config.python, key=resolve.version_key)),
             "--no-header",
             "--no-annotate",
             "--quiet",
