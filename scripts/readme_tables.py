@@ -18,6 +18,7 @@ from ci_sessions.config.schema import markdown_table
 from ci_sessions.registry import FAMILIES, sections
 
 README = Path(__file__).resolve().parent.parent / "README.md"
+PIPELINES = README.parent / "tests" / "fixtures" / "pipelines"
 BLOCK = re.compile(
     r"(<!-- generated: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- /generated -->)", re.S
 )
@@ -32,6 +33,13 @@ def tables() -> dict[str, str]:
         for files, what in family.REPORTS.items()
     ]
     found["reports"] = "\n".join(rows) + "\n"
+    # The five pipelines the end-to-end tests generate and validate, shown as written.
+    for path in sorted(PIPELINES.glob("*.toml")):
+        block = f"```toml\n{path.read_text(encoding='utf-8')}```\n"
+        noxfile = path.with_suffix(".noxfile.py")
+        if noxfile.is_file():
+            block += f"\nAdded to its noxfile:\n\n```python\n{noxfile.read_text().lstrip()}```\n"
+        found[f"pipeline-{path.stem.split('_')[0]}"] = block
     return found
 
 
