@@ -11,7 +11,7 @@ that check the workflow runs exactly what nox lists for a tier.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,20 +163,20 @@ def _tokens(text: str) -> list[str]:
 Parsed = tuple[object, int]
 
 
-def _either(tokens: list[str], at: int, values: Mapping[str, object], text: str) -> Parsed:
-    left, at = _both(tokens, at, values, text)
-    while at < len(tokens) and tokens[at] == "||":
-        right, at = _both(tokens, at + 1, values, text)
-        left = bool(left) or bool(right)
-    return left, at
+Level = Callable[[list[str], int, Mapping[str, object], str], Parsed]
 
 
-def _both(tokens: list[str], at: int, values: Mapping[str, object], text: str) -> Parsed:
-    left, at = _compared(tokens, at, values, text)
-    while at < len(tokens) and tokens[at] == "&&":
-        right, at = _compared(tokens, at + 1, values, text)
-        left = bool(left) and bool(right)
-    return left, at
+def _chain(operator: str, inner: Level, *, both: bool) -> Level:
+    """One precedence level: `inner (operator inner)*`, joined by and (both) or or."""
+
+    def parse(tokens: list[str], at: int, values: Mapping[str, object], text: str) -> Parsed:
+        left, at = inner(tokens, at, values, text)
+        while at < len(tokens) and tokens[at] == operator:
+            right, at = inner(tokens, at + 1, values, text)
+            left = (bool(left) and bool(right)) if both else (bool(left) or bool(right))
+        return left, at
+
+    return parse
 
 
 def _compared(tokens: list[str], at: int, values: Mapping[str, object], text: str) -> Parsed:
@@ -207,3 +207,7 @@ def _single(tokens: list[str], at: int, values: Mapping[str, object], text: str)
     if token in values:
         return values[token], at + 1
     raise ValueError(f"unknown term {token!r} in condition {text!r}")
+
+
+_both = _chain("&&", _compared, both=True)
+_either = _chain("||", _both, both=False)
