@@ -89,6 +89,39 @@ def test_fail_under_just_under_passes_and_just_over_fails(
     assert f"total {combined:.2f}% is below fail-under {combined + 0.01:.2f}%" in failing.output
 
 
+def test_warn_under_fails_warns_or_passes_and_a_warning_is_never_silent(
+    project: Path, projects_dir: Path, run_nox: RunNox
+) -> None:
+    """The policy "fails under X, warns under Y", on the real gate, each outcome."""
+    assert run_nox(project, "-s", "coverage").returncode == 0
+    combined = total(project)
+    outcomes = {}
+    for name, fail_under, warn_under in (
+        ("fails", combined + 1, combined + 2),
+        ("warns", combined - 1, combined + 1),
+        ("passes", combined - 2, combined - 1),
+    ):
+        copy = new_copy(projects_dir, project)
+        add_config(
+            copy,
+            f"[tool.ci_sessions.coverage]\nfail-under = {fail_under:.2f}\n"
+            f"warn-under = {warn_under:.2f}",
+        )
+        outcomes[name] = run_nox(copy, "-s", "coverage", env={"GITHUB_ACTIONS": "true"})
+    assert outcomes["fails"].returncode != 0, outcomes["fails"]
+    assert "below fail-under" in outcomes["fails"].output
+    warns = outcomes["warns"]
+    assert warns.returncode == 0, warns
+    level = float(f"{combined + 1:.2f}")  # as written in the configuration
+    message = f"total {combined:.2f}% is below warn-under {level:g}%"
+    assert "## Coverage: passed with warnings" in warns.output
+    assert f"::warning title=ci-sessions::{message}" in warns.output
+    assert f"coverage: warning: {message}" in warns.output
+    passes = outcomes["passes"]
+    assert passes.returncode == 0, passes
+    assert "warn-under" not in passes.output and "## Coverage: passed\n" in passes.output
+
+
 def test_a_missing_python_fails_and_reports_are_still_written(
     project: Path, run_nox: RunNox
 ) -> None:

@@ -71,6 +71,51 @@ def test_a_modules_glob_that_matches_nothing_fails() -> None:
     ]
 
 
+def test_warn_under_is_a_third_outcome_between_failing_and_passing() -> None:
+    """The policy "fails under 60%, warns under 80%"."""
+    config = coverage_settings(warn_under=80.0)
+    fails = evaluate(report(55.0, {}), config, fail_under=60)
+    assert not fails.passed and fails.warnings == ()  # the failure says it; no second line
+    warns = evaluate(report(72.5, {}), config, fail_under=60)
+    assert warns.passed
+    assert warns.warnings == ("total 72.50% is below warn-under 80% (short by 7.50)",)
+    passes = evaluate(report(85.0, {}), config, fail_under=60)
+    assert passes.passed and passes.warnings == ()
+
+
+def test_modules_warn_under_warns_per_file_unless_the_file_already_fails() -> None:
+    config = coverage_settings(
+        modules=(("src/pkg/cli.py", 70.0),),
+        modules_warn_under=(("src/pkg/*", 95.0),),
+    )
+    result = evaluate(REPORT, config, fail_under=None)
+    assert [m.message for m in result.misses] == [
+        "src/pkg/cli.py: 61.25% is below 70% (modules entry 'src/pkg/cli.py')"
+    ]
+    assert result.warnings == (
+        "src/pkg/core/b.py: 92.00% is below 95% (modules-warn-under entry 'src/pkg/*')",
+    )
+    unmatched = evaluate(
+        REPORT, coverage_settings(modules_warn_under=(("src/gone/*", 50.0),)), fail_under=None
+    )
+    assert [m.message for m in unmatched.misses] == [
+        "modules-warn-under entry 'src/gone/*' matches no measured file"
+    ]
+
+
+def test_a_warn_under_at_or_below_fail_under_is_refused(tmp_path) -> None:
+    from ci_sessions.config import ConfigError
+    from ci_sessions.registry import load_config
+
+    (tmp_path / "src" / "demo").mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\n[tool.coverage.report]\nfail_under = 90\n'
+        "[tool.ci_sessions.coverage]\nwarn-under = 80\n"
+    )
+    with pytest.raises(ConfigError, match=r"warn-under 80 is not above fail-under 90"):
+        load_config(tmp_path / "pyproject.toml")
+
+
 def test_missing_data_fails_and_names_the_pythons() -> None:
     misses, warnings = data_problems(
         ["3.11", "3.12", "3.13"], ["3.11"], {"3.13": "stale: ran yesterday"}, absent_here=[]

@@ -114,11 +114,23 @@ def evaluate(
                 f"(short by {fail_under - total:.2f})",
             )
         )
-    misses.extend(_module_misses(report, config.modules))
+    unmatched, below = _module_checks(report, config.modules, "modules")
+    misses += [Miss("module", message) for message in [*unmatched, *below.values()]]
     patch_miss = _patch_miss(patch, config.patch_fail_under)
     if patch_miss is not None:
         misses.append(patch_miss)
-    return GateResult(total=total, misses=tuple(misses), warnings=tuple(warnings))
+    # Warn levels: never where the same figure already fails.
+    warned = list(warnings)
+    fails_total = any(miss.kind == "total" for miss in misses)
+    if config.warn_under is not None and total < config.warn_under and not fails_total:
+        warned.append(
+            f"total {total:.2f}% is below warn-under {config.warn_under:g}% "
+            f"(short by {config.warn_under - total:.2f})"
+        )
+    unmatched, low = _module_checks(report, config.modules_warn_under, "modules-warn-under")
+    misses += [Miss("module", message) for message in unmatched]  # a mistake, not a warning
+    warned += [message for name, message in low.items() if name not in below]
+    return GateResult(total=total, misses=tuple(misses), warnings=tuple(warned))
 
 
 def _patch_miss(patch: Patch | None, minimum: float | None) -> Miss | None:
@@ -134,24 +146,24 @@ def _patch_miss(patch: Patch | None, minimum: float | None) -> Miss | None:
     )
 
 
-def _module_misses(report: Mapping[str, Any], modules: Sequence[tuple[str, float]]) -> list[Miss]:
+def _module_checks(
+    report: Mapping[str, Any], modules: Sequence[tuple[str, float]], key: str
+) -> tuple[list[str], dict[str, str]]:
+    """(entries that match no measured file, file -> why it is below its entry's figure)."""
     files: Mapping[str, Any] = report.get("files", {})
-    misses = []
+    unmatched: list[str] = []
+    below: dict[str, str] = {}
     for pattern, minimum in modules:
         matched = [name for name in files if fnmatch.fnmatchcase(name, pattern)]
         if not matched:
-            misses.append(Miss("module", f"modules entry {pattern!r} matches no measured file"))
+            unmatched.append(f"{key} entry {pattern!r} matches no measured file")
         for name in sorted(matched):
             percent = float(files[name]["summary"]["percent_covered"])
             if percent < minimum:
-                misses.append(
-                    Miss(
-                        "module",
-                        f"{name}: {percent:.2f}% is below {minimum:g}% "
-                        f"(modules entry {pattern!r})",
-                    )
+                below[name] = (
+                    f"{name}: {percent:.2f}% is below {minimum:g}% ({key} entry {pattern!r})"
                 )
-    return misses
+    return unmatched, below
 
 
 def worst_files(report: Mapping[str, Any], count: int) -> list[tuple[str, float, str]]:

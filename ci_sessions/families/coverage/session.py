@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nox
 
-from ci_sessions import invocation
+from ci_sessions import github, invocation
 from ci_sessions.config import Config
 from ci_sessions.families.base import pins
 from ci_sessions.families.coverage import data as coverage_data
@@ -90,6 +90,10 @@ def register(config: Config) -> None:
             sources=[f"`{p.name}`: {found[p].note}" for p in usable],
         )
         publish_summary(config, "coverage-summary.md", markdown)
+        # A warning is a third outcome, never a silent one: annotated, and said last.
+        github.emit_warnings(result.warnings)
+        for warning in result.warnings:
+            session.warn(f"coverage: warning: {warning}")
         if not result.passed:
             session.error("coverage gate failed: " + "; ".join(m.message for m in result.misses))
 

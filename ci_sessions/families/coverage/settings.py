@@ -22,6 +22,9 @@ class CoverageConfig:
     require_all_pythons: bool
     worst_files: int
     include_integration: bool
+    # Below these, a visible warning (summary, ::warning), never a failure.
+    warn_under: float | None = None
+    modules_warn_under: tuple[tuple[str, float], ...] = ()
     # Resolved at load: where fail_under came from, and the project's
     # [tool.coverage] tables (the sessions measure with them).
     fail_under_origin: str = "not set"
@@ -38,6 +41,12 @@ def resolve(settings: CoverageConfig, context: ResolveContext) -> CoverageConfig
             f"[tool.coverage.report] must be a table, got report = {values.toml(report)}"
         )
     fail_under, origin = resolve_fail_under(settings.fail_under, report)
+    warn = settings.warn_under
+    if warn is not None and fail_under is not None and warn <= fail_under:
+        raise ValueError(
+            f"[tool.ci_sessions.coverage] warn-under {settings.warn_under:g} is not above "
+            f"fail-under {fail_under:g} ({origin}): nothing could warn; raise warn-under"
+        )
     return replace(
         settings, fail_under=fail_under, fail_under_origin=origin, project_settings=dict(tables)
     )
@@ -63,6 +72,21 @@ COVERAGE = Section(
             values.percentage_table,
             (),
             'table of glob -> minimum, checked for every matching file (`"src/pkg/core/*" = 100`)',
+        ),
+        Key(
+            "warn-under",
+            "warn_under",
+            values.percentage,
+            None,
+            "below this total (and at or above fail-under), a warning: in the summary and as a "
+            "`::warning`, exit 0 (`fail-under = 60`, `warn-under = 80`)",
+        ),
+        Key(
+            "modules-warn-under",
+            "modules_warn_under",
+            values.percentage_table,
+            (),
+            "table of glob -> percentage below which a matching file warns, beside `modules`",
         ),
         Key(
             "patch-fail-under",
