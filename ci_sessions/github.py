@@ -35,6 +35,7 @@ class Annotation:
     line: int
     title: str
     message: str
+    level: str = "error"  # or "warning": an advisory tool's finding
 
 
 def on_github(environ: Mapping[str, str] = os.environ) -> bool:
@@ -81,7 +82,7 @@ def from_tool(tool: str, output: str, root: Path) -> list[Annotation]:
 def command(annotation: Annotation) -> str:
     """The workflow command, with every secret ci-sessions knows of masked."""
     return (
-        f"::error file={_property(annotation.file)},line={annotation.line},"
+        f"::{annotation.level} file={_property(annotation.file)},line={annotation.line},"
         f"title={_property(redact(annotation.title))}::{_data(redact(annotation.message))}"
     )
 

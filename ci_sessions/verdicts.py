@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +11,8 @@ from pathlib import Path
 class Verdict:
     passed: bool
     message: str
+    # Problems of advisory tools: visible, never failing.
+    warnings: tuple[str, ...] = ()
 
 
 # What a tool prints when it exits 0 having checked nothing: every path was
@@ -33,14 +35,26 @@ def tool_problem(tool: str, exit_code: int, output: str) -> str | None:
     return None
 
 
-def all_passed(problems: Mapping[str, str | None]) -> Verdict:
-    """Every tool ran; the gate fails if any had a problem, naming each."""
+def all_passed(problems: Mapping[str, str | None], advisory: Collection[str] = ()) -> Verdict:
+    """Every tool ran; the gate fails if any had a problem, naming each. An advisory
+    tool's problem is a warning instead: named, never failing."""
     if not problems:
         return Verdict(False, "no tool ran; enable at least one")
-    failed = [f"{tool} ({problem})" for tool, problem in problems.items() if problem]
+    warned = tuple(
+        f"{tool} ({problem}, advisory)"
+        for tool, problem in problems.items()
+        if problem and tool in advisory
+    )
+    failed = [
+        f"{tool} ({problem})"
+        for tool, problem in problems.items()
+        if problem and tool not in advisory
+    ]
+    passed = [tool for tool, problem in problems.items() if not problem]
+    said = f"; warned: {', '.join(warned)}" if warned else ""
     if failed:
-        return Verdict(False, f"failed: {', '.join(failed)}")
-    return Verdict(True, f"passed: {', '.join(problems)}")
+        return Verdict(False, f"failed: {', '.join(failed)}{said}", warned)
+    return Verdict(True, f"passed: {', '.join(passed) or 'none'}{said}", warned)
 
 
 def distribution_problem(names: Sequence[str]) -> str | None:
@@ -66,11 +80,24 @@ def wheel_platform_problem(name: str) -> str | None:
     )
 
 
-def summary_markdown(name: str, problems: Mapping[str, str | None]) -> str:
+def summary_markdown(
+    name: str, problems: Mapping[str, str | None], advisory: Collection[str] = ()
+) -> str:
     """A gate of several tools as a Markdown table, for the step summary."""
-    verdict = "passed" if all_passed(problems).passed else "FAILED"
-    rows = [f"| {tool} | {problem or 'passed'} |" for tool, problem in problems.items()]
+    result = all_passed(problems, advisory)
+    verdict = (
+        ("passed with warnings" if result.warnings else "passed") if result.passed else "FAILED"
+    )
+    rows = [
+        f"| {tool} | {_cell(problem, tool in advisory)} |" for tool, problem in problems.items()
+    ]
     return "\n".join([f"## {name}: {verdict}", "", "| check | result |", "|---|---|", *rows]) + "\n"
+
+
+def _cell(problem: str | None, advisory: bool) -> str:
+    if not problem:
+        return "passed"
+    return f"warning: {problem} (advisory)" if advisory else problem
 
 
 def path_problems(root: Path, paths: Iterable[str]) -> list[str]:

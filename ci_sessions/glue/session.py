@@ -13,7 +13,8 @@ import sys
 import tempfile
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -281,22 +282,28 @@ def run_all(
     commands: Sequence[tuple[str, Sequence[str]]],
     extra: Mapping[str, str | None] | None = None,
     annotate: Callable[[str, str], list[github.Annotation]] | None = None,
+    advisory: Collection[str] = (),
 ) -> None:
     """Run every command even after a failure, then fail naming all that failed.
 
     `extra` adds checks made in Python (name -> problem or None) to the verdict;
-    `annotate` turns a tool's output into GitHub annotations.
+    `annotate` turns a tool's output into GitHub annotations; an `advisory` tool's
+    findings are warnings (annotated as such), and its failure never fails the gate.
     """
     problems: dict[str, str | None] = {}
     for tool, args in commands:
         status, output = run_captured(session, args)
         problems[tool] = checks.tool_problem(tool, status, output)
         if annotate is not None:
-            github.emit(annotate(tool, output))
+            level = "warning" if tool in advisory else "error"
+            github.emit(replace(found, level=level) for found in annotate(tool, output))
     results = {**problems, **(extra or {})}
-    verdict = checks.all_passed(results)
+    verdict = checks.all_passed(results, advisory)
     # The console has each tool's own output; the step summary gets the table.
-    github.append_step_summary(checks.summary_markdown(session.name, results))
+    github.append_step_summary(checks.summary_markdown(session.name, results, advisory))
+    github.emit_warnings(f"{session.name}: {warning}" for warning in verdict.warnings)
+    for warning in verdict.warnings:
+        session.warn(f"{session.name}: warning: {warning}")
     if not verdict.passed:
         session.error(verdict.message)
     session.log(verdict.message)

@@ -79,6 +79,31 @@ def test_lint_fails_naming_the_tool(
     assert not any(f"{tool} (exit" in result.output for tool in others), result
 
 
+def test_an_advisory_type_checker_warns_while_the_others_still_fail(
+    sample: Path, run_nox: RunNox, tmp_path: Path
+) -> None:
+    """The policy "style warnings don't fail the build": mypy advisory, ruff blocking."""
+    add_config(sample, '[tool.ci_sessions]\nlint-advisory = ["mypy"]')
+    module = sample / "src" / "sample" / "extra.py"
+    module.write_text('def broken() -> int:\n    return "text"\n')
+    summary = tmp_path / "summary.md"
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    warns = run_nox(sample, "-s", "lint", env=env)
+    assert warns.returncode == 0, warns
+    assert "passed: ruff, black; warned: mypy (exit 1, advisory)" in warns.output
+    assert "::warning file=src/sample/extra.py,line=2,title=mypy [return-value]::" in warns.output
+    assert "::warning title=ci-sessions::lint: mypy (exit 1, advisory)" in warns.output
+    assert summary.read_text().startswith("## lint: passed with warnings")
+    module.write_text('import os\n\n\ndef broken() -> int:\n    return "text"\n')
+    fails = run_nox(sample, "-s", "lint")
+    assert fails.returncode != 0, fails
+    assert "failed: ruff (exit 1); warned: mypy (exit 1, advisory)" in fails.output
+    module.write_text("def fixed() -> int:\n    return 1\n")
+    passes = run_nox(sample, "-s", "lint")
+    assert passes.returncode == 0, passes
+    assert "warned" not in passes.output
+
+
 def test_lint_never_edits_even_with_ruff_fix_true(sample: Path, run_nox: RunNox) -> None:
     add_config(sample, "[tool.ruff]\nfix = true")
     module = sample / "src" / "sample" / "extra.py"

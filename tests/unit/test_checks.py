@@ -25,6 +25,33 @@ def test_all_passed_when_every_tool_passed() -> None:
     assert verdict.message == "passed: ruff, mypy"
 
 
+def test_an_advisory_tool_warns_and_never_fails() -> None:
+    warns = all_passed({"ruff": None, "mypy": "exit 1"}, advisory=["mypy"])
+    assert warns.passed and warns.warnings == ("mypy (exit 1, advisory)",)
+    assert warns.message == "passed: ruff; warned: mypy (exit 1, advisory)"
+    fails = all_passed({"ruff": "exit 1", "mypy": "exit 1"}, advisory=["mypy"])
+    assert not fails.passed
+    assert fails.message == "failed: ruff (exit 1); warned: mypy (exit 1, advisory)"
+    clean = all_passed({"ruff": None, "mypy": None}, advisory=["mypy"])
+    assert clean.passed and clean.warnings == ()
+    table = summary_markdown("lint", {"ruff": None, "mypy": "exit 1"}, advisory=["mypy"])
+    assert table.startswith("## lint: passed with warnings")
+    assert "| mypy | warning: exit 1 (advisory) |" in table
+
+
+def test_an_advisory_tool_that_does_not_run_is_a_configuration_error(tmp_path: Path) -> None:
+    from ci_sessions.config import ConfigError
+    from ci_sessions.registry import load_config
+
+    (tmp_path / "src" / "demo").mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\n[tool.ci_sessions]\nlint-tools = ["ruff"]\n'
+        'lint-advisory = ["mypy"]\n'
+    )
+    with pytest.raises(ConfigError, match=r"lint-advisory: mypy is not among the lint tools"):
+        load_config(tmp_path / "pyproject.toml")
+
+
 def test_no_tool_is_not_a_pass() -> None:
     assert not all_passed({}).passed
 

@@ -113,6 +113,7 @@ def register(config: Config) -> None:
             ],
             extra=_workflow_drift(session, config),
             annotate=lambda tool, output: github.from_tool(tool, output, config.root),
+            advisory=settings.advisory,
         )
 
     @session(config, "format", python=config.session_python, default=False)

@@ -15,6 +15,8 @@ class LintConfig:
     extras: tuple[str, ...]
     groups: tuple[str, ...]
     requirements: tuple[str, ...] = ()
+    # Tools that run and annotate but never fail the gate ("style warnings don't fail").
+    advisory: tuple[str, ...] = ()
     # Resolved at load: why each tool was chosen (empty when lint-tools is set),
     # whether the project tells mypy its files (then no paths are passed), and
     # whether ruff runs with the baseline rules (the project does not configure it).
@@ -35,10 +37,17 @@ def resolve(settings: LintConfig, context: ResolveContext) -> LintConfig:
         found = replace(found, groups=discover.lint_groups(context.document))
     if settings.requirements is None:
         found = replace(found, requirements=discover.lint_requirement_files(root))
-    if settings.tools is not None:  # set, even to []: the user's choice
-        return found
-    tools, reasons = choice.choose(root, context.document)
-    return replace(found, tools=tools, reasons=tuple(reasons))
+    if settings.tools is None:
+        tools, reasons = choice.choose(root, context.document)
+        found = replace(found, tools=tools, reasons=tuple(reasons))
+    idle = [tool for tool in found.advisory if tool not in found.tools]
+    if idle:
+        raise ValueError(
+            f"[tool.ci_sessions] lint-advisory: {', '.join(idle)} is not among the lint tools "
+            f"({', '.join(found.tools) or 'none'}), so it would never run; add it to "
+            "lint-tools or remove it"
+        )
+    return found
 
 
 LINT = Section(
@@ -58,6 +67,14 @@ LINT = Section(
             "or a black pre-commit hook, else `ruff format` if `[tool.ruff.format]` or a "
             "ruff-format hook; mypy, pyright, basedpyright, ty, pyrefly each when configured); "
             "the versions a `.pre-commit-config.yaml` pins install",
+        ),
+        Key(
+            "lint-advisory",
+            "advisory",
+            values.subset_of(choice.TOOLS),
+            (),
+            "lint tools that run and annotate as warnings but never fail the gate "
+            '(`["mypy"]`: "style warnings don\'t fail the build")',
         ),
         Key("lint-extras", "extras", values.str_list, (), "extras the type checkers need"),
         Key(
