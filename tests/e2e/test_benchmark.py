@@ -83,6 +83,29 @@ def test_a_2x_slower_commit_fails_and_is_named(repo: Path, run_nox: RunNox) -> N
     assert worktrees(repo) == 1
 
 
+def test_an_advisory_stage_warns_on_a_slower_commit_and_passes_an_unchanged_one(
+    counted: Path, run_nox: RunNox
+) -> None:
+    """The policy "performance is informational only" (the failing case is the test above)."""
+    pyproject = counted / "pyproject.toml"
+    table = "[tool.ci_sessions.benchmark]\n"
+    pyproject.write_text(pyproject.read_text().replace(table, f"{table}advisory = true\n"))
+    git(counted, "commit", "-q", "-am", "advisory")
+    unchanged = run_nox(counted, "-s", "benchmark-compare", env={"GITHUB_ACTIONS": "true"})
+    assert unchanged.returncode == 0, unchanged
+    assert (
+        "## benchmark-compare: passed\n" in unchanged.output and "::warning" not in unchanged.output
+    )
+    (counted / "src" / "bench_app" / "__init__.py").write_text(SLOWER)
+    git(counted, "commit", "-q", "-am", "slower")
+    slower = run_nox(counted, "-s", "benchmark-compare", env={"GITHUB_ACTIONS": "true"})
+    assert slower.returncode == 0, slower
+    assert "## benchmark-compare: passed with warnings (advisory: slower)" in slower.output
+    message = "slower than the baseline (advisory, not failing): benchmarks/test_bench.py::"
+    assert f"::warning title=ci-sessions::benchmark-compare: {message}" in slower.output
+    assert f"benchmark-compare: warning: {message}" in slower.output
+
+
 @pytest.mark.parametrize("mode", ["walltime", "instructions"])
 def test_a_2x_slower_commit_fails_in_a_flat_layout_too(
     projects_dir: Path, run_nox: RunNox, mode: str

@@ -22,7 +22,7 @@ from pathlib import Path
 import nox
 import nox.command
 
-from ci_sessions import cleanup
+from ci_sessions import cleanup, github
 from ci_sessions.config import Config
 from ci_sessions.families.benchmark import runs
 from ci_sessions.families.benchmark import stats as benchstats
@@ -259,7 +259,7 @@ def _report(
         "rounds per side": str(outcome.runs),
         "threshold": f"{settings.limit:.0%}",
     }
-    markdown = benchstats.outcome_markdown(outcome, meta)
+    markdown = benchstats.outcome_markdown(outcome, meta, advisory=settings.advisory)
     reports = reports_dir(config)
     (reports / "benchmark-compare.json").write_text(
         json.dumps(
@@ -279,4 +279,10 @@ def _report(
     publish_summary(config, "benchmark-compare.md", markdown)
     if outcome.regressions:
         names = ", ".join(f"{c.name} ({c.ratio:.2f}x)" for c in outcome.regressions)
+        if settings.advisory:
+            # advisory = true: a third outcome, visible everywhere, exit 0.
+            message = f"slower than the baseline (advisory, not failing): {names}"
+            github.emit_warnings([f"benchmark-compare: {message}"])
+            session.warn(f"benchmark-compare: warning: {message}")
+            return
         session.error(f"benchmark-compare: slower than the baseline: {names}")

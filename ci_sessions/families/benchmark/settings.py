@@ -22,6 +22,8 @@ class BenchmarkConfig:
     shortest: float
     pytest_args: tuple[str, ...]
     noise_instructions: int
+    # A regression warns instead of failing: a performance stage that informs.
+    advisory: bool = False
 
     @property
     def limit(self) -> float:
@@ -105,6 +107,14 @@ BENCHMARK = Section(
             values.str_list,
             (),
             "extra pytest options for the benchmark runs, such as `--benchmark-max-time=0.1`",
+        ),
+        Key(
+            "advisory",
+            "advisory",
+            values.boolean,
+            False,
+            "a regression is a warning (summary, `::warning`, exit 0), not a failure: for a "
+            "performance stage that must not block",
         ),
     ),
 )

@@ -328,8 +328,10 @@ def format_figure(value: float, unit: str) -> str:
     return f"{value / 1e-9:.3g} ns"
 
 
-def outcome_markdown(outcome: Outcome, meta: Mapping[str, str]) -> str:
-    verdict = "FAILED" if outcome.regressions else "passed"
+def outcome_markdown(outcome: Outcome, meta: Mapping[str, str], *, advisory: bool = False) -> str:
+    """The summary; with `advisory`, a regression is a warning (the stage informs)."""
+    slower = "passed with warnings (advisory: slower)" if advisory else "FAILED"
+    verdict = slower if outcome.regressions else "passed"
     lines = [f"## benchmark-compare: {verdict}", ""]
     lines += [f"- {key}: {value}" for key, value in meta.items()]
     lines += [
