@@ -89,6 +89,32 @@ def test_eval_of_input_fails_bandit(webapp: Path, run_nox: RunNox) -> None:
     assert sarif["runs"][0]["results"]
 
 
+def test_an_advisory_bandit_level_warns_below_the_failing_one(
+    webapp: Path, run_nox: RunNox
+) -> None:
+    """Low-severity findings warn, medium ones still fail, none passes clean."""
+    pin_requests(webapp, "2.32.3")
+    pyproject = webapp / "pyproject.toml"  # the fixture's last table is [...security]
+    pyproject.write_text(pyproject.read_text() + 'bandit-warn-severity = "low"\n')
+    module = webapp / "src" / "webapp" / "calc.py"
+    module.write_text("import subprocess  # B404: low severity\n\nRUN = subprocess.run\n")
+    on_github = {"GITHUB_ACTIONS": "true"}
+    warns = run_nox(webapp, "-s", "security", env=on_github)
+    assert warns.returncode == 0, warns
+    assert "## Security: passed with warnings" in warns.output
+    assert "::warning file=src/webapp/calc.py,line=1,title=bandit B404::" in warns.output
+    assert "security: warning: bandit: 1 finding(s) below the failing levels" in warns.output
+    module.write_text(module.read_text() + "\n\ndef calc():\n    return eval(input())\n")
+    fails = run_nox(webapp, "-s", "security", env=on_github)
+    assert fails.returncode != 0, fails
+    assert "bandit: 1 finding(s)" in fails.output  # the eval; the import still only warns
+    assert "::error file=src/webapp/calc.py,line=7,title=bandit B307::" in fails.output
+    module.write_text("def calc() -> int:\n    return 1\n")
+    passes = run_nox(webapp, "-s", "security")
+    assert passes.returncode == 0, passes
+    assert "## Security: passed\n" in passes.output
+
+
 def test_a_file_bandit_cannot_parse_fails(webapp: Path, run_nox: RunNox) -> None:
     pin_requests(webapp, "2.32.3")
     (webapp / "src" / "webapp" / "broken.py").write_text("def broken(:\n    pass\n")

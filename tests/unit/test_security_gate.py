@@ -143,3 +143,29 @@ def test_a_clean_result_passes() -> None:
     result = SecurityResult((), (), apply_ignores([], [], TODAY))
     assert result.passed
     assert "No known vulnerability." in summary_markdown(result, scanned_packages=7)
+
+
+def test_findings_below_the_failing_levels_are_warnings() -> None:
+    from ci_sessions.families.security.gate import CodeFinding, split_findings
+
+    def finding(severity: str, confidence: str) -> CodeFinding:
+        return CodeFinding("a.py", 1, "B000", severity, confidence, "text")
+
+    found = [finding("low", "high"), finding("medium", "low"), finding("high", "medium")]
+    failing, warning = split_findings(found, "medium", "medium")
+    assert failing == [found[2]]
+    assert warning == [found[0], found[1]]
+
+
+def test_a_warn_level_not_below_the_failing_one_is_refused(tmp_path) -> None:
+    import pytest
+
+    from ci_sessions.config import ConfigError
+    from ci_sessions.registry import load_config
+
+    (tmp_path / "src" / "demo").mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\n[tool.ci_sessions.security]\nbandit-warn-severity = "high"\n'
+    )
+    with pytest.raises(ConfigError, match=r"bandit-warn-severity 'high' is not below"):
+        load_config(tmp_path / "pyproject.toml")

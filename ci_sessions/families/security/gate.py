@@ -39,6 +39,28 @@ def bandit_findings(report: Mapping[str, Any]) -> list[CodeFinding]:
     ]
 
 
+LEVELS = ("low", "medium", "high")
+
+
+def at_least(level: str, minimum: str) -> bool:
+    """Whether bandit's level reaches the minimum (an unknown level counts as the lowest)."""
+    rank = LEVELS.index(level) if level in LEVELS else 0
+    return rank >= LEVELS.index(minimum)
+
+
+def split_findings(
+    findings: Iterable[CodeFinding], severity: str, confidence: str
+) -> tuple[list[CodeFinding], list[CodeFinding]]:
+    """(failing, warning): a finding fails at or above both failing levels; what bandit
+    reported below them (it was run at the warn levels) is a warning."""
+    failing: list[CodeFinding] = []
+    warning: list[CodeFinding] = []
+    for finding in findings:
+        fails = at_least(finding.severity, severity) and at_least(finding.confidence, confidence)
+        (failing if fails else warning).append(finding)
+    return failing, warning
+
+
 def bandit_problems(report: Mapping[str, Any]) -> list[str]:
     """What makes a bandit run worthless even when it exited 0."""
     problems = [
@@ -139,6 +161,8 @@ class SecurityResult:
     dependencies: IgnoreOutcome | None
     # (files, lines) bandit scanned, with the levels that fail; None: bandit did not run.
     bandit: tuple[int, int, str] | None = None
+    # Findings at the advisory levels: shown and annotated, never failing.
+    code_warnings: tuple[CodeFinding, ...] = ()
 
     @property
     def failures(self) -> list[str]:
@@ -174,7 +198,12 @@ BASELINE_HINT = (
 
 
 def summary_markdown(result: SecurityResult, *, scanned_packages: int | None) -> str:
-    lines = [f"## Security: {'passed' if result.passed else 'FAILED'}"]
+    verdict = (
+        ("passed with warnings" if result.code_warnings else "passed")
+        if result.passed
+        else "FAILED"
+    )
+    lines = [f"## Security: {verdict}"]
     if result.failures:
         lines += ["", *(f"- **{failure}**" for failure in result.failures)]
     if result.bandit is not None:
@@ -192,6 +221,17 @@ def summary_markdown(result: SecurityResult, *, scanned_packages: int | None) ->
             for f in result.code
         ]
         lines += ["", BASELINE_HINT]
+    if result.code_warnings:
+        lines += [
+            "",
+            f"Warnings ({len(result.code_warnings)} below the failing levels, advisory):",
+            "",
+        ]
+        lines += [
+            f"- `{f.file}`:{f.line} {f.test_id} ({f.severity} severity, {f.confidence} "
+            f"confidence): {f.text}"
+            for f in result.code_warnings
+        ]
     outcome = result.dependencies
     if outcome is None and scanned_packages == 0 and not result.problems:
         lines += ["", "### Dependencies", "", "No runtime dependency declared: nothing to scan."]

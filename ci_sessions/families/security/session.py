@@ -70,9 +70,19 @@ def register(config: Config) -> None:
             dependency_problems, outcome, scanned = _safety(session, config, reports, database)
             problems += dependency_problems
 
-        result = security_gate.SecurityResult(tuple(problems), tuple(code), outcome, scanned_code)
+        settings = config.of(SecurityConfig)
+        failing, warning = security_gate.split_findings(
+            code, settings.bandit_severity, settings.bandit_confidence
+        )
+        result = security_gate.SecurityResult(
+            tuple(problems), tuple(failing), outcome, scanned_code, tuple(warning)
+        )
         markdown = security_gate.summary_markdown(result, scanned_packages=scanned)
         publish_summary(config, "security-summary.md", markdown)
+        if warning:
+            message = f"bandit: {len(warning)} finding(s) below the failing levels (advisory)"
+            github.emit_warnings([message])
+            session.warn(f"security: warning: {message}")
         if not result.passed:
             session.error("security gate failed: " + "; ".join(result.failures))
 
@@ -90,8 +100,9 @@ def _bandit(
         "-r",
         *paths,
         "-q",
-        f"--severity-level={settings.bandit_severity}",
-        f"--confidence-level={settings.bandit_confidence}",
+        # The advisory levels, when set, so that bandit reports what only warns too.
+        f"--severity-level={settings.bandit_warn_severity or settings.bandit_severity}",
+        f"--confidence-level={settings.bandit_warn_confidence or settings.bandit_confidence}",
     ]
     if config.of(SecurityConfig).bandit_config:
         # bandit ignores [tool.bandit] unless pointed at the file.
@@ -134,12 +145,23 @@ def _bandit(
     findings = security_gate.bandit_findings(report)
     github.emit(
         github.Annotation(
-            github.relative(f.file, config.root), f.line, f"bandit {f.test_id}", f.text
+            github.relative(f.file, config.root),
+            f.line,
+            f"bandit {f.test_id}",
+            f.text,
+            level=_annotation_level(f, settings),
         )
         for f in findings
     )
     files, lines = security_gate.bandit_scanned(report)
     return security_gate.bandit_problems(report), findings, (files, lines, levels)
+
+
+def _annotation_level(finding: security_gate.CodeFinding, settings: SecurityConfig) -> str:
+    fails = security_gate.at_least(
+        finding.severity, settings.bandit_severity
+    ) and security_gate.at_least(finding.confidence, settings.bandit_confidence)
+    return "error" if fails else "warning"
 
 
 def _database(session: nox.Session, config: Config) -> Path | None:

@@ -29,6 +29,9 @@ class SecurityConfig:
     ignore: tuple[Waiver, ...]
     # In CI, bandit's SARIF goes to GitHub code scanning.
     code_scanning: bool = True
+    # Findings from these levels up, below the failing ones, are warnings.
+    bandit_warn_severity: str | None = None
+    bandit_warn_confidence: str | None = None
     db_origin: str = "safety's online service"
     # Resolved at load: whether the project has [tool.bandit] (bandit reads it
     # only when pointed at the file), and whether it declares runtime
@@ -42,6 +45,15 @@ def resolve(settings: SecurityConfig, context: ResolveContext) -> SecurityConfig
         context.environ.get(DB_ENV), settings.db, context.pyproject.parent, env_name=DB_ENV
     )
     project = context.document.get("project", {})
+    for kind, warn, fail in (
+        ("severity", settings.bandit_warn_severity, settings.bandit_severity),
+        ("confidence", settings.bandit_warn_confidence, settings.bandit_confidence),
+    ):
+        if warn is not None and SEVERITIES.index(warn) >= SEVERITIES.index(fail):
+            raise ValueError(
+                f"[tool.ci_sessions.security] bandit-warn-{kind} {warn!r} is not below "
+                f"bandit-{kind} {fail!r}: nothing could warn; lower it"
+            )
     return replace(
         settings,
         db=None if db is None else str(db),
@@ -117,6 +129,22 @@ SECURITY = Section(
             '`[{ id = "PYSEC-2018-28", reason = "...", expires = 2026-12-31 }]`: the ID or an '
             "alias (CVE, GHSA); a reason is required; past `expires` the advisory fails again; "
             "an ID the local database does not know fails",
+        ),
+        Key(
+            "bandit-warn-severity",
+            "bandit_warn_severity",
+            values.choices(SEVERITIES),
+            None,
+            "findings from this severity up to below `bandit-severity` are warnings "
+            "(summary, `::warning`, exit 0): an advisory level",
+        ),
+        Key(
+            "bandit-warn-confidence",
+            "bandit_warn_confidence",
+            values.choices(SEVERITIES),
+            None,
+            "the same for confidence: findings from this confidence up to below "
+            "`bandit-confidence` warn",
         ),
         Key(
             "code-scanning",
