@@ -88,6 +88,7 @@ PYTEST_EXITS = {
     4: "a usage error: a bad option, path or plugin",
     5: "no tests were collected",
 }
+TESTS_FAILED = 1
 NO_TESTS = 5
 
 

@@ -100,11 +100,19 @@ def counts(cases: Iterable[Case]) -> dict[str, int]:
 
 
 def summary_markdown(
-    name: str, cases: Sequence[Case], *, slow_count: int, quarantine: Mapping[str, str]
+    name: str,
+    cases: Sequence[Case],
+    *,
+    slow_count: int,
+    quarantine: Mapping[str, str],
+    budget: str = "",
 ) -> str:
+    """budget: what the session's failure budget made of its failures, when it has one."""
     tally = counts(cases)
     text = ", ".join(f"{n} {outcome}" for outcome, n in tally.items()) or "no test ran"
     lines = [f"## {name}", "", text + "."]
+    if budget:
+        lines += ["", f"Failure budget: {budget}."]
     failing = [c for c in cases if c.outcome in FAILING and c.id not in quarantine]
     if failing:
         lines += ["", "### Failed", "", "| test | outcome | message |", "|---|---|---|"]

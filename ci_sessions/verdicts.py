@@ -57,6 +57,21 @@ def all_passed(problems: Mapping[str, str | None], advisory: Collection[str] = (
     return Verdict(True, f"passed: {', '.join(passed) or 'none'}{said}", warned)
 
 
+def failure_budget(failed: int, ran: int, max_rate: float, warn_rate: float) -> tuple[str, str]:
+    """("fail" | "warn" | "pass", why) for a test run whose `failed` of `ran` tests failed,
+    against a written-down budget. The default budget (0) fails on any failure."""
+    if failed == 0:
+        return "pass", "no test failed"
+    share = failed / ran if ran else 1.0
+    figure = f"{failed} of {ran} tests failed ({share:.1%})"
+    if share > max_rate:
+        budget = f"max-failure-rate {max_rate:.1%}" if max_rate else "no failure budget"
+        return "fail", f"{figure}, above {budget}"
+    if share > warn_rate:
+        return "warn", f"{figure}, within max-failure-rate {max_rate:.1%}"
+    return "pass", f"{figure}, within warn-failure-rate {warn_rate:.1%}"
+
+
 def distribution_problem(names: Sequence[str]) -> str | None:
     """What is wrong with a build's output: it must be one sdist and one wheel."""
     sdists = [name for name in names if name.endswith(".tar.gz")]

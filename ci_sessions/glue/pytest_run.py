@@ -13,6 +13,7 @@ from pathlib import Path
 import nox
 
 from ci_sessions import github, invocation, pytest_options, test_outcomes
+from ci_sessions import verdicts as checks
 from ci_sessions.config import Config
 from ci_sessions.config.project import source_dir
 from ci_sessions.families.coverage import data as coverage_data
@@ -121,6 +122,7 @@ def run_pytest(
     whole_suite: bool = True,
     secret_env: bool = False,
     markers: str | None = None,
+    budget: tuple[float, float] = (0.0, 0.0),
 ) -> None:
     """Run pytest measured into data_file, JUnit as reports/junit-<name>.xml.
 
@@ -130,7 +132,8 @@ def run_pytest(
     Quarantined tests run, are reported, and do not fail it. posargs: those
     meant for pytest (the session's by default); whole_suite: False for a shard;
     secret_env: the environment holds secrets (service URLs), so pytest's output
-    and its JUnit XML are masked; markers: the session's own -m expression.
+    and its JUnit XML are masked; markers: the session's own -m expression;
+    budget: (max, warn) failure rates written down for the session (0: none).
     """
     posargs = list(session.posargs if posargs is None else posargs)
     refuse_expired_quarantine(session, config)
@@ -184,13 +187,29 @@ def run_pytest(
         session.error(f"pytest failed (exit {status}) before it ran the tests: see its output")
     if data_file.is_file():
         coverage_data.write_record(data_file, record)
-    _summarise(config, name, outcomes.cases)
     quarantined = {entry.id for entry in config.quarantine}
-    github.emit(
-        github.Annotation(case.file, case.line, f"{name}: {case.id}", case.message)
+    failing = [
+        case
         for case in outcomes.cases
-        if case.outcome in test_outcomes.FAILING and case.file and case.id not in quarantined
+        if case.outcome in test_outcomes.FAILING and case.id not in quarantined
+    ]
+    ran = sum(1 for case in outcomes.cases if case.outcome != "skipped")
+    decision, why = checks.failure_budget(len(failing), ran, *budget)
+    _summarise(config, name, outcomes.cases, budget=why if any(budget) and failing else "")
+    # Within a budget, the failed tests are still annotated one by one, as warnings.
+    level = "error" if decision == "fail" else "warning"
+    github.emit(
+        github.Annotation(case.file, case.line, f"{name}: {case.id}", case.message, level=level)
+        for case in failing
+        if case.file
     )
+    if status == pytest_options.TESTS_FAILED and failing and decision != "fail":
+        if decision == "warn":
+            github.emit_warnings([f"{name}: {why}"])
+            session.warn(f"{name}: warning: {why}")
+        else:
+            session.log(f"{name}: {why}")
+        status = 0  # the budget, written down, accepts these failures
     if status == pytest_options.NO_TESTS:
         session.error(
             f"pytest collected no tests from {' '.join(paths)}; "
@@ -206,11 +225,14 @@ def run_pytest(
         )
 
 
-def _summarise(config: Config, name: str, cases: Sequence[test_outcomes.Case]) -> None:
+def _summarise(
+    config: Config, name: str, cases: Sequence[test_outcomes.Case], *, budget: str = ""
+) -> None:
     markdown = test_outcomes.summary_markdown(
         name,
         cases,
         slow_count=config.slowest,
         quarantine={entry.id: entry.reason for entry in config.quarantine},
+        budget=budget,
     )
     publish_summary(config, f"summary-{name}.md", markdown)

@@ -104,6 +104,39 @@ def test_an_advisory_type_checker_warns_while_the_others_still_fail(
     assert "warned" not in passes.output
 
 
+@pytest.mark.parametrize(
+    ("budget", "expected"),
+    [("0.05", "fails"), ("0.10", "warns"), ("0.10 + fixed", "passes")],
+)
+def test_a_failure_budget_fails_warns_or_passes(
+    sample: Path, run_nox: RunNox, budget: str, expected: str
+) -> None:
+    """The policy "more than 10% failures blocks", on 10 tests of which one fails."""
+    failing = "assert False, 'flaky backend'" if expected != "passes" else "assert True"
+    (sample / "tests" / "test_budget.py").write_text(
+        "import pytest\n\n\n@pytest.mark.parametrize('n', range(5))\n"
+        "def test_more(n):\n    assert n >= 0\n\n\n"
+        f"def test_backend():\n    {failing}\n"
+    )
+    add_config(sample, f"[tool.ci_sessions]\nmax-failure-rate = {budget.split()[0]}")
+    result = run_nox(sample, "-s", "tests-3.13", env={"GITHUB_ACTIONS": "true"})
+    if expected == "fails":
+        assert result.returncode != 0, result
+        assert "1 of 10 tests failed (10.0%), above max-failure-rate 5.0%" in result.output
+        assert "::error file=tests/test_budget.py" in result.output
+    elif expected == "warns":
+        assert result.returncode == 0, result
+        why = "1 of 10 tests failed (10.0%), within max-failure-rate 10.0%"
+        assert f"tests-3.13: warning: {why}" in result.output
+        assert f"Failure budget: {why}." in result.output
+        # Still listed and annotated one by one.
+        assert "| `tests/test_budget.py::test_backend` | failed |" in result.output
+        assert "::warning file=tests/test_budget.py,line=" in result.output
+    else:
+        assert result.returncode == 0, result
+        assert "10 passed" in result.output and "Failure budget" not in result.output
+
+
 def test_lint_never_edits_even_with_ruff_fix_true(sample: Path, run_nox: RunNox) -> None:
     add_config(sample, "[tool.ruff]\nfix = true")
     module = sample / "src" / "sample" / "extra.py"

@@ -107,3 +107,36 @@ def test_a_wheel_pypi_would_refuse_is_named() -> None:
     assert wheel_platform_problem("ext-1.0-cp313-cp313-manylinux_2_17_x86_64.whl") is None
     assert wheel_platform_problem("pure-1.0-py3-none-any.whl") is None
     assert wheel_platform_problem("pure-1.0.tar.gz") is None
+
+
+def test_a_failure_budget_fails_above_max_warns_above_warn_and_passes_below() -> None:
+    from ci_sessions.verdicts import failure_budget
+
+    assert failure_budget(0, 40, 0.0, 0.0) == ("pass", "no test failed")
+    assert failure_budget(1, 40, 0.0, 0.0) == (
+        "fail",
+        "1 of 40 tests failed (2.5%), above no failure budget",
+    )
+    assert failure_budget(5, 40, 0.10, 0.0) == (
+        "fail",
+        "5 of 40 tests failed (12.5%), above max-failure-rate 10.0%",
+    )
+    assert failure_budget(4, 40, 0.10, 0.0)[0] == "warn"  # exactly 10%: within
+    assert failure_budget(1, 40, 0.10, 0.05) == (
+        "pass",
+        "1 of 40 tests failed (2.5%), within warn-failure-rate 5.0%",
+    )
+    assert failure_budget(3, 0, 0.5, 0.0)[0] == "fail"  # nothing ran: no share to accept
+
+
+def test_a_warn_rate_above_the_max_rate_is_refused(tmp_path: Path) -> None:
+    from ci_sessions.config import ConfigError
+    from ci_sessions.registry import load_config
+
+    (tmp_path / "src" / "demo").mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\n[tool.ci_sessions]\nmax-failure-rate = 0.05\n'
+        "warn-failure-rate = 0.10\n"
+    )
+    with pytest.raises(ConfigError, match=r"warn-failure-rate 0.1 is above max-failure-rate"):
+        load_config(tmp_path / "pyproject.toml")

@@ -61,6 +61,7 @@ def register(config: Config) -> None:
             ],
             posargs=posargs,
             whole_suite=shard is None,
+            budget=(matrix.max_failure_rate, matrix.warn_failure_rate),
         )
 
     @session(config, "durations", python=config.session_python, default=False)

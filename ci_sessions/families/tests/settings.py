@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ci_sessions.config import values
-from ci_sessions.config.schema import Key, Section
+from ci_sessions.config.schema import Key, ResolveContext, Section
 
 
 @dataclass(frozen=True)
@@ -13,12 +14,32 @@ class MatrixConfig:
     shards: int
     durations_file: str
     xdist: bool
+    # Failure budgets: the share of run tests that may fail (fail above max, warn above warn).
+    max_failure_rate: float = 0.0
+    warn_failure_rate: float = 0.0
+
+
+def rate(value: Any) -> float:
+    """A share of the tests run, 0 included: 0.10 for 10%."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+        raise ValueError("expected a share from 0 up to (not including) 1, such as 0.10 for 10%")
+    return float(value)
+
+
+def resolve(settings: MatrixConfig, context: ResolveContext) -> MatrixConfig:
+    if settings.warn_failure_rate > settings.max_failure_rate:
+        raise ValueError(
+            f"[tool.ci_sessions] warn-failure-rate {settings.warn_failure_rate:g} is above "
+            f"max-failure-rate {settings.max_failure_rate:g}: it could never warn; lower it"
+        )
+    return settings
 
 
 TESTS = Section(
     table=None,
     name="tests",
     build=MatrixConfig,
+    resolve=resolve,
     keys=(
         Key(
             "shards",
@@ -41,6 +62,23 @@ TESTS = Section(
             False,
             "run each tests session's pytest with `-n auto` (pytest-xdist); under `nox -j` it "
             "stays at `-n 0`, since the sessions already share the cores",
+        ),
+        Key(
+            "max-failure-rate",
+            "max_failure_rate",
+            rate,
+            0.0,
+            "a failure budget: `tests-<python>` fails when more than this share of the tests it "
+            "ran failed (`0.10`: more than 10% blocks); within it, every failed test is still "
+            "listed and annotated, and the run warns",
+        ),
+        Key(
+            "warn-failure-rate",
+            "warn_failure_rate",
+            rate,
+            0.0,
+            "within the budget, warn only above this share (below it, failures are listed, "
+            "not warned); at most `max-failure-rate`",
         ),
     ),
 )
