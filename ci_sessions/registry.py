@@ -15,7 +15,7 @@ from typing import Any
 
 from ci_sessions import interpreters
 from ci_sessions.config import CORE, Config, Section, load
-from ci_sessions.families import build
+from ci_sessions.families import build, report
 from ci_sessions.families.base import Family
 from ci_sessions.families.benchmark import family as benchmark
 from ci_sessions.families.changes import family as changes
@@ -37,6 +37,8 @@ FAMILIES: tuple[Family, ...] = (
     flaky,
     benchmark,
     changes,
+    # Last: the default pipeline's final session reads the others' records.
+    report,
 )
 # The order tiers are listed in when the families name them.
 TIER_ORDER = ("smoke", "pr", "nightly")

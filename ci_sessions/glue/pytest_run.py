@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nox
 
-from ci_sessions import github, invocation, pytest_options, test_outcomes
+from ci_sessions import github, invocation, pipeline_report, pytest_options, test_outcomes
 from ci_sessions import verdicts as checks
 from ci_sessions.config import Config
 from ci_sessions.config.project import source_dir
@@ -194,6 +194,8 @@ def run_pytest(
         if case.outcome in test_outcomes.FAILING and case.id not in quarantined
     ]
     ran = sum(1 for case in outcomes.cases if case.outcome != "skipped")
+    for outcome, count in test_outcomes.counts(outcomes.cases).items():
+        pipeline_report.figure(outcome, count)
     decision, why = checks.failure_budget(len(failing), ran, *budget)
     _summarise(config, name, outcomes.cases, budget=why if any(budget) and failing else "")
     # Within a budget, the failed tests are still annotated one by one, as warnings.

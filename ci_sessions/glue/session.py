@@ -30,6 +30,7 @@ from ci_sessions import verdicts as checks
 from ci_sessions.config import Config
 from ci_sessions.families.coverage import data as coverage_data
 from ci_sessions.glue import installs, requirements
+from ci_sessions.glue.recording import recorded
 from ci_sessions.masking import held_back, redact
 from ci_sessions.platforms import python_in, venv_python
 
@@ -66,6 +67,8 @@ def session(
                 f"register(); define yours after register(), or keep it with "
                 f'register(exclude=["{name}"])'
             )
+        if name != "report":  # the report reads the records; it writes none
+            func = recorded(func, config.tiers_of(name), lambda: reports_dir(config))
         with warnings.catch_warnings():
             if name in _OURS:
                 warnings.simplefilter("ignore", FutureWarning)

@@ -24,7 +24,7 @@ from ci_sessions.workflow.emit import (
 )
 from ci_sessions.workflow.kit import CiJob, CiKit
 from ci_sessions.workflow.own import ListingError, OwnSession, list_sessions, own_jobs, own_sessions
-from ci_sessions.workflow.report import report_job
+from ci_sessions.workflow.report import pipeline_job, record_upload, report_job
 from ci_sessions.workflow.settings import WorkflowConfig
 from ci_sessions.workflow.triggers import evaluate, on_block, untriggered
 
@@ -53,6 +53,8 @@ class WorkflowError(ValueError):
 # A tier with no trigger of its own is fine only when it is meant for laptops.
 LOCAL_TIERS = ("smoke",)
 CODE_CHANGED = "needs.changes.outputs.code == 'true'"
+# Jobs that run nox for the workflow itself, not for a tier.
+PLUMBING = ("changes", "report")
 # Jobs that wait for stages run when those were skipped (another trigger's), not failed.
 STAGED = "!cancelled() && !failure()"
 
@@ -113,11 +115,16 @@ def jobs(config: Config, kit: CiKit, own: Sequence[OwnSession] = ()) -> dict[str
         needs += [name for name in staged[job.name] if name not in needs]
         if not job.light:
             clauses.append(CODE_CHANGED)
+        # Every job's session records go to the report job.
+        steps = [*job.body["steps"], record_upload(kit, job.name)]
         try:
-            body = extend.apply(job.name, job.body, settings.options(job.name), job.linux_only)
+            body = extend.apply(
+                job.name, {**job.body, "steps": steps}, settings.options(job.name), job.linux_only
+            )
         except ValueError as exc:
             raise WorkflowError(f"{config.key_ref('workflow.jobs')}: {exc}") from None
         found[job.name] = _when({**body, "needs": needs} if needs else body, clauses)
+    nox_jobs = [name for name in found if name != "changes"]
     # Jobs marked `blocking = false` (an informational performance stage) are left out.
     gates = [name for name in found if settings.options(name).blocking]
     found[settings.required_check] = _required_check(gates)
@@ -126,6 +133,7 @@ def jobs(config: Config, kit: CiKit, own: Sequence[OwnSession] = ()) -> dict[str
             crons = tuple(f"schedule:{cron}" for cron in trigger.cron)
             when = kit.condition(crons) or "github.event_name == 'schedule'"
             found[f"report-{tier}"] = report_job(tier, trigger.issue_labels, by_tier[tier], when)
+    found["report"] = pipeline_job(kit, nox_jobs)
     return found
 
 
@@ -256,10 +264,10 @@ def sessions_run(document: Mapping[str, Any], occasion: str) -> list[str]:
     """Every nox session the workflow runs on an occasion that changes code ("push",
     "pull_request", "schedule:<cron>", "dispatch:<tier>"), its Python and session
     matrices expanded (an OS axis runs the same sessions elsewhere, so it is not).
-    The `changes` job is the workflow's own plumbing, not a gate."""
+    The `changes` and `report` jobs are the workflow's own plumbing, not gates."""
     found = []
     for name, job in document["jobs"].items():
-        if name == "changes" or not evaluate(job.get("if"), occasion):
+        if name in PLUMBING or not evaluate(job.get("if"), occasion):
             continue
         matrix = job.get("strategy", {}).get("matrix", {})
         for step in job["steps"]:

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ci_sessions import pipeline_report
 from ci_sessions.workflow.emit import Commented
+from ci_sessions.workflow.kit import CiKit
 
 # Lists the failed jobs with links to their pages (each shows its session's summary),
 # then comments on the open issue with the first label and this title, or opens one.
@@ -31,6 +33,30 @@ else
   gh issue create --title "$TITLE" --label "$LABELS" --body "$body"
 fi
 """
+
+
+def pipeline_job(kit: CiKit, needs: Sequence[str]) -> dict[str, Any]:
+    """The last job of every run: every job's session records, downloaded, then
+    `nox -s report` (pipeline.md in the step summary), whatever happened before."""
+    records = f"{kit.reports}/{pipeline_report.RECORDS}"
+    return {
+        "if": "always()",
+        "needs": list(needs),
+        "runs-on": "ubuntu-latest",
+        "timeout-minutes": 10,
+        "steps": [
+            *kit.setup(),
+            kit.download(records, pattern="pipeline-*"),
+            kit.nox_step("report"),
+            kit.upload("pipeline-report", f"{kit.reports}/pipeline.*"),
+        ],
+    }
+
+
+def record_upload(kit: CiKit, job: str) -> dict[str, Any]:
+    """A job's session records, for the report job (one artifact per matrix entry)."""
+    name = f"pipeline-{job}-${{{{ strategy.job-index }}}}"
+    return kit.upload(name, f"{kit.reports}/{pipeline_report.RECORDS}/")
 
 
 def report_job(tier: str, labels: Sequence[str], needs: Sequence[str], when: str) -> dict[str, Any]:

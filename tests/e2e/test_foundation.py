@@ -35,6 +35,7 @@ def test_list_shows_lint_and_the_matrix(sample: Path, run_nox: RunNox) -> None:
         "coverage",
         "security",
         "build",
+        "report",  # last: the pipeline's one report
     ]
 
 
@@ -48,7 +49,14 @@ def test_keyword_overrides_and_a_second_register_call(sample: Path, run_nox: Run
     )
     result = run_nox(sample, "--json", "-l")
     assert result.returncode == 0, result
-    assert session_names(result.stdout) == ["lint", "tests-3.12", "coverage", "security", "build"]
+    assert session_names(result.stdout) == [
+        "lint",
+        "tests-3.12",
+        "coverage",
+        "security",
+        "build",
+        "report",
+    ]
     assert "already been registered" not in result.output
 
 

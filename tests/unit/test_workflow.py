@@ -131,6 +131,7 @@ def test_tiers_decide_which_event_runs_which_job(tmp_path: Path) -> None:
         "ci-passed",
         "coverage",
         "lint",
+        "report",
         "security",
         "tests",
     ]

@@ -73,7 +73,12 @@ def test_one_required_check_needs_every_job_and_fails_on_failure_or_cancel(tmp_p
     jobs = workflow(config_of(tmp_path))["jobs"]
     check = jobs["ci-passed"]
     assert check["if"] == "always()"
-    assert check["needs"] == [name for name in jobs if name != "ci-passed"]
+    assert check["needs"] == [name for name in jobs if name not in ("ci-passed", "report")]
+    # The pipeline report comes last and needs every job that runs nox.
+    assert jobs["report"]["if"] == "always()"
+    assert jobs["report"]["needs"] == [
+        n for n in jobs if n not in ("changes", "ci-passed", "report")
+    ]
     (step,) = check["steps"]
     assert step["if"] == (
         "contains(needs.*.result, 'failure') || contains(needs.*.result, 'cancelled')"
@@ -169,7 +174,10 @@ pr-os = ["ubuntu-latest"]
         "${{ github.event_name == 'pull_request' && fromJSON('[\"ubuntu-latest\"]') || "
         'fromJSON(\'["ubuntu-latest", "windows-latest", "macos-latest"]\') }}'
     )
-    coverage, reports = [s for s in job["steps"] if "upload-artifact" in str(s.get("uses"))]
+    coverage, reports, records = [
+        s for s in job["steps"] if "upload-artifact" in str(s.get("uses"))
+    ]
+    assert records["with"]["name"] == "pipeline-tests-${{ strategy.job-index }}-${{ matrix.os }}"
     # One system's coverage data: paths differ between systems.
     assert coverage["if"] == "always() && matrix.os == 'ubuntu-latest'"
     assert reports["with"]["name"].endswith("-${{ matrix.os }}")

@@ -22,7 +22,7 @@ from pathlib import Path
 import nox
 import nox.command
 
-from ci_sessions import cleanup, github
+from ci_sessions import cleanup, github, pipeline_report
 from ci_sessions.config import Config
 from ci_sessions.families.benchmark import runs
 from ci_sessions.families.benchmark import stats as benchstats
@@ -277,6 +277,8 @@ def _report(
     stored = benchfile.to_document(settings.mode, version, candidate_rounds, meta)
     (reports / "benchmark-results.json").write_text(json.dumps(stored, indent=2), encoding="utf-8")
     publish_summary(config, "benchmark-compare.md", markdown)
+    pipeline_report.figure("benchmarks", len(outcome.comparisons))
+    pipeline_report.figure("slower", len(outcome.regressions))
     if outcome.regressions:
         names = ", ".join(f"{c.name} ({c.ratio:.2f}x)" for c in outcome.regressions)
         if settings.advisory:

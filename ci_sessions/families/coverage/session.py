@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nox
 
-from ci_sessions import github, invocation
+from ci_sessions import github, invocation, pipeline_report
 from ci_sessions.config import Config
 from ci_sessions.families.base import pins
 from ci_sessions.families.coverage import data as coverage_data
@@ -90,6 +90,7 @@ def register(config: Config) -> None:
             sources=[f"`{p.name}`: {found[p].note}" for p in usable],
         )
         publish_summary(config, "coverage-summary.md", markdown)
+        pipeline_report.figure("total", f"{result.total:.2f}%")
         # A warning is a third outcome, never a silent one: annotated, and said last.
         github.emit_warnings(result.warnings)
         for warning in result.warnings:

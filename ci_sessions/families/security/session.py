@@ -11,7 +11,7 @@ import nox
 import nox.command
 import nox.virtualenv
 
-from ci_sessions import github
+from ci_sessions import github, pipeline_report
 from ci_sessions.config import Config, resolve
 from ci_sessions.config.project import source_dir
 from ci_sessions.families.base import pins
@@ -78,6 +78,10 @@ def register(config: Config) -> None:
             tuple(problems), tuple(failing), outcome, scanned_code, tuple(warning)
         )
         markdown = security_gate.summary_markdown(result, scanned_packages=scanned)
+        if scan_code:
+            pipeline_report.figure("bandit findings", len(failing))
+        if outcome is not None:
+            pipeline_report.figure("vulnerabilities", len(outcome.active))
         publish_summary(config, "security-summary.md", markdown)
         if warning:
             message = f"bandit: {len(warning)} finding(s) below the failing levels (advisory)"

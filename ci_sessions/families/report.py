@@ -1,0 +1,52 @@
+"""``report``: the pipeline's one report, from every session's record of this run.
+
+It runs last in the default pipeline (`nox`) and as the last job of every workflow
+run, which downloads each job's records first. It is not a gate: each session's own
+verdict is; this says them all in one table (`pipeline.md`, and the step summary).
+"""
+
+from __future__ import annotations
+
+import nox
+
+from ci_sessions import pipeline_report
+from ci_sessions.config import Config
+from ci_sessions.families.base import CiJob, CiKit, no_checks
+from ci_sessions.glue.session import publish_summary, reports_dir, session
+
+NAME = "report"
+# Not a tier member: `nox -t pr` runs the gates; the workflow adds the report's job itself.
+MEMBERS: dict[str, tuple[str, ...]] = {}
+SESSIONS = ("report",)
+SECTIONS = ()
+TOOLS: dict[str, str] = {}
+REPORTS = {
+    "pipeline.json": "every session of the run: name, tiers, status (pass, warn, fail, "
+    "skipped and why), seconds, warnings, counts and gate figures (each session's own "
+    "record is in `pipeline.d/`)",
+    "pipeline.md": "`report`: one table of the sessions with their verdicts and figures",
+}
+checks = no_checks
+
+
+def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
+    # The generator adds the report job (ci_sessions.workflow.report): it needs every other.
+    return []
+
+
+def register(config: Config) -> None:
+    @session(config, "report", python=False, venv_backend="none")
+    def report(session: nox.Session) -> None:
+        """The pipeline's one report: every session's verdict and figures, this run."""
+        reports = reports_dir(config)
+        records = pipeline_report.merge(reports, pipeline_report.run_id())
+        if not records:
+            session.error(
+                "report: no session of this run wrote a record: run the sessions first in the "
+                f"same nox command (`nox`), or put the jobs' records in {reports}/"
+                f"{pipeline_report.RECORDS}"
+            )
+        absent = [f"tests-{python}" for python in config.absent_pythons]
+        markdown = pipeline_report.markdown(records, absent)
+        (reports / "pipeline.md").write_text(markdown, encoding="utf-8")
+        publish_summary(config, None, markdown)

@@ -1,0 +1,60 @@
+"""The pipeline report's records, merge and table, over plain files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ci_sessions import pipeline_report
+from ci_sessions.pipeline_report import Record, markdown, merge, status_of
+
+
+def test_the_status_of_a_session() -> None:
+    assert status_of(False, False, []) == "pass"
+    assert status_of(False, False, ["coverage below warn-under"]) == "warn"
+    assert status_of(True, False, ["a warning"]) == "fail"
+    assert status_of(False, True, []) == "skipped"
+
+
+def test_a_record_is_written_and_only_this_runs_records_merge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_RUN_ID", "7")
+    pipeline_report.begin()
+    pipeline_report.figure("total", "91.50%")
+    pipeline_report.warned("total 91.50% is below warn-under 95%")
+    record = pipeline_report.finish(
+        tmp_path, "coverage", ["pr"], 1.234, failed=False, skipped=False
+    )
+    assert record.status == "warn" and record.run == "github-7-1" and record.seconds == 1.23
+    monkeypatch.setenv("GITHUB_RUN_ID", "6")  # an earlier run's leftover
+    pipeline_report.begin()
+    pipeline_report.finish(tmp_path, "lint", ["pr"], 2.0, failed=True, skipped=False, reason="x")
+    assert [r.session for r in merge(tmp_path, "github-7-1")] == ["coverage"]
+    # A half-written record (a cancelled session) is not a record.
+    (tmp_path / "pipeline.d" / "broken.json").write_text("{")
+    assert len(pipeline_report.read_records(tmp_path)) == 2
+
+
+def test_the_table_says_each_verdict_and_lists_absent_pythons() -> None:
+    records = [
+        Record("lint", ("pr",), "warn", 3.0, "r", warnings=("lint: mypy (exit 1, advisory)",)),
+        Record(
+            "tests-3.12",
+            ("pr",),
+            "fail",
+            9.5,
+            "r",
+            reason="pytest failed (exit 1)",
+            figures={"passed": 3, "failed": 1},
+        ),
+    ]
+    table = markdown(records, absent=["tests-3.14"])
+    assert table.startswith("## Pipeline: FAILED\n")
+    assert "| lint | pr | passed with warnings | 3.0 | - |" in table
+    assert (
+        "| tests-3.12 | pr | FAILED: pytest failed (exit 1) | 9.5 | passed 3, failed 1 |" in table
+    )
+    assert "| tests-3.14 | - | skipped: its Python does not start here | - | - |" in table
+    assert "### lint: warnings" in table
