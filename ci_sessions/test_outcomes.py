@@ -30,6 +30,14 @@ class Case:
     message: str = ""
     file: str = ""
     line: int = 0  # 1-based line of the test function, 0 when unknown
+    # Retries before its outcome (pytest-rerunfailures), and why the first one failed.
+    reruns: int = 0
+    retry_message: str = ""
+
+    @property
+    def passed_after_retry(self) -> bool:
+        """Passed only once retried: evidence of flakiness, not a clean pass."""
+        return self.reruns > 0 and self.outcome == "passed"
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,8 @@ def read_outcomes(document: Mapping[str, Any]) -> Outcomes:
             message=str(test.get("message", "")),
             file=str(test.get("file", "")),
             line=int(test.get("line", 0)),
+            reruns=int(test.get("reruns", 0)),
+            retry_message=str(test.get("retry_message", "")),
         )
         for test in document.get("tests", [])
     )
@@ -117,6 +127,16 @@ def summary_markdown(
     if failing:
         lines += ["", "### Failed", "", "| test | outcome | message |", "|---|---|---|"]
         lines += [f"| `{c.id}` | {c.outcome} | {_cell(c.message)} |" for c in failing]
+    retried = [c for c in cases if c.passed_after_retry]
+    if retried:
+        lines += [
+            "",
+            "### Passed only after a retry (flaky)",
+            "",
+            "| test | retries | first failure |",
+            "|---|---:|---|",
+        ]
+        lines += [f"| `{c.id}` | {c.reruns} | {_cell(c.retry_message)} |" for c in retried]
     if quarantine:
         lines += [
             "",

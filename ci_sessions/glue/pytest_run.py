@@ -205,6 +205,15 @@ def run_pytest(
         for case in failing
         if case.file
     )
+    retried = [case.id for case in outcomes.cases if case.passed_after_retry]
+    if retried:
+        message = (
+            f"{name}: {len(retried)} test(s) passed only after a retry (flaky, not a clean "
+            f"pass): {', '.join(retried)}"
+        )
+        github.emit_warnings([message])
+        session.warn(f"warning: {message}")
+        pipeline_report.figure("passed after retry", len(retried))
     if status == pytest_options.TESTS_FAILED and failing and decision != "fail":
         if decision == "warn":
             github.emit_warnings([f"{name}: {why}"])

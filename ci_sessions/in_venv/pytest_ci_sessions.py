@@ -7,8 +7,9 @@ installed in the project's venv).
 - ``CI_SESSIONS_OUTCOMES``: where to write, at the end of the run, JSON with
   pytest's exit status and every test's node ID, outcome (passed, failed,
   error, skipped, xfailed, xpassed), duration, first line of its message and
-  location. Node IDs are pytest's own, so an inherited test method is named by
-  the class that ran it, not by the file that defines it (as JUnit does). A
+  location, and how many times pytest-rerunfailures retried it. Node IDs are
+  pytest's own, so an inherited test method is named by the class that ran
+  it, not by the file that defines it (as JUnit does). A
   run that ends before this file is written (a test calling ``os._exit``) is
   told apart from a run that passed.
 - ``CI_SESSIONS_QUARANTINE`` (JSON: node ID -> reason): those tests get a
@@ -112,9 +113,17 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
             "file": report.location[0],
             # pytest's location line is 0-based.
             "line": (report.location[1] or 0) + 1,
+            "reruns": 0,
         },
     )
     test["seconds"] += report.duration
+    # "rerun" is pytest-rerunfailures' own outcome, outside pytest's typed three.
+    if str(report.outcome) == "rerun":
+        # pytest-rerunfailures retries it: the test counts once, by its last attempt;
+        # each retry is kept as evidence of flakiness.
+        test["reruns"] += 1
+        test["retry_message"] = _message(report)
+        return
     # The call phase decides, unless setup did not pass (an error, or a skip
     # mark) or teardown failed.
     decisive = (

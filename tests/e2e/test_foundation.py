@@ -145,6 +145,39 @@ def test_a_failure_budget_fails_warns_or_passes(
         assert "10 passed" in result.output and "Failure budget" not in result.output
 
 
+def test_a_pass_after_a_retry_counts_once_and_warns_as_flaky(
+    sample: Path, run_nox: RunNox, tmp_path: Path
+) -> None:
+    """pytest-rerunfailures retries a test that fails once: one test, not two, and a warning."""
+    pyproject = sample / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            "[tool.black]",
+            '[dependency-groups]\ntest = ["pytest-rerunfailures>=15"]\n\n[tool.black]',
+        )
+    )
+    add_config(
+        sample, '[tool.ci_sessions]\ntest-groups = ["test"]\npytest-args = ["--reruns", "2"]'
+    )
+    marker = tmp_path / "attempted"
+    (sample / "tests" / "test_retried.py").write_text(
+        "from pathlib import Path\n\n\ndef test_backend():\n"
+        f"    marker = Path({str(marker)!r})\n"
+        "    first = not marker.exists()\n"
+        "    marker.touch()\n"
+        "    assert not first, 'backend not ready'\n"
+    )
+    result = run_nox(sample, "-s", "tests-3.13", env={"GITHUB_ACTIONS": "true"})
+    assert result.returncode == 0, result
+    assert "5 passed." in result.output  # four and the retried one, counted once
+    assert "### Passed only after a retry (flaky)" in result.output
+    assert "| `tests/test_retried.py::test_backend` | 1 | AssertionError: backend not ready" in (
+        result.output
+    )
+    warning = "tests-3.13: 1 test(s) passed only after a retry (flaky, not a clean pass)"
+    assert f"::warning title=ci-sessions::{warning}" in result.output
+
+
 def test_lint_never_edits_even_with_ruff_fix_true(sample: Path, run_nox: RunNox) -> None:
     add_config(sample, "[tool.ruff]\nfix = true")
     module = sample / "src" / "sample" / "extra.py"

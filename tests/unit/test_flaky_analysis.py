@@ -55,3 +55,15 @@ def test_a_stable_suite() -> None:
 
 def test_unknown_quarantine_ids() -> None:
     assert unknown_ids(["a", "gone"], RUNS) == ["gone"]
+
+
+def test_a_pass_after_a_retry_is_flaky_evidence_not_a_clean_pass() -> None:
+    from ci_sessions.test_outcomes import Case
+
+    retried = Case("t.py::test_net", "passed", 0.1, reruns=1, retry_message="timeout")
+    clean = Case("t.py::test_net", "passed", 0.1)
+    report = analyse_runs([[retried], [clean], [clean]], quarantined=[])
+    assert [(f.id, f.failures, f.runs, f.first_failure) for f in report.flaky] == [
+        ("t.py::test_net", 1, 3, "timeout")
+    ]
+    assert retried.passed_after_retry and not clean.passed_after_retry

@@ -54,14 +54,17 @@ def analyse_runs(runs: Sequence[Sequence[Case]], quarantined: Iterable[str]) -> 
         for case in cases:
             outcome = real_outcome(case, quarantine)
             if outcome != "skipped":
-                history.setdefault(case.id, []).append((case, outcome in FAILING))
+                # A pass that needed a retry failed in this run too: flaky evidence.
+                failing = outcome in FAILING or case.reruns > 0
+                history.setdefault(case.id, []).append((case, failing))
     flaky: list[Flake] = []
     broken: list[Flake] = []
     for test_id, seen in sorted(history.items()):
         failed = [case for case, failing in seen if failing]
         if not failed:
             continue
-        flake = Flake(test_id, len(seen), len(failed), failed[0].message, test_id in quarantine)
+        first = failed[0].message or failed[0].retry_message
+        flake = Flake(test_id, len(seen), len(failed), first, test_id in quarantine)
         (flaky if len(failed) < len(seen) else broken).append(flake)
     return FlakyReport(len(runs), tuple(flaky), tuple(broken), len(history))
 
