@@ -102,6 +102,16 @@ def selection_args(
     return [*marker_options, *timeout], rest
 
 
+def subset_of(config: Config, posargs: Sequence[str]) -> str:
+    """How a run narrows the suite: its posargs (-k, -m, test paths), or skipping the slow
+    tests; empty for the whole suite (a shard is whole once combined with the others)."""
+    if posargs:
+        return " ".join(posargs)
+    if os.environ.get(SKIP_SLOW_ENV) == "1":
+        return f"{SKIP_SLOW_ENV}=1 skips -m {config.slow_marker}"
+    return ""
+
+
 def measured_code(config: Config, paths: Sequence[str]) -> list[str]:
     """The folders whose Python files coverage data depends on: sources and tests."""
     sources = [found for package in config.packages if (found := source_dir(config.root, package))]
@@ -144,14 +154,21 @@ def run_pytest(
     # Nothing of an earlier run may pass for this one's.
     for stale in (junit, outcomes_file, data_file, coverage_data.record_path(data_file)):
         stale.unlink(missing_ok=True)
-    # Taken before the run: the code these data measure.
+    # Taken before the run: the code these data measure, and how much of the suite runs.
+    subset = subset_of(config, posargs)
     record = coverage_data.new_record(
         session.name,
         invocation.current(),
         config.root,
         measured_code(config, paths),
         installs.project_files(config.root),
+        subset,
     )
+    if subset:
+        session.warn(
+            f"{name}: a subset of the suite ({subset}): its coverage data is marked partial, "
+            "and the coverage gate refuses it until the whole suite runs"
+        )
     options, posargs = selection_args(config, posargs, markers)
     status = (run_redacted if secret_env else run_tool)(
         session,

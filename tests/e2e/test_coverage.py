@@ -123,6 +123,26 @@ def test_warn_under_fails_warns_or_passes_and_a_warning_is_never_silent(
     assert "warn-under" not in passes.output and "## Coverage: passed\n" in passes.output
 
 
+def test_a_subset_run_is_partial_data_the_gate_refuses_by_name(
+    project: Path, run_nox: RunNox
+) -> None:
+    """A -k run after the full one overwrites its data, but never silently."""
+    subset = run_nox(project, "-s", "tests-3.12", "--", "-k", "area")
+    assert subset.returncode == 0, subset
+    assert "tests-3.12: a subset of the suite (-k area): its coverage data is marked partial" in (
+        subset.output
+    )
+    refused = run_nox(project, "-s", "coverage")
+    assert refused.returncode != 0, refused
+    assert (
+        ".coverage.py3.12 is partial: tests-3.12 ran a subset of the suite (-k area); "
+        "run tests-3.12 on the whole suite for the gate" in refused.output
+    )
+    assert run_nox(project, "-s", "tests-3.12").returncode == 0
+    accepted = run_nox(project, "-s", "coverage")
+    assert accepted.returncode == 0, accepted
+
+
 def test_a_missing_python_fails_and_reports_are_still_written(
     project: Path, run_nox: RunNox
 ) -> None:

@@ -58,6 +58,9 @@ class RunRecord:
     written: str  # UTC, ISO 8601
     code: str  # fingerprint of the measured code when the run started
     folders: tuple[str, ...]  # what the fingerprint covers, project-relative
+    # How the run narrowed the suite (posargs such as -k smoke, skipping slow tests);
+    # empty: the whole suite. A subset's data is partial: the gate refuses it by name.
+    subset: str = ""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
@@ -69,6 +72,7 @@ def new_record(
     root: Path,
     folders: Sequence[str],
     listed: Iterable[str] | None = None,
+    subset: str = "",
 ) -> RunRecord:
     """The record of a run starting now: its code fingerprint is taken before it runs."""
     return RunRecord(
@@ -77,6 +81,7 @@ def new_record(
         datetime.now(UTC).isoformat(timespec="seconds"),
         code_fingerprint(root, folders, listed),
         tuple(folders),
+        subset,
     )
 
 
@@ -90,6 +95,7 @@ def read_record(data_file: Path) -> RunRecord | None:
             written=str(document["written"]),
             code=str(document["code"]),
             folders=tuple(str(folder) for folder in document["folders"]),
+            subset=str(document.get("subset", "")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -151,6 +157,7 @@ def freshness(file_name: str, record: RunRecord | None, *, invocation: str, code
     missing             -                         not usable: who wrote it is unknown
     present             this nox invocation       usable
     present             an earlier invocation     usable if the code is unchanged since
+    of a subset run     any                       not usable: partial data, named
     ==================  ========================  ======================================
     """
     if record is None:
@@ -159,6 +166,13 @@ def freshness(file_name: str, record: RunRecord | None, *, invocation: str, code
             False,
             f"{file_name} has no record of the run that wrote it ({file_name}{RECORD_SUFFIX}): "
             "run its tests session again (CI: upload the record with the data)",
+        )
+    if record.subset:
+        return Freshness(
+            file_name,
+            False,
+            f"{file_name} is partial: {record.session} ran a subset of the suite "
+            f"({record.subset}); run {record.session} on the whole suite for the gate",
         )
     if record.invocation == invocation:
         return Freshness(file_name, True, f"{record.session}, this run")
