@@ -143,6 +143,37 @@ def test_a_subset_run_is_partial_data_the_gate_refuses_by_name(
     assert accepted.returncode == 0, accepted
 
 
+def test_the_ratchet_against_mains_figures_fails_warns_or_passes(
+    project: Path, projects_dir: Path, run_nox: RunNox
+) -> None:
+    """The policy "coverage maintained or increased", with main's stored figures."""
+    assert run_nox(project, "-s", "coverage").returncode == 0
+    figures = json.loads((project / "reports" / "coverage-figures.json").read_text())
+    assert figures["total"] == round(total(project), 2) and figures["files"]
+    higher = {"total": figures["total"] + 2, "files": dict(figures["files"])}
+    outcomes = {}
+    for name, drop, base in (
+        ("fails", "fail", higher),
+        ("warns", "warn", higher),
+        ("passes", "fail", figures),
+    ):
+        copy = new_copy(projects_dir, project)
+        stored = copy / "reports" / "coverage-baseline"
+        stored.mkdir(parents=True)
+        (stored / "coverage-figures.json").write_text(json.dumps(base))
+        add_config(copy, f'[tool.ci_sessions.coverage]\nmax-drop = 1\ndrop = "{drop}"')
+        outcomes[name] = run_nox(copy, "-s", "coverage")
+    dropped = f"total dropped 2.00 points against the main branch ({figures['total'] + 2:.2f}%"
+    assert outcomes["fails"].returncode != 0, outcomes["fails"]
+    assert dropped in outcomes["fails"].output
+    assert outcomes["warns"].returncode == 0, outcomes["warns"]
+    assert f"coverage: warning: {dropped}" in outcomes["warns"].output
+    assert outcomes["passes"].returncode == 0, outcomes["passes"]
+    assert (
+        "(+0.00 points)" in outcomes["passes"].output and "dropped" not in outcomes["passes"].output
+    )
+
+
 def test_a_missing_python_fails_and_reports_are_still_written(
     project: Path, run_nox: RunNox
 ) -> None:

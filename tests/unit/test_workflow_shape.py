@@ -306,7 +306,7 @@ def test_benchmarks_compare_against_mains_stored_figures_and_main_stores_its_own
     restore = next(s for s in job["steps"] if "cache/restore" in str(s.get("uses")))
     assert restore["with"]["restore-keys"] == "benchmark-baseline-${{ runner.os }}-"
     nox = next(s for s in job["steps"] if "SESSION" in s.get("env", {}))
-    assert nox["env"]["BASELINE"] == "${{ steps.baseline.outputs.cache-matched-key }}"
+    assert nox["env"]["BASELINE"] == "${{ steps.benchmark-baseline.outputs.cache-matched-key }}"
     assert nox["run"].endswith(
         "${BASELINE:+-- --baseline-file reports/benchmark-baseline/benchmark-results.json}"
     )
@@ -349,3 +349,18 @@ def test_pypy_and_free_threaded_entries_join_the_matrix_but_not_the_single_sessi
     (tmp_path / "pyproject.toml").write_text(table.replace('"pypy3.11"', '"pypy3.9"'))
     with pytest.raises(ConfigError, match=r"pypy3.9: older than 3.10"):
         load_config(tmp_path / "pyproject.toml")
+
+
+def test_the_coverage_ratchet_restores_mains_figures_and_main_saves_its_own(tmp_path) -> None:
+    job = workflow(config_of(tmp_path, "[tool.ci_sessions.coverage]\nmax-drop = 0.5\n"))["jobs"][
+        "coverage"
+    ]
+    restore = next(s for s in job["steps"] if "cache/restore" in str(s.get("uses")))
+    assert restore["with"]["path"] == "reports/coverage-baseline"
+    copy = next(s for s in job["steps"] if "keep the main" in s.get("name", ""))
+    assert copy["run"] == (
+        "mkdir -p reports/coverage-baseline && cp reports/coverage-figures.json "
+        "reports/coverage-baseline/"
+    )
+    plain = workflow(config_of(tmp_path / "b"))["jobs"]["coverage"]
+    assert not any("cache/" in str(s.get("uses")) for s in plain["steps"])

@@ -8,7 +8,6 @@ from ci_sessions.config import Config
 from ci_sessions.families.base import Check, CiJob, CiKit, Which
 from ci_sessions.families.benchmark import runs, session
 from ci_sessions.families.benchmark.settings import BENCHMARK, INSTRUCTIONS, BenchmarkConfig
-from ci_sessions.workflow.settings import WorkflowConfig
 
 NAME = "benchmark"
 MEMBERS = {"benchmark-compare": ("nightly",)}
@@ -42,34 +41,10 @@ def _stored_baseline(body: dict[str, Any], kit: CiKit) -> None:
     """Compare against the main branch's last stored figures when there are any (a pull
     request, and each run on main against the one before it), then store main's own. Without
     them (the first run) the session builds the baseline revision, and its report says so."""
-    stored = f"{kit.reports}/benchmark-baseline"
-    branch = kit.config.of(WorkflowConfig).branches[0]
-    on_main = f"github.event_name != 'pull_request' && github.ref == 'refs/heads/{branch}'"
-    key = "benchmark-baseline-${{ runner.os }}-"
-    restore = {
-        "id": "baseline",
-        "uses": kit.uses("actions/cache/restore"),
-        "with": {"path": stored, "key": key + "${{ github.sha }}", "restore-keys": key},
-    }
-    steps = body["steps"]
-    nox = next(i for i, step in enumerate(steps) if "SESSION" in step.get("env", {}))
-    steps.insert(nox, restore)
-    step = steps[nox + 1]
-    step["env"]["BASELINE"] = "${{ steps.baseline.outputs.cache-matched-key }}"
+    stored = kit.keep_main_figures(body, "benchmark-baseline", "benchmark-results.json")
+    step = next(step for step in body["steps"] if "SESSION" in step.get("env", {}))
+    step["env"]["BASELINE"] = "${{ steps.benchmark-baseline.outputs.cache-matched-key }}"
     step["run"] += f" ${{BASELINE:+-- --baseline-file {stored}/benchmark-results.json}}"
-    steps += [
-        {
-            "name": "keep the main branch's figures for the next comparison",
-            "if": f"success() && {on_main}",
-            "shell": "bash",
-            "run": f"mkdir -p {stored} && cp {kit.reports}/benchmark-results.json {stored}/",
-        },
-        {
-            "if": f"success() && {on_main}",
-            "uses": kit.uses("actions/cache/save"),
-            "with": {"path": stored, "key": key + "${{ github.sha }}"},
-        },
-    ]
 
 
 def checks(config: Config, which: Which) -> list[Check]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from ci_sessions.config import Config
 from ci_sessions.families.base import Check, CiJob, CiKit, Which
-from ci_sessions.families.coverage import session
+from ci_sessions.families.coverage import ratchet, session
 from ci_sessions.families.coverage.settings import COVERAGE, CoverageConfig
 from ci_sessions.families.integration.settings import IntegrationConfig
 
@@ -47,6 +47,9 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
         steps.append(step)
     steps += [kit.nox_step("coverage"), kit.upload("reports-coverage", f"{kit.reports}/")]
     body = {"runs-on": "ubuntu-latest", "timeout-minutes": 30, "steps": steps}
+    if settings.max_drop is not None:
+        # The ratchet compares with main's figures, which runs on main keep.
+        kit.keep_main_figures(body, ratchet.BASELINE_DIR, ratchet.FIGURES)
     return [CiJob("coverage", "coverage", body, needs=tuple(needs), always=True)]
 
 

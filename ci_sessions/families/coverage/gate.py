@@ -199,6 +199,7 @@ def summary_markdown(
     patch: Patch | None,
     worst: int,
     sources: Sequence[str] = (),
+    trend: str = "",
 ) -> str:
     verdict = (
         ("passed" if not result.warnings else "passed with warnings") if result.passed else "FAILED"
@@ -210,6 +211,8 @@ def summary_markdown(
         f"**Total: {result.total:.2f}%**{threshold}, lines and branches, "
         f"combined from Python {', '.join(pythons) or 'none'}.",
     ]
+    if trend:
+        lines.append(trend)
     if patch is not None:
         figure = "no measurable changed line" if patch.percent is None else f"{patch.percent:.2f}%"
         lines.append(f"Patch coverage against `{patch.branch}`: {figure}.")

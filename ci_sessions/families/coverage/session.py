@@ -13,6 +13,7 @@ from ci_sessions.config import Config
 from ci_sessions.families.base import pins
 from ci_sessions.families.coverage import data as coverage_data
 from ci_sessions.families.coverage import gate as coverage_gate
+from ci_sessions.families.coverage import ratchet
 from ci_sessions.families.coverage.rc import write_rc
 from ci_sessions.families.coverage.settings import CoverageConfig
 from ci_sessions.families.tests import shards
@@ -72,12 +73,15 @@ def register(config: Config) -> None:
         json_report = _combine(session, config, usable, reports)
         patch = _patch(session, config, reports) if settings.patch_fail_under is not None else None
         report = json.loads(json_report.read_text(encoding="utf-8"))
+        now = ratchet.figures_of(report)
+        ratchet.write(reports / ratchet.FIGURES, now)
+        trend, drop_misses, drop_warnings = _ratchet(session, config, reports, now)
         result = coverage_gate.evaluate(
             report,
             settings,
             fail_under=settings.fail_under,  # resolved at load, [tool.coverage.report] too
-            data_misses=misses,
-            warnings=warnings,
+            data_misses=[*misses, *drop_misses],
+            warnings=[*warnings, *drop_warnings],
             patch=patch,
         )
         markdown = coverage_gate.summary_markdown(
@@ -88,6 +92,7 @@ def register(config: Config) -> None:
             patch=patch,
             worst=settings.worst_files,
             sources=[f"`{p.name}`: {found[p].note}" for p in usable],
+            trend=trend,
         )
         publish_summary(config, "coverage-summary.md", markdown)
         pipeline_report.figure("total", f"{result.total:.2f}%")
@@ -97,6 +102,34 @@ def register(config: Config) -> None:
             session.warn(f"coverage: warning: {warning}")
         if not result.passed:
             session.error("coverage gate failed: " + "; ".join(m.message for m in result.misses))
+
+
+def _ratchet(
+    session: nox.Session, config: Config, reports: Path, now: ratchet.Figures
+) -> tuple[str, list[str], list[str]]:
+    """(trend line, misses, warnings) against main's stored figures, with max-drop set."""
+    settings = config.of(CoverageConfig)
+    try:
+        base = ratchet.read(reports / ratchet.BASELINE_DIR / ratchet.FIGURES)
+    except ValueError as exc:
+        session.error(f"coverage: {exc}")
+    if settings.max_drop is None:
+        return (ratchet.trend(base, now) if base else ""), [], []
+    if base is None:
+        # The first run has nothing to compare with: visible, not failing.
+        return (
+            ratchet.trend(None, now),
+            [],
+            [
+                f"max-drop is set but there are no stored figures of the main branch in "
+                f"{reports / ratchet.BASELINE_DIR} (CI restores them; the first run on main saves "
+                "them): nothing compared"
+            ],
+        )
+    found = ratchet.drops(base, now, settings.max_drop)
+    if settings.drop == "warn":
+        return ratchet.trend(base, now), [], found
+    return ratchet.trend(base, now), found, []
 
 
 def _freshness(config: Config, data_files: list[Path]) -> dict[Path, coverage_data.Freshness]:

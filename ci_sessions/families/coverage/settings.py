@@ -25,6 +25,9 @@ class CoverageConfig:
     # Below these, a visible warning (summary, ::warning), never a failure.
     warn_under: float | None = None
     modules_warn_under: tuple[tuple[str, float], ...] = ()
+    # The ratchet: points the total or a file may drop against main's figures.
+    max_drop: float | None = None
+    drop: str = "fail"
     # Resolved at load: where fail_under came from, and the project's
     # [tool.coverage] tables (the sessions measure with them).
     fail_under_origin: str = "not set"
@@ -87,6 +90,21 @@ COVERAGE = Section(
             values.percentage_table,
             (),
             "table of glob -> percentage below which a matching file warns, beside `modules`",
+        ),
+        Key(
+            "max-drop",
+            "max_drop",
+            values.percentage,
+            None,
+            "a ratchet: the total or a file dropping more than this many points against the "
+            "main branch's stored figures fails (`0`: any drop)",
+        ),
+        Key(
+            "drop",
+            "drop",
+            values.choices(("fail", "warn")),
+            "fail",
+            "what a drop beyond `max-drop` does: `fail`, or `warn` (visible, exit 0)",
         ),
         Key(
             "patch-fail-under",
