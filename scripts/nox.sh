@@ -41,18 +41,18 @@ if [ -n "$missing" ]; then
   fi
 fi
 
-# The end-to-end tests of the integration session start real PostgreSQL and
-# Redis servers, those of benchmark-compare's instructions mode run valgrind:
-# install the Debian packages when they are missing.
+# The end-to-end tests of the integration session start real PostgreSQL, Redis
+# and MariaDB servers, those of benchmark-compare's instructions mode run
+# valgrind: install the Debian packages when they are missing.
 if ! command -v redis-server >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
-   || ! command -v valgrind >/dev/null 2>&1; then
+   || ! command -v valgrind >/dev/null 2>&1 || ! [ -x /usr/sbin/mariadbd ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      postgresql redis-server valgrind
+      postgresql redis-server mariadb-server valgrind
   else
-    echo "scripts/nox.sh: PostgreSQL, Redis or valgrind is missing; install them" \
-         "(e.g. 'sudo apt-get install postgresql redis-server valgrind')." >&2
+    echo "scripts/nox.sh: PostgreSQL, Redis, MariaDB or valgrind is missing; install them" \
+         "(e.g. 'sudo apt-get install postgresql redis-server mariadb-server valgrind')." >&2
     exit 1
   fi
 fi

@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol
 
-from ci_sessions.services import postgres, redis
+from ci_sessions.services import mariadb, postgres, redis
 from ci_sessions.services._base import ServiceError, Started
 
 
@@ -41,6 +41,6 @@ class Service(Protocol):
     def stop(self, started: Started) -> None: ...
 
 
-SERVICES: dict[str, Service] = {"postgres": postgres, "redis": redis}
+SERVICES: dict[str, Service] = {"postgres": postgres, "redis": redis, "mariadb": mariadb}
 
 __all__ = ["SERVICES", "Service", "ServiceError", "Started"]

@@ -16,8 +16,12 @@ from ci_sessions import processes
 from ci_sessions.addresses import parse
 from ci_sessions.masking import redact
 
-# Where binaries are looked for besides PATH; CI_SESSIONS_SERVICE_PATH replaces both.
-EXTRA_BIN_GLOBS = ("/usr/lib/postgresql/*/bin",)
+# Where binaries are looked for besides PATH (Debian keeps PostgreSQL's in a versioned
+# folder, and mariadbd in /usr/sbin); CI_SESSIONS_SERVICE_PATH replaces both.
+EXTRA_BIN_GLOBS = ("/usr/lib/postgresql/*/bin", "/usr/sbin")
+# initdb and mariadbd refuse to run as root, as CI containers often are; the
+# servers then run as this unprivileged user instead.
+UNPRIVILEGED = "nobody"
 
 
 class ServiceError(Exception):
@@ -77,6 +81,15 @@ def find_binary(name: str, hint: str) -> str:
     if found is None:
         raise ServiceError(f"{name} not found: install it ({hint}); it is never skipped")
     return found
+
+
+def give_to(folder: Path, user: str) -> None:
+    """Hand a service folder to the user its server runs as."""
+    import pwd  # POSIX only, as the services are
+
+    entry = pwd.getpwnam(user)
+    for path in (folder, *folder.rglob("*")):
+        os.chown(path, entry.pw_uid, entry.pw_gid)
 
 
 def _version_key(path: str) -> tuple[int, ...]:

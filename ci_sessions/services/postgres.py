@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
-import pwd
 import socket
 import struct
 from pathlib import Path
 
 from ci_sessions.services._base import (
+    UNPRIVILEGED,
     ServiceError,
     Started,
     find_binary,
+    give_to,
     host_port,
     run_checked,
     stop_processes,
@@ -32,9 +33,6 @@ CI_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 INSTALL_HINT = "apt-get install postgresql (Debian/Ubuntu), or your system's PostgreSQL server"
 DEFAULT_PORT = 5432
 DATABASE = "test"
-# initdb refuses to run as root ("cannot be run as root"), as CI containers
-# often are; the cluster then runs as this unprivileged user instead.
-UNPRIVILEGED = "nobody"
 # What the SSLRequest message starts with: any PostgreSQL server answers it,
 # before authentication, with one byte (S or N).
 SSL_REQUEST = struct.pack("!ii", 8, 80877103)
@@ -52,7 +50,7 @@ def start(workdir: Path, port: int, password: str) -> Started:
     pwfile.write_text(password)
     pwfile.chmod(0o600)
     if run_as is not None:
-        _give_to(workdir, run_as)
+        give_to(workdir, run_as)
     run_checked(
         [
             initdb,
@@ -108,12 +106,6 @@ def start(workdir: Path, port: int, password: str) -> Started:
         env={"PGPASSWORD": password},
     )
     return started
-
-
-def _give_to(folder: Path, user: str) -> None:
-    entry = pwd.getpwnam(user)
-    for path in (folder, *folder.rglob("*")):
-        os.chown(path, entry.pw_uid, entry.pw_gid)
 
 
 def answers(url: str, timeout: float) -> bool:

@@ -20,7 +20,7 @@ from tests.e2e.conftest import FIXTURES, RunNox, add_config, clean_env, new_copy
 
 pytestmark = pytest.mark.e2e
 
-STARTED = re.compile(r"(postgres|redis): started at \S+, files in (\S+)")
+STARTED = re.compile(r"(\w+): started at \S+, files in (\S+)")
 
 
 @pytest.fixture

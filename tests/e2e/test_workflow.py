@@ -36,7 +36,7 @@ def tool(name: str) -> str:
     return found
 
 
-@pytest.fixture(params=["sample", "services_app", "bench_app", "sample+release"])
+@pytest.fixture(params=["sample", "services_app", "mariadb_app", "bench_app", "sample+release"])
 def project(request: pytest.FixtureRequest, projects_dir: Path) -> Path:
     fixture, _, variant = request.param.partition("+")
     copy = new_copy(projects_dir, FIXTURES / fixture)
