@@ -45,9 +45,11 @@ def processes_using(folder: Path) -> list[str]:
     return found
 
 
-def assert_cleaned_up(output: str) -> None:
+def assert_cleaned_up(
+    output: str, services: frozenset[str] = frozenset({"postgres", "redis"})
+) -> None:
     folders = service_dirs(output)
-    assert set(folders) == {"postgres", "redis"}, output
+    assert set(folders) == services, output
     for name, folder in folders.items():
         assert not folder.exists(), f"{name} left {folder} behind"
         assert processes_using(folder) == [], f"{name} still running"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import FIXTURES, RunNox, new_copy
-from tests.e2e.test_integration import processes_using, service_dirs
+from tests.e2e.test_integration import assert_cleaned_up
 
 pytestmark = pytest.mark.e2e
 
@@ -19,11 +19,7 @@ def app(projects_dir: Path) -> Path:
     return new_copy(projects_dir, FIXTURES / "mariadb_app")
 
 
-def assert_cleaned_up(output: str) -> None:
-    folders = service_dirs(output)
-    assert set(folders) == {"mariadb"}, output
-    assert not folders["mariadb"].exists(), f"mariadb left {folders['mariadb']} behind"
-    assert processes_using(folders["mariadb"]) == [], "mariadbd still running"
+MARIADB = frozenset({"mariadb"})
 
 
 def test_integration_starts_mariadb_masks_its_password_and_stops_it(
@@ -33,11 +29,11 @@ def test_integration_starts_mariadb_masks_its_password_and_stops_it(
     assert result.returncode == 0, result
     assert "2 passed" in result.output
     assert "mysql://root:***@127.0.0.1:" in result.output
-    assert_cleaned_up(result.output)
+    assert_cleaned_up(result.output, MARIADB)
 
 
 def test_a_failing_test_fails_and_still_stops_the_server(app: Path, run_nox: RunNox) -> None:
     result = run_nox(app, "-s", "integration", env={"MARIADB_APP_FAIL": "1"})
     assert result.returncode != 0, result
     assert "1 failed, 1 passed" in result.output
-    assert_cleaned_up(result.output)
+    assert_cleaned_up(result.output, MARIADB)

@@ -41,15 +41,10 @@ def test_an_advisory_tool_warns_and_never_fails() -> None:
 
 def test_an_advisory_tool_that_does_not_run_is_a_configuration_error(tmp_path: Path) -> None:
     from ci_sessions.config import ConfigError
-    from ci_sessions.registry import load_config
+    from tests.unit.test_workflow import config_of
 
-    (tmp_path / "src" / "demo").mkdir(parents=True)
-    (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "demo"\n[tool.ci_sessions]\nlint-tools = ["ruff"]\n'
-        'lint-advisory = ["mypy"]\n'
-    )
     with pytest.raises(ConfigError, match=r"lint-advisory: mypy is not among the lint tools"):
-        load_config(tmp_path / "pyproject.toml")
+        config_of(tmp_path, 'lint-tools = ["ruff"]\nlint-advisory = ["mypy"]\n')
 
 
 def test_no_tool_is_not_a_pass() -> None:
@@ -131,12 +126,7 @@ def test_a_failure_budget_fails_above_max_warns_above_warn_and_passes_below() ->
 
 def test_a_warn_rate_above_the_max_rate_is_refused(tmp_path: Path) -> None:
     from ci_sessions.config import ConfigError
-    from ci_sessions.registry import load_config
+    from tests.unit.test_workflow import config_of
 
-    (tmp_path / "src" / "demo").mkdir(parents=True)
-    (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "demo"\n[tool.ci_sessions]\nmax-failure-rate = 0.05\n'
-        "warn-failure-rate = 0.10\n"
-    )
     with pytest.raises(ConfigError, match=r"warn-failure-rate 0.1 is above max-failure-rate"):
-        load_config(tmp_path / "pyproject.toml")
+        config_of(tmp_path, "max-failure-rate = 0.05\nwarn-failure-rate = 0.10\n")

@@ -105,15 +105,13 @@ def test_modules_warn_under_warns_per_file_unless_the_file_already_fails() -> No
 
 def test_a_warn_under_at_or_below_fail_under_is_refused(tmp_path) -> None:
     from ci_sessions.config import ConfigError
-    from ci_sessions.registry import load_config
+    from tests.unit.test_workflow import config_of
 
-    (tmp_path / "src" / "demo").mkdir(parents=True)
-    (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "demo"\n[tool.coverage.report]\nfail_under = 90\n'
-        "[tool.ci_sessions.coverage]\nwarn-under = 80\n"
+    table = (
+        "[tool.coverage.report]\nfail_under = 90\n[tool.ci_sessions.coverage]\nwarn-under = 80\n"
     )
     with pytest.raises(ConfigError, match=r"warn-under 80 is not above fail-under 90"):
-        load_config(tmp_path / "pyproject.toml")
+        config_of(tmp_path, table)
 
 
 def test_missing_data_fails_and_names_the_pythons() -> None:

@@ -161,11 +161,7 @@ def test_a_warn_level_not_below_the_failing_one_is_refused(tmp_path) -> None:
     import pytest
 
     from ci_sessions.config import ConfigError
-    from ci_sessions.registry import load_config
+    from tests.unit.test_workflow import config_of
 
-    (tmp_path / "src" / "demo").mkdir(parents=True)
-    (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "demo"\n[tool.ci_sessions.security]\nbandit-warn-severity = "high"\n'
-    )
     with pytest.raises(ConfigError, match=r"bandit-warn-severity 'high' is not below"):
-        load_config(tmp_path / "pyproject.toml")
+        config_of(tmp_path, '[tool.ci_sessions.security]\nbandit-warn-severity = "high"\n')
