@@ -133,6 +133,7 @@ def run_pytest(
     secret_env: bool = False,
     markers: str | None = None,
     budget: tuple[float, float] = (0.0, 0.0),
+    narrowed: str = "",
 ) -> None:
     """Run pytest measured into data_file, JUnit as reports/junit-<name>.xml.
 
@@ -143,7 +144,8 @@ def run_pytest(
     meant for pytest (the session's by default); whole_suite: False for a shard;
     secret_env: the environment holds secrets (service URLs), so pytest's output
     and its JUnit XML are masked; markers: the session's own -m expression;
-    budget: (max, warn) failure rates written down for the session (0: none).
+    budget: (max, warn) failure rates written down for the session (0: none);
+    narrowed: the label of a narrowed tier's run (its data is partial, marked so).
     """
     posargs = list(session.posargs if posargs is None else posargs)
     refuse_expired_quarantine(session, config)
@@ -155,7 +157,7 @@ def run_pytest(
     for stale in (junit, outcomes_file, data_file, coverage_data.record_path(data_file)):
         stale.unlink(missing_ok=True)
     # Taken before the run: the code these data measure, and how much of the suite runs.
-    subset = subset_of(config, posargs)
+    subset = "; ".join(filter(None, [narrowed, subset_of(config, posargs)]))
     record = coverage_data.new_record(
         session.name,
         invocation.current(),
@@ -165,9 +167,10 @@ def run_pytest(
         subset,
     )
     if subset:
+        gate = "that tier's coverage gate takes it, " if narrowed else ""
         session.warn(
-            f"{name}: a subset of the suite ({subset}): its coverage data is marked partial, "
-            "and the coverage gate refuses it until the whole suite runs"
+            f"{name}: a subset of the suite ({subset}): its coverage data is marked partial; "
+            f"{gate}the full coverage gate refuses it until the whole suite runs"
         )
     options, posargs = selection_args(config, posargs, markers)
     status = (run_redacted if secret_env else run_tool)(

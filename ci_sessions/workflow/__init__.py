@@ -26,7 +26,7 @@ from ci_sessions.workflow.kit import CiJob, CiKit
 from ci_sessions.workflow.own import ListingError, OwnSession, list_sessions, own_jobs, own_sessions
 from ci_sessions.workflow.report import pipeline_job, record_upload, report_job
 from ci_sessions.workflow.settings import WorkflowConfig
-from ci_sessions.workflow.triggers import evaluate, on_block, untriggered
+from ci_sessions.workflow.triggers import evaluate, expand, on_block, untriggered
 
 __all__ = [
     "DEPENDABOT_PATH",
@@ -274,7 +274,7 @@ def sessions_run(document: Mapping[str, Any], occasion: str) -> list[str]:
             session = step.get("env", {}).get("SESSION")
             if session is None:
                 continue
-            for python in matrix.get("python", [None]):
+            for python in expand(matrix.get("python", [None]), occasion):
                 named_session = session.replace("${{ matrix.python }}", str(python))
                 for entry in matrix.get("session", [None]):
                     found.append(named_session.replace("${{ matrix.session }}", str(entry)))

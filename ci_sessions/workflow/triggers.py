@@ -10,6 +10,7 @@ that check the workflow runs exactly what nox lists for a tier.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -114,6 +115,24 @@ def condition(occasions: Sequence[str], every: Sequence[str]) -> str | None:
     return "(" + " || ".join(_clause(o) for o in occasions) + ")"
 
 
+_CHOICE = re.compile(r"\((.*?)\) && fromJSON\('(\[.*?\])'\)")
+_FALLBACK = re.compile(r".*fromJSON\('(\[[^']*\])'\) \}\}$")
+
+
+def expand(value: object, occasion: str) -> list[object]:
+    """A matrix axis as it runs on an occasion: a list, or an expression this package
+    writes (`${{ (cond) && fromJSON('[...]') || fromJSON('[...]') }}`), evaluated."""
+    if not isinstance(value, str):
+        return list(value) if isinstance(value, list) else [value]
+    for condition, choice in _CHOICE.findall(value):
+        if evaluate(f"({condition})", occasion):
+            return list(json.loads(choice))
+    fallback = _FALLBACK.match(value)
+    if fallback is None:
+        raise ValueError(f"cannot read matrix axis {value!r}")
+    return list(json.loads(fallback.group(1)))
+
+
 # The names a condition this package writes may compare.
 _NAMES = {
     "github.event_name": "event",
@@ -137,6 +156,8 @@ def evaluate(text: str | None, occasion: str, *, failed: bool = False) -> bool:
         "schedule": rest if event == "schedule" else "",
         "tier": rest if event == "dispatch" else "",
         "code": "true",
+        "true": True,
+        "false": False,
         "always()": True,
         "cancelled()": False,
         "failure()": failed,

@@ -174,6 +174,28 @@ def test_the_ratchet_against_mains_figures_fails_warns_or_passes(
     )
 
 
+def test_a_narrowed_tier_runs_fewer_tests_and_its_figure_is_partial(
+    project: Path, run_nox: RunNox
+) -> None:
+    """PR-fast: the pr tier runs 3.13 only, without slow tests; the full gate refuses that."""
+    add_config(project, '[tool.ci_sessions.narrow.pr]\npython = ["3.13"]\nskip-slow = true')
+    (project / "tests" / "test_slow.py").write_text(
+        "import pytest\n\n\n@pytest.mark.slow\ndef test_slow():\n    assert True\n"
+    )
+    tier = {"CI_SESSIONS_TIER": "pr"}
+    fast = run_nox(project, "-s", "tests-3.12", "tests-3.13", "coverage", env=tier)
+    assert fast.returncode == 0, fast
+    assert "tier pr runs the tests on Python 3.13 only" in fast.output
+    label = "tier pr: -m (not slow); Python 3.13"
+    assert f"Partial figure: {label}, not the whole suite." in fast.output
+    assert "1 deselected" in fast.output  # the slow test
+    full = run_nox(project, "-s", "coverage")
+    assert full.returncode != 0, full
+    assert f".coverage.py3.13 is partial: tests-3.13 ran a subset of the suite ({label})" in (
+        full.output
+    )
+
+
 def test_a_missing_python_fails_and_reports_are_still_written(
     project: Path, run_nox: RunNox
 ) -> None:

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ci_sessions.families.tests import narrow
+from ci_sessions.families.tests.settings import MatrixConfig
 from ci_sessions.registry import load_config
 from ci_sessions.workflow import DEPENDABOT_PATH, WORKFLOW_PATH, sessions_run
 from ci_sessions.workflow.kit import placed_triggers
@@ -91,7 +93,8 @@ def test_each_occasion_runs_exactly_what_nox_lists_for_its_tiers(
     pipeline: tuple[str, Path], run_nox: RunNox
 ) -> None:
     _, project = pipeline
-    triggers = placed_triggers(load_config(project / "pyproject.toml"))
+    config = load_config(project / "pyproject.toml")
+    triggers = placed_triggers(config)
     listed: dict[str, set[str]] = {}
     for tier in triggers:
         result = run_nox(project, "--json", "-l", "-t", tier)
@@ -101,6 +104,13 @@ def test_each_occasion_runs_exactly_what_nox_lists_for_its_tiers(
     document = yaml.safe_load((project / WORKFLOW_PATH).read_text())
     occasions = {o for tier, trigger in triggers.items() for o in trigger.occasions(tier)}
     assert occasions
+    narrowing = dict(config.of(MatrixConfig).narrow)
+    runs_tests = {
+        tier: triggers[tier].occasions(tier)
+        for tier in config.tiers_of("tests")
+        if tier in triggers
+    }
+    narrowed = dict(narrow.narrowed_occasions(list(narrowing), runs_tests))
     for occasion in sorted(occasions):
         expected = set().union(
             *(
@@ -109,6 +119,10 @@ def test_each_occasion_runs_exactly_what_nox_lists_for_its_tiers(
                 if occasion in trigger.occasions(tier)
             )
         )
+        fast = next((name for name, found in narrowed.items() if occasion in found), None)
+        if fast is not None and narrowing[fast].python:  # PR-fast: fewer Pythons
+            keep = {f"tests-{python}" for python in narrowing[fast].python}
+            expected = {s for s in expected if not s.startswith("tests-") or s in keep}
         ran = sessions_run(document, occasion)
         assert len(ran) == len(set(ran)), (occasion, ran)
         assert set(ran) == expected, occasion

@@ -364,3 +364,33 @@ def test_the_coverage_ratchet_restores_mains_figures_and_main_saves_its_own(tmp_
     )
     plain = workflow(config_of(tmp_path / "b"))["jobs"]["coverage"]
     assert not any("cache/" in str(s.get("uses")) for s in plain["steps"])
+
+
+def test_a_narrowed_tier_runs_fewer_pythons_on_its_own_occasions_only(tmp_path) -> None:
+    from ci_sessions.families.tests.narrow import Narrowing, narrowed_occasions
+
+    table = (
+        TIERS
+        + TRIGGERS
+        + (
+            '[tool.ci_sessions.narrow.smoke]\npython = ["3.12"]\n'
+            '[tool.ci_sessions.narrow.pr]\npython = ["3.12"]\nskip-slow = true\n'
+        )
+    )
+    document = workflow(config_of(tmp_path, table))
+    tests = document["jobs"]["tests"]
+    step = next(s for s in tests["steps"] if "SESSION" in s.get("env", {}))
+    # pr runs the tests on push, pull requests and merge queues, and no full tier does.
+    assert step["env"]["CI_SESSIONS_TIER"].startswith("${{ (github.event_name == 'push' ||")
+    assert sessions_run(document, "pull_request").count("tests-3.11") == 0
+    assert "tests-3.12" in sessions_run(document, "pull_request")
+    assert {"tests-3.11", "tests-3.12"} <= set(sessions_run(document, "schedule:0 2 * * *"))
+    # Where a full tier runs too, the whole suite runs.
+    assert narrowed_occasions(["pr"], {"pr": ("push", "pull_request"), "full": ("push",)}) == [
+        ("pr", ("pull_request",))
+    ]
+    assert Narrowing(("3.13",), True, "not e2e").label("pr", "slow") == (
+        "tier pr: -m (not slow) and (not e2e); Python 3.13"
+    )
+    with pytest.raises(WorkflowError, match=r"narrow: pr: Python 3.99 is not in the matrix"):
+        workflow(config_of(tmp_path / "b", '[tool.ci_sessions.narrow.pr]\npython = ["3.99"]\n'))

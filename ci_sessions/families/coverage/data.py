@@ -148,7 +148,14 @@ class Freshness:
     note: str
 
 
-def freshness(file_name: str, record: RunRecord | None, *, invocation: str, code: str) -> Freshness:
+def freshness(
+    file_name: str,
+    record: RunRecord | None,
+    *,
+    invocation: str,
+    code: str,
+    accepted_subset: str = "",
+) -> Freshness:
     """Whether a data file counts for this gate.
 
     ==================  ========================  ======================================
@@ -159,6 +166,9 @@ def freshness(file_name: str, record: RunRecord | None, *, invocation: str, code
     present             an earlier invocation     usable if the code is unchanged since
     of a subset run     any                       not usable: partial data, named
     ==================  ========================  ======================================
+
+    `accepted_subset`: the label of the narrowed tier this gate runs for, whose partial
+    data it takes (checked like any other data).
     """
     if record is None:
         return Freshness(
@@ -167,7 +177,7 @@ def freshness(file_name: str, record: RunRecord | None, *, invocation: str, code
             f"{file_name} has no record of the run that wrote it ({file_name}{RECORD_SUFFIX}): "
             "run its tests session again (CI: upload the record with the data)",
         )
-    if record.subset:
+    if record.subset and record.subset != accepted_subset:
         return Freshness(
             file_name,
             False,

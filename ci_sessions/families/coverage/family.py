@@ -9,6 +9,8 @@ from ci_sessions.families.base import Check, CiJob, CiKit, Which
 from ci_sessions.families.coverage import ratchet, session
 from ci_sessions.families.coverage.settings import COVERAGE, CoverageConfig
 from ci_sessions.families.integration.settings import IntegrationConfig
+from ci_sessions.families.tests import family as tests_family
+from ci_sessions.families.tests import narrow
 
 NAME = "coverage"
 MEMBERS = {"coverage": ("pr", "nightly")}
@@ -45,7 +47,11 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
         if occasions != kit.occasions_of("coverage") and condition:
             step = {"if": condition, **step}
         steps.append(step)
-    steps += [kit.nox_step("coverage"), kit.upload("reports-coverage", f"{kit.reports}/")]
+    nox = kit.nox_step("coverage")
+    narrowed = tests_family.narrowed_tiers(config, kit)
+    if narrowed:  # the gate of a narrowed tier checks what that tier ran
+        nox["env"][narrow.TIER_ENV] = tests_family.tier_expression(narrowed)
+    steps += [nox, kit.upload("reports-coverage", f"{kit.reports}/")]
     body = {"runs-on": "ubuntu-latest", "timeout-minutes": 30, "steps": steps}
     if settings.max_drop is not None:
         # The ratchet compares with main's figures, which runs on main keep.

@@ -16,7 +16,7 @@ from ci_sessions.families.coverage import gate as coverage_gate
 from ci_sessions.families.coverage import ratchet
 from ci_sessions.families.coverage.rc import write_rc
 from ci_sessions.families.coverage.settings import CoverageConfig
-from ci_sessions.families.tests import shards
+from ci_sessions.families.tests import narrow, shards
 from ci_sessions.families.tests.settings import MatrixConfig
 from ci_sessions.git import first_commit, merge_base_problem
 from ci_sessions.glue import installs
@@ -58,10 +58,19 @@ def register(config: Config) -> None:
                 f"no coverage data in {reports_data_dir(config)}: run the tests sessions "
                 "first (`nox -s tests`), or download the matrix jobs' data there"
             )
-        found = _freshness(config, data_files)
+        # A narrowed tier (PR-fast) checks the Pythons it runs, and takes its own partial data.
+        narrowed = narrow.in_force(config.of(MatrixConfig).narrow)
+        expected = list((narrowed[1].python if narrowed else ()) or config.python)
+        accepted = narrowed[1].label(narrowed[0], config.slow_marker) if narrowed else ""
+        data_files = [
+            path
+            for path in data_files
+            if path.parent != folders[0] or coverage_data.python_of(path.name) in expected
+        ]
+        found = _freshness(config, data_files, accepted)
         usable = [path for path in data_files if found[path].usable]
         matrix = [path.name for path in usable if path.parent == folders[0]]
-        misses, warnings = _data_problems(config, data_files, found, matrix)
+        misses, warnings = _data_problems(config, data_files, found, matrix, expected)
         for warning in warnings:
             session.warn(f"coverage: {warning}")
         if not usable:
@@ -76,6 +85,10 @@ def register(config: Config) -> None:
         now = ratchet.figures_of(report)
         ratchet.write(reports / ratchet.FIGURES, now)
         trend, drop_misses, drop_warnings = _ratchet(session, config, reports, now)
+        if narrowed:
+            partial = f"Partial figure: {accepted}, not the whole suite."
+            session.log(f"coverage: {partial}")
+            trend = f"{partial}\n{trend}" if trend else partial
         result = coverage_gate.evaluate(
             report,
             settings,
@@ -132,15 +145,20 @@ def _ratchet(
     return ratchet.trend(base, now), found, []
 
 
-def _freshness(config: Config, data_files: list[Path]) -> dict[Path, coverage_data.Freshness]:
-    """Each data file's verdict: written this run, or earlier on the same code."""
+def _freshness(
+    config: Config, data_files: list[Path], accepted: str
+) -> dict[Path, coverage_data.Freshness]:
+    """Each data file's verdict: written this run, or earlier on the same code (`accepted`:
+    the narrowed tier's label, whose partial data counts)."""
     current = invocation.current()
     listed = installs.project_files(config.root)
     found = {}
     for path in data_files:
         record = coverage_data.read_record(path)
         code = coverage_data.code_fingerprint(config.root, record.folders, listed) if record else ""
-        found[path] = coverage_data.freshness(path.name, record, invocation=current, code=code)
+        found[path] = coverage_data.freshness(
+            path.name, record, invocation=current, code=code, accepted_subset=accepted
+        )
     return found
 
 
@@ -149,6 +167,7 @@ def _data_problems(
     data_files: list[Path],
     found: dict[Path, coverage_data.Freshness],
     matrix: list[str],
+    expected: list[str],
 ) -> tuple[list[str], list[str]]:
     """(misses, warnings) about the data itself: stale or missing Pythons and shards."""
     stale = {
@@ -161,12 +180,10 @@ def _data_problems(
     if config.of(MatrixConfig).shards > 1:
         return [
             f"no coverage data from Python {part}"
-            for part in shards.missing(config.python, config.of(MatrixConfig).shards, matrix)
-        ] + [note for python, note in stale.items() if python in config.python], []
+            for part in shards.missing(expected, config.of(MatrixConfig).shards, matrix)
+        ] + [note for python, note in stale.items() if python in expected], []
     pythons = [coverage_data.python_of(name) or "" for name in matrix]
-    return coverage_gate.data_problems(
-        config.python, pythons, stale, absent_here=config.absent_pythons
-    )
+    return coverage_gate.data_problems(expected, pythons, stale, absent_here=config.absent_pythons)
 
 
 def _combine(session: nox.Session, config: Config, usable: list[Path], reports: Path) -> Path:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ci_sessions.config import Config
 from ci_sessions.families.base import Check, CiJob, CiKit, Which
-from ci_sessions.families.tests import session
+from ci_sessions.families.tests import narrow, session
 from ci_sessions.families.tests.settings import TESTS, MatrixConfig
 
 NAME = "tests"
@@ -41,10 +42,54 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
         step = body["steps"][3]
         step["env"]["SHARD"] = f"${{{{ matrix.shard }}}}/{shards}"
         step["run"] += ' -- --shard "$SHARD"'
+    narrowed = narrowed_tiers(config, kit)
+    if narrowed:
+        # PR-fast: on the occasions only a narrowed tier runs, fewer Pythons and the
+        # tier's name for the session (which then skips slow tests, adds its markers).
+        body["steps"][3]["env"][narrow.TIER_ENV] = tier_expression(narrowed)
+        settings = dict(config.of(MatrixConfig).narrow)
+        choices = [
+            (condition, list(settings[tier].python))
+            for tier, condition in narrowed
+            if settings[tier].python
+        ]
+        if choices:
+            full = json.dumps(list(config.python))
+            matrix["python"] = (
+                "${{ "
+                + " || ".join(f"{c} && fromJSON('{json.dumps(p)}')" for c, p in choices)
+                + f" || fromJSON('{full}') }}}}"
+            )
     body["strategy"] = {"fail-fast": False, "matrix": matrix}
     # collect (smoke) gets a job only where a trigger runs its tier: a quick gate that
     # every test module imports, for the stages after it to wait on.
     return [CiJob("tests", "tests", body), CiJob("collect", "collect", kit.job("collect"))]
+
+
+def narrowed_tiers(config: Config, kit: CiKit) -> list[tuple[str, str]]:
+    """(tier, `if:` condition) for each narrowed tier that has occasions of its own."""
+    settings = config.of(MatrixConfig)
+    outside = narrow.outside_matrix(settings.narrow, config.python)
+    if outside:
+        from ci_sessions.workflow import WorkflowError
+
+        raise WorkflowError(
+            f"{config.key_ref('narrow')}: {', '.join(outside)} is not in the matrix "
+            f"({', '.join(config.python)})"
+        )
+    triggers = kit.triggers
+    occasions = {
+        tier: triggers[tier].occasions(tier)
+        for tier in config.tiers_of("tests")
+        if tier in triggers
+    }
+    pairs = narrow.narrowed_occasions([tier for tier, _ in settings.narrow], occasions)
+    return [(tier, kit.condition(found) or "(true)") for tier, found in pairs]
+
+
+def tier_expression(narrowed: list[tuple[str, str]]) -> str:
+    """CI_SESSIONS_TIER's value: the narrowed tier of this occasion, else empty (full)."""
+    return "${{ " + " || ".join(f"{c} && '{tier}'" for tier, c in narrowed) + " || '' }}"
 
 
 def checks(config: Config, which: Which) -> list[Check]:

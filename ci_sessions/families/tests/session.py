@@ -8,7 +8,7 @@ import nox
 
 from ci_sessions.config import Config
 from ci_sessions.families.base import pins
-from ci_sessions.families.tests import shards
+from ci_sessions.families.tests import narrow, shards
 from ci_sessions.families.tests.settings import MatrixConfig
 from ci_sessions.glue.pytest_run import TEST_TOOLS, install_for_tests, quiet_pytest, run_pytest
 from ci_sessions.glue.session import (
@@ -45,6 +45,13 @@ def register(config: Config) -> None:
         if extra_tools:
             install_tools(session, config, *pins(TOOLS, *extra_tools))
         python = str(session.python)
+        narrowed = narrow.in_force(matrix.narrow)
+        if narrowed and narrowed[1].python and python not in narrowed[1].python:
+            tier, narrowing = narrowed
+            session.skip(
+                f"tier {tier} runs the tests on Python {', '.join(narrowing.python)} only "
+                f"({narrow.TIER_ENV}={tier}, [tool.ci_sessions.narrow.{tier}])"
+            )
         suffix = "" if shard is None else f".{shard.suffix}"
         run_pytest(
             session,
@@ -62,6 +69,8 @@ def register(config: Config) -> None:
             posargs=posargs,
             whole_suite=shard is None,
             budget=(matrix.max_failure_rate, matrix.warn_failure_rate),
+            markers=narrowed[1].expression(config.slow_marker) if narrowed else None,
+            narrowed=narrowed[1].label(narrowed[0], config.slow_marker) if narrowed else "",
         )
 
     @session(config, "durations", python=config.session_python, default=False)

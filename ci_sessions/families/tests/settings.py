@@ -7,6 +7,7 @@ from typing import Any
 
 from ci_sessions.config import values
 from ci_sessions.config.schema import Key, ResolveContext, Section
+from ci_sessions.families.tests.narrow import Narrowing, narrow_table
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,8 @@ class MatrixConfig:
     # Failure budgets: the share of run tests that may fail (fail above max, warn above warn).
     max_failure_rate: float = 0.0
     warn_failure_rate: float = 0.0
+    # Tiers that narrow the tests (PR-fast): tier -> what they run.
+    narrow: tuple[tuple[str, Narrowing], ...] = ()
 
 
 def rate(value: Any) -> float:
@@ -79,6 +82,14 @@ TESTS = Section(
             0.0,
             "within the budget, warn only above this share (below it, failures are listed, "
             "not warned); at most `max-failure-rate`",
+        ),
+        Key(
+            "narrow",
+            "narrow",
+            narrow_table,
+            (),
+            'tiers that run fewer tests: `[tool.ci_sessions.narrow.pr] python = ["3.13"]`, '
+            '`skip-slow = true`, `markers = "not e2e"`; their coverage figure is partial',
         ),
     ),
 )
