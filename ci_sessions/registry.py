@@ -24,6 +24,7 @@ from ci_sessions.families.flaky import family as flaky
 from ci_sessions.families.integration import family as integration
 from ci_sessions.families.lint import family as lint
 from ci_sessions.families.security import family as security
+from ci_sessions.families.suites import family as suites
 from ci_sessions.families.tests import family as tests
 from ci_sessions.workflow.settings import WORKFLOW
 
@@ -31,6 +32,7 @@ FAMILIES: tuple[Family, ...] = (
     lint,
     tests,
     integration,
+    suites,
     coverage,
     security,
     build,

@@ -56,7 +56,8 @@ def session(
     Tags: the session's own name and every tier that lists it, so that
     `nox -t pr` runs exactly the pr tier.
     """
-    kwargs["tags"] = [name, *config.tiers_of(name)]
+    # A named suite brings its own tiers (`tiers=`); the families' come from the config.
+    kwargs["tags"] = [name, *config.tiers_of(name), *kwargs.pop("tiers", ())]
 
     def decorate(func: SessionFunc) -> SessionFunc:
         if not config.defines(name):
@@ -68,7 +69,7 @@ def session(
                 f'register(exclude=["{name}"])'
             )
         if name != "report":  # the report reads the records; it writes none
-            func = recorded(func, config.tiers_of(name), lambda: reports_dir(config))
+            func = recorded(func, kwargs["tags"][1:], lambda: reports_dir(config))
         with warnings.catch_warnings():
             if name in _OURS:
                 warnings.simplefilter("ignore", FutureWarning)

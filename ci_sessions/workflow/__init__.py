@@ -64,7 +64,9 @@ def _when(job: dict[str, Any], clauses: list[str]) -> dict[str, Any]:
     return {"if": " && ".join(clauses), **job} if clauses else job
 
 
-def _check_triggers(config: Config, kit: CiKit, own_tags: Sequence[str]) -> None:
+def _check_triggers(
+    config: Config, kit: CiKit, own_tags: Sequence[str], suites: Sequence[CiJob] = ()
+) -> None:
     """Every tier with members has a trigger (or is local); every trigger names a tier
     (of the configuration, or a tag of the project's own sessions)."""
     triggers = kit.triggers
@@ -76,7 +78,18 @@ def _check_triggers(config: Config, kit: CiKit, own_tags: Sequence[str]) -> None
             f"{', '.join(repr(t) for t in missing)}, so its sessions would never run in CI; "
             + config.fix("workflow.triggers", f'{{ {missing[0]} = {{ cron = "0 2 * * *" }} }}')
         )
-    unknown = [tier for tier in triggers if tier not in tiers and tier not in own_tags]
+    dropped = [
+        job.name
+        for job in suites
+        if not any(tier in triggers or tier in LOCAL_TIERS for tier in job.tiers or ())
+    ]
+    if dropped:
+        raise WorkflowError(
+            f"{config.key_ref('workflow.triggers')}: no trigger runs a tier of suite "
+            f"{dropped[0]!r}, so it would never run in CI; give one of its tiers a trigger"
+        )
+    suite_tiers = [tier for job in suites for tier in job.tiers or ()]
+    unknown = [tier for tier in triggers if tier not in (*tiers, *own_tags, *suite_tiers)]
     if unknown:
         raise WorkflowError(
             f"{config.key_ref('workflow.triggers')}: {unknown[0]!r} is not a tier with sessions "
@@ -86,9 +99,10 @@ def _check_triggers(config: Config, kit: CiKit, own_tags: Sequence[str]) -> None
 
 
 def jobs(config: Config, kit: CiKit, own: Sequence[OwnSession] = ()) -> dict[str, Any]:
-    _check_triggers(config, kit, [tag for session in own for tag in session.tags])
     settings = config.of(WorkflowConfig)
     described = [job for family in config.families for job in family.ci_jobs(config, kit)]
+    suites = [job for job in described if job.tiers is not None]
+    _check_triggers(config, kit, [tag for session in own for tag in session.tags], suites)
     described += own_jobs(own, kit.triggers, kit)
     placed = {job.name: job for job in described if kit.occasions_of_job(job)}
     by_tier: dict[str, list[str]] = {}

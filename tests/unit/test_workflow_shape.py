@@ -394,3 +394,54 @@ def test_a_narrowed_tier_runs_fewer_pythons_on_its_own_occasions_only(tmp_path) 
     )
     with pytest.raises(WorkflowError, match=r"narrow: pr: Python 3.99 is not in the matrix"):
         workflow(config_of(tmp_path / "b", '[tool.ci_sessions.narrow.pr]\npython = ["3.99"]\n'))
+
+
+SUITE_TABLES = """
+[tool.ci_sessions.suites.unit]
+paths = ["tests"]
+python = "matrix"
+tier = ["pr"]
+[tool.ci_sessions.suites.e2e]
+paths = ["tests"]
+tier = ["nightly"]
+services = ["redis"]
+"""
+
+
+def test_named_suites_become_jobs_of_their_tiers(tmp_path) -> None:
+    (tmp_path / "tests").mkdir()
+    document = workflow(config_of(tmp_path, SUITE_TABLES))
+    unit, e2e = document["jobs"]["unit"], document["jobs"]["e2e"]
+    assert unit["strategy"]["matrix"]["python"] == ["3.11", "3.12"]
+    assert "unit-3.11" in sessions_run(document, "pull_request")
+    assert "e2e" in sessions_run(document, "schedule:17 3 * * *")
+    assert "e2e" not in sessions_run(document, "pull_request")
+    assert set(e2e["services"]) == {"redis"}
+    step = next(s for s in e2e["steps"] if "SESSION" in s.get("env", {}))
+    assert step["env"]["REDIS_URL"] == "redis://127.0.0.1:6379/0"
+
+
+def test_a_suite_no_trigger_runs_is_an_error(tmp_path) -> None:
+    (tmp_path / "tests").mkdir()
+    table = '[tool.ci_sessions.suites.soak]\npaths = ["tests"]\ntier = ["weekly"]\n'
+    with pytest.raises(WorkflowError, match=r"no trigger runs a tier of suite 'soak'"):
+        workflow(config_of(tmp_path, table))
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('[tool.ci_sessions.suites.lint]\npaths = ["tests"]\n', r"'lint': expected a new session"),
+        ("[tool.ci_sessions.suites.e2e]\nmarkers = 'x'\n", r"e2e: paths is required"),
+        ('[tool.ci_sessions.suites.e2e]\npaths = ["tests"]\nshards = 2\n', r"unknown key 'shards'"),
+        (
+            '[tool.ci_sessions.suites.e2e]\npaths = ["tests"]\nservices = ["kafka"]\n',
+            r"e2e.services",
+        ),
+        ('[tool.ci_sessions.suites.e2e]\npaths = ["tests"]\npython = "2.7"\n', r"e2e.python"),
+    ],
+)
+def test_bad_suites_name_the_key(tmp_path, table: str, message: str) -> None:
+    (tmp_path / "tests").mkdir()
+    with pytest.raises(ConfigError, match=r"\] suites: .*" + message):
+        config_of(tmp_path, table)

@@ -47,6 +47,9 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
         if occasions != kit.occasions_of("coverage") and condition:
             step = {"if": condition, **step}
         steps.append(step)
+    for suite in settings.include_suites:
+        needs.append(suite)
+        steps.append(kit.download(f"{kit.data}/{suite}", pattern=f"coverage-data-{suite}*"))
     nox = kit.nox_step("coverage")
     narrowed = tests_family.narrowed_tiers(config, kit)
     if narrowed:  # the gate of a narrowed tier checks what that tier ran

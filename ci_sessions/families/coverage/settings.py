@@ -28,6 +28,8 @@ class CoverageConfig:
     # The ratchet: points the total or a file may drop against main's figures.
     max_drop: float | None = None
     drop: str = "fail"
+    # Named suites whose data the gate combines too.
+    include_suites: tuple[str, ...] = ()
     # Resolved at load: where fail_under came from, and the project's
     # [tool.coverage] tables (the sessions measure with them).
     fail_under_origin: str = "not set"
@@ -90,6 +92,13 @@ COVERAGE = Section(
             values.percentage_table,
             (),
             "table of glob -> percentage below which a matching file warns, beside `modules`",
+        ),
+        Key(
+            "include-suites",
+            "include_suites",
+            values.str_list,
+            (),
+            "named suites (`[tool.ci_sessions.suites.<name>]`) whose data the gate combines too",
         ),
         Key(
             "max-drop",

@@ -1,17 +1,14 @@
-"""``integration``: the project's integration tests against real PostgreSQL / Redis."""
+"""``integration``: the project's integration tests against real services: the first named
+suite, whose keys (`[tool.ci_sessions.integration]`) predate the others'."""
 
 from __future__ import annotations
-
-import os
 
 import nox
 
 from ci_sessions.config import Config
 from ci_sessions.families.integration.settings import IntegrationConfig
-from ci_sessions.glue.pytest_run import TEST_TOOLS, install_for_tests, run_pytest
-from ci_sessions.glue.session import reports_data_dir, require_paths, session
-from ci_sessions.services import ServiceError, lifecycle
-from ci_sessions.services.lifecycle import running
+from ci_sessions.families.suites.run import run_suite
+from ci_sessions.glue.session import session
 
 
 def register(config: Config) -> None:
@@ -28,30 +25,15 @@ def register(config: Config) -> None:
     )
     def integration(session: nox.Session) -> None:
         """Start (or find) the services, export their URLs, run the integration tests."""
-        # First of all: passwords in the given URLs are never shown from here on.
-        lifecycle.given_secrets(settings.services, dict(settings.url_env), os.environ)
-        require_paths(session, config, "integration.paths", settings.paths)
-        install_for_tests(session, config, TEST_TOOLS.values())
-        data_dir = reports_data_dir(config) / "integration"
-        data_dir.mkdir(exist_ok=True)
-        try:
-            with running(
-                settings.services,
-                url_env=dict(settings.url_env),
-                environ=os.environ,
-                budget=settings.ready_timeout,
-                log=session.log,
-            ) as urls:
-                run_pytest(
-                    session,
-                    config,
-                    paths=settings.paths,
-                    paths_key="integration.paths",
-                    name="integration",
-                    data_file=data_dir / f".coverage.py{session.python}",
-                    markers=settings.markers,
-                    env=urls,
-                    secret_env=True,
-                )
-        except ServiceError as exc:
-            session.error(str(exc))
+        run_suite(
+            session,
+            config,
+            name="integration",
+            suite="integration",
+            key="integration.paths",
+            paths=settings.paths,
+            markers=settings.markers,
+            services=settings.services,
+            url_env=dict(settings.url_env),
+            ready_timeout=settings.ready_timeout,
+        )
