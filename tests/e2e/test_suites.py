@@ -103,3 +103,22 @@ def test_a_suite_with_a_service_starts_and_stops_it(projects_dir: Path, run_nox:
     assert result.returncode == 0, result
     assert "2 passed" in result.output
     assert_cleaned_up(result.output, frozenset({"mariadb"}))
+
+
+def test_integration_declared_as_a_suite_runs_as_before(
+    projects_dir: Path, run_nox: RunNox
+) -> None:
+    from tests.e2e.test_integration import assert_cleaned_up
+
+    app = new_copy(projects_dir, FIXTURES / "mariadb_app")
+    pyproject = app / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            "[tool.ci_sessions.integration]", "[tool.ci_sessions.suites.integration]"
+        )
+    )
+    result = run_nox(app, "-s", "integration")
+    assert result.returncode == 0, result
+    assert "2 passed" in result.output
+    assert (app / "reports" / "junit-integration.xml").is_file()
+    assert_cleaned_up(result.output, frozenset({"mariadb"}))

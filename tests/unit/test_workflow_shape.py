@@ -445,3 +445,17 @@ def test_bad_suites_name_the_key(tmp_path, table: str, message: str) -> None:
     (tmp_path / "tests").mkdir()
     with pytest.raises(ConfigError, match=r"\] suites: .*" + message):
         config_of(tmp_path, table)
+
+
+def test_integration_is_a_suite_and_may_be_declared_as_one_but_not_twice(tmp_path) -> None:
+    (tmp_path / "tests" / "integration").mkdir(parents=True)
+    table = (
+        '[tool.ci_sessions.suites.integration]\npaths = ["tests/integration"]\n'
+        'services = ["postgres"]\ntier = ["nightly"]\n'
+        'images = { postgres = "postgres:17" }\n'
+    )
+    jobs = workflow(config_of(tmp_path, table))["jobs"]
+    assert jobs["integration"]["services"]["postgres"]["image"] == "postgres:17"
+    twice = table + '[tool.ci_sessions.integration]\npaths = ["tests/integration"]\n'
+    with pytest.raises(ConfigError, match=r"both declare the integration suite: keep one"):
+        config_of(tmp_path / "b", twice)

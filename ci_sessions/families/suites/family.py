@@ -43,10 +43,11 @@ def pythons(config: Config, suite: Suite) -> list[str]:
 
 def register(config: Config) -> None:
     for suite in suites(config):
-        _define(config, suite)
+        define(config, suite)
 
 
-def _define(config: Config, suite: Suite) -> None:
+def define(config: Config, suite: Suite) -> None:
+    """The suite's session (one per Python with `python = "matrix"`)."""
     matrix = suite.python == "matrix"
 
     @session(
@@ -63,10 +64,12 @@ def _define(config: Config, suite: Suite) -> None:
             config,
             name=f"{suite.name}-{session.python}" if matrix else suite.name,
             suite=suite.name,
-            key=f"suites.{suite.name}.paths",
+            key=suite.paths_key,
             paths=suite.paths,
             markers=suite.markers,
             services=suite.services,
+            url_env=dict(suite.url_env),
+            ready_timeout=suite.ready_timeout,
             extras=suite.extras,
             groups=suite.groups,
             env=dict(suite.env),
@@ -75,38 +78,46 @@ def _define(config: Config, suite: Suite) -> None:
 
 
 def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
-    jobs = []
-    for suite in suites(config):
-        matrix = suite.python == "matrix"
-        session_name = f"{suite.name}-${{{{ matrix.python }}}}" if matrix else suite.name
-        part = "-${{ matrix.python }}" if matrix else ""
-        urls = {SERVICES[name].URL_ENV: SERVICES[name].CI_URL for name in suite.services}
-        body: dict[str, Any] = {
-            **kit.job(
-                session_name,
-                kit.upload(f"coverage-data-{suite.name}{part}", f"{kit.data}/{suite.name}/",
-                           hidden=True),
-                kit.upload(f"reports-{suite.name}{part}", f"{kit.reports}/*{suite.name}*"),
-                env=urls,
-            ),
-        }  # fmt: skip
-        if suite.services:
-            body["services"] = {name: SERVICES[name].CI_CONTAINER for name in suite.services}
-        if matrix:
-            body["strategy"] = {"fail-fast": False, "matrix": {"python": list(config.python)}}
-        linux_only = "service containers run on Linux runners only" if suite.services else ""
-        jobs.append(CiJob(suite.name, suite.name, body, linux_only=linux_only, tiers=suite.tiers))
-    return jobs
+    return [job(config, kit, suite) for suite in suites(config)]
+
+
+def job(config: Config, kit: CiKit, suite: Suite, *, member: str | None = None) -> CiJob:
+    """A suite's job: service containers instead of local servers (the session finds them
+    by URL), its data and reports uploaded. `member`: the tier member whose tiers place it
+    (integration's), instead of the suite's own `tier`."""
+    matrix = suite.python == "matrix"
+    session_name = f"{suite.name}-${{{{ matrix.python }}}}" if matrix else suite.name
+    part = "-${{ matrix.python }}" if matrix else ""
+    body: dict[str, Any] = kit.job(
+        session_name,
+        kit.upload(f"coverage-data-{suite.name}{part}", f"{kit.data}/{suite.name}/", hidden=True),
+        kit.upload(f"reports-{suite.name}{part}", f"{kit.reports}/*{suite.name}*"),
+        env={suite.variable(name): SERVICES[name].CI_URL for name in suite.services},
+    )
+    if suite.services:
+        body["services"] = {
+            name: {**SERVICES[name].CI_CONTAINER, "image": suite.image(name)}
+            for name in suite.services
+        }
+    if matrix:
+        body["strategy"] = {"fail-fast": False, "matrix": {"python": list(config.python)}}
+    linux_only = "service containers run on Linux runners only" if suite.services else ""
+    tiers = None if member else suite.tiers
+    return CiJob(suite.name, member or suite.name, body, linux_only=linux_only, tiers=tiers)
 
 
 def checks(config: Config, which: Which) -> list[Check]:
+    return [check for suite in suites(config) for check in service_checks(suite)]
+
+
+def service_checks(suite: Suite) -> list[Check]:
+    """What doctor looks for: each service's server binary, needed by this suite."""
     found = []
-    for suite in suites(config):
-        for name in suite.services:
-            service = SERVICES[name]
-            try:
-                path: str | None = find_binary(service.BINARY, service.INSTALL_HINT)
-            except ServiceError:
-                path = None
-            found.append(Check(service.BINARY, path, suite.name, service.INSTALL_HINT))
+    for name in suite.services:
+        service = SERVICES[name]
+        try:
+            path: str | None = find_binary(service.BINARY, service.INSTALL_HINT)
+        except ServiceError:
+            path = None
+        found.append(Check(service.BINARY, path, suite.name, service.INSTALL_HINT))
     return found

@@ -7,15 +7,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from ci_sessions.config import values
-from ci_sessions.config.schema import Key, Section
+from ci_sessions.config.schema import Key, ResolveContext, Section
+from ci_sessions.families.integration.settings import image_table
 from ci_sessions.services import SERVICES
 
 # A suite may not take the name of a session ci-sessions defines.
 RESERVED = (
-    "lint", "format", "tests", "collect", "durations", "integration", "coverage",
+    "lint", "format", "tests", "collect", "durations", "coverage",
     "security", "build", "flaky", "benchmark-compare", "changes", "report",
 )  # fmt: skip
-KEYS = ("paths", "markers", "python", "extras", "groups", "env", "timeout", "tier", "services")
+KEYS = (
+    "paths", "markers", "python", "extras", "groups", "env", "timeout", "tier", "services",
+    "url-env", "ready-timeout", "images",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,23 @@ class Suite:
     timeout: float | None = None
     tiers: tuple[str, ...] = ("pr", "nightly")
     services: tuple[str, ...] = ()
+    # service -> the variable its URL is read from; seconds to answer; the CI images.
+    url_env: tuple[tuple[str, str], ...] = ()
+    ready_timeout: float = 30.0
+    images: tuple[tuple[str, str], ...] = ()
+
+    # Where its keys live, for messages: "integration" for the older table.
+    table: str = ""
+
+    @property
+    def paths_key(self) -> str:
+        return f"{self.table or 'suites.' + self.name}.paths"
+
+    def variable(self, service: str) -> str:
+        return dict(self.url_env).get(service, SERVICES[service].URL_ENV)
+
+    def image(self, service: str) -> str:
+        return dict(self.images).get(service, str(SERVICES[service].CI_CONTAINER["image"]))
 
 
 @dataclass(frozen=True)
@@ -67,26 +88,42 @@ def _suite(name: str, spec: Any) -> Suite:
     python = spec.get("python")
     if python is not None and python != "matrix":
         checked("python", lambda v: values.python_versions([v]))
+
+    def optional(key: str, check: Any, default: Any) -> Any:
+        return checked(key, check) if key in spec else default
+
     return Suite(
         name=name,
         paths=checked("paths", values.project_paths),
-        markers=checked("markers", values.non_empty_str) if "markers" in spec else None,
+        markers=optional("markers", values.non_empty_str, None),
         python=python,
-        extras=checked("extras", values.str_list) if "extras" in spec else (),
-        groups=checked("groups", values.str_list) if "groups" in spec else (),
-        env=checked("env", values.environment) if "env" in spec else (),
-        timeout=checked("timeout", values.seconds) if "timeout" in spec else None,
-        tiers=checked("tier", values.non_empty_str_list) if "tier" in spec else ("pr", "nightly"),
-        services=(
-            checked("services", values.subset_of(tuple(SERVICES))) if "services" in spec else ()
-        ),
+        extras=optional("extras", values.str_list, ()),
+        groups=optional("groups", values.str_list, ()),
+        env=optional("env", values.environment, ()),
+        timeout=optional("timeout", values.seconds, None),
+        tiers=optional("tier", values.non_empty_str_list, ("pr", "nightly")),
+        services=optional("services", values.subset_of(tuple(SERVICES)), ()),
+        url_env=optional("url-env", values.env_table(tuple(SERVICES)), ()),
+        ready_timeout=optional("ready-timeout", values.seconds, 30.0),
+        images=optional("images", image_table, ()),
     )
+
+
+def resolve(settings: SuitesConfig, context: ResolveContext) -> SuitesConfig:
+    own = context.document.get("tool", {}).get("ci_sessions", {})
+    if "integration" in own and any(suite.name == "integration" for suite in settings.suites):
+        raise ValueError(
+            "[tool.ci_sessions.integration] and [tool.ci_sessions.suites.integration] both "
+            "declare the integration suite: keep one"
+        )
+    return settings
 
 
 SUITES = Section(
     table=None,
     name="suites",
     build=SuitesConfig,
+    resolve=resolve,
     keys=(
         Key(
             "suites",
@@ -96,7 +133,8 @@ SUITES = Section(
             "named suites, each its own session: `[tool.ci_sessions.suites.e2e] paths = "
             '["tests/e2e"]`, with `markers`, `python` (`"matrix"`, a version, or the newest), '
             "`extras`, `groups`, `env`, `timeout` (seconds per test), `tier` (default pr and "
-            "nightly), `services`",
+            "nightly), `services` with `url-env`, `ready-timeout` and `images`; `integration` may "
+            "be declared here too",
         ),
     ),
 )
