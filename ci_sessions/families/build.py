@@ -7,10 +7,16 @@ import shutil
 import nox
 import nox.virtualenv
 
-from ci_sessions import github, verdicts
+from ci_sessions import verdicts
 from ci_sessions.config import Config
 from ci_sessions.families.base import CiJob, CiKit, no_checks
-from ci_sessions.glue.session import install_tools, publish_summary, reports_dir, session
+from ci_sessions.glue.session import (
+    install_tools,
+    publish_summary,
+    reports_dir,
+    session,
+    warn_visibly,
+)
 
 NAME = "build"
 MEMBERS = {"build": ("pr", "nightly")}
@@ -46,9 +52,7 @@ def register(config: Config) -> None:
         session.log(f"built and checked: {', '.join(artefacts)} in {dist}")
         # Not a failure: the wheel is fine for this machine, and tests can use it.
         warnings = [w for name in artefacts if (w := verdicts.wheel_platform_problem(name))]
-        for warning in warnings:
-            session.warn(f"build: {warning}")
-        github.emit_warnings(warnings)
+        warn_visibly(session, "build", warnings)
         publish_summary(
             config,
             None,

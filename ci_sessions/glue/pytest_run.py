@@ -27,6 +27,7 @@ from ci_sessions.glue.session import (
     reports_dir,
     run_redacted,
     run_tool,
+    warn_visibly,
 )
 from ci_sessions.masking import redact
 
@@ -228,16 +229,14 @@ def run_pytest(
     retried = [case.id for case in outcomes.cases if case.passed_after_retry]
     if retried:
         message = (
-            f"{name}: {len(retried)} test(s) passed only after a retry (flaky, not a clean "
-            f"pass): {', '.join(retried)}"
+            f"{len(retried)} test(s) passed only after a retry (flaky, not a clean pass): "
+            f"{', '.join(retried)}"
         )
-        github.emit_warnings([message])
-        session.warn(f"warning: {message}")
+        warn_visibly(session, name, [message])
         pipeline_report.figure("passed after retry", len(retried))
     if status == pytest_options.TESTS_FAILED and failing and decision != "fail":
         if decision == "warn":
-            github.emit_warnings([f"{name}: {why}"])
-            session.warn(f"{name}: warning: {why}")
+            warn_visibly(session, name, [why])
         else:
             session.log(f"{name}: {why}")
         status = 0  # the budget, written down, accepts these failures

@@ -305,12 +305,19 @@ def run_all(
     verdict = checks.all_passed(results, advisory)
     # The console has each tool's own output; the step summary gets the table.
     github.append_step_summary(checks.summary_markdown(session.name, results, advisory))
-    github.emit_warnings(f"{session.name}: {warning}" for warning in verdict.warnings)
-    for warning in verdict.warnings:
-        session.warn(f"{session.name}: warning: {warning}")
+    warn_visibly(session, session.name, verdict.warnings)
     if not verdict.passed:
         session.error(verdict.message)
     session.log(verdict.message)
+
+
+def warn_visibly(session: nox.Session, label: str, messages: Iterable[str]) -> None:
+    """A warning is a third outcome, never a silent one: said on the console, a `::warning`
+    annotation on GitHub, and in the session's record for the pipeline report."""
+    found = list(messages)
+    github.emit_warnings(f"{label}: {message}" for message in found)
+    for message in found:
+        session.warn(f"{label}: warning: {message}")
 
 
 def reports_dir(config: Config) -> Path:

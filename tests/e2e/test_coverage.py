@@ -116,7 +116,7 @@ def test_warn_under_fails_warns_or_passes_and_a_warning_is_never_silent(
     message = f"total {combined:.2f}% is below warn-under {level:g}%"
     assert "## Coverage: passed with warnings" in warns.output
     # GitHub's workflow commands escape % as %25.
-    assert f"::warning title=ci-sessions::{message.replace('%', '%25')}" in warns.output
+    assert f"::warning title=ci-sessions::coverage: {message.replace('%', '%25')}" in warns.output
     assert f"coverage: warning: {message}" in warns.output
     passes = outcomes["passes"]
     assert passes.returncode == 0, passes

@@ -22,7 +22,7 @@ from pathlib import Path
 import nox
 import nox.command
 
-from ci_sessions import cleanup, github, pipeline_report
+from ci_sessions import cleanup, pipeline_report
 from ci_sessions.config import Config
 from ci_sessions.families.benchmark import runs
 from ci_sessions.families.benchmark import stats as benchstats
@@ -37,6 +37,7 @@ from ci_sessions.glue.session import (
     require_paths,
     session,
     side_venv,
+    warn_visibly,
 )
 
 DEFAULT_BASES = ("origin/main", "main")
@@ -284,7 +285,6 @@ def _report(
         if settings.advisory:
             # advisory = true: a third outcome, visible everywhere, exit 0.
             message = f"slower than the baseline (advisory, not failing): {names}"
-            github.emit_warnings([f"benchmark-compare: {message}"])
-            session.warn(f"benchmark-compare: warning: {message}")
+            warn_visibly(session, "benchmark-compare", [message])
             return
         session.error(f"benchmark-compare: slower than the baseline: {names}")

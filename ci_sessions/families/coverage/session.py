@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nox
 
-from ci_sessions import github, invocation, pipeline_report
+from ci_sessions import invocation, pipeline_report
 from ci_sessions.config import Config
 from ci_sessions.families.base import pins
 from ci_sessions.families.coverage import data as coverage_data
@@ -30,6 +30,7 @@ from ci_sessions.glue.session import (
     reports_data_dir,
     reports_dir,
     session,
+    warn_visibly,
 )
 
 DEFAULT_COMPARE_BRANCHES = ("origin/main", "main")
@@ -124,10 +125,7 @@ def register(config: Config) -> None:
         )
         publish_summary(config, "coverage-summary.md", markdown)
         pipeline_report.figure("total", f"{result.total:.2f}%")
-        # A warning is a third outcome, never a silent one: annotated, and said last.
-        github.emit_warnings(result.warnings)
-        for warning in result.warnings:
-            session.warn(f"coverage: warning: {warning}")
+        warn_visibly(session, "coverage", result.warnings)
         if not result.passed:
             session.error("coverage gate failed: " + "; ".join(m.message for m in result.misses))
 

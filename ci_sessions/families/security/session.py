@@ -26,6 +26,7 @@ from ci_sessions.glue.session import (
     reports_dir,
     require_paths,
     session,
+    warn_visibly,
 )
 
 TOOLS = {
@@ -85,8 +86,7 @@ def register(config: Config) -> None:
         publish_summary(config, "security-summary.md", markdown)
         if warning:
             message = f"bandit: {len(warning)} finding(s) below the failing levels (advisory)"
-            github.emit_warnings([message])
-            session.warn(f"security: warning: {message}")
+            warn_visibly(session, "security", [message])
         if not result.passed:
             session.error("security gate failed: " + "; ".join(result.failures))
 
