@@ -103,7 +103,10 @@ def jobs(config: Config, kit: CiKit, own: Sequence[OwnSession] = ()) -> dict[str
     described = [job for family in config.families for job in family.ci_jobs(config, kit)]
     suites = [job for job in described if job.tiers is not None]
     _check_triggers(config, kit, [tag for session in own for tag in session.tags], suites)
-    described += own_jobs(own, kit.triggers, kit)
+    # A session of the noxfile never replaces a job a family describes (a named suite,
+    # which nox lists like any other session).
+    ours = {job.name for job in described}
+    described += [job for job in own_jobs(own, kit.triggers, kit) if job.name not in ours]
     placed = {job.name: job for job in described if kit.occasions_of_job(job)}
     by_tier: dict[str, list[str]] = {}
     for job in placed.values():

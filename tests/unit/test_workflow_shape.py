@@ -459,3 +459,12 @@ def test_integration_is_a_suite_and_may_be_declared_as_one_but_not_twice(tmp_pat
     twice = table + '[tool.ci_sessions.integration]\npaths = ["tests/integration"]\n'
     with pytest.raises(ConfigError, match=r"both declare the integration suite: keep one"):
         config_of(tmp_path / "b", twice)
+
+
+def test_a_named_suite_listed_by_nox_keeps_its_own_job(tmp_path) -> None:
+    """nox lists a suite's session like the project's own; its job stays the suite's."""
+    (tmp_path / "tests").mkdir()
+    listed = [{"session": "e2e", "name": "e2e", "tags": ["e2e", "nightly"]}]
+    document = workflow(config_of(tmp_path, SUITE_TABLES), own=own_sessions(listed, []))
+    assert set(document["jobs"]["e2e"]["services"]) == {"redis"}
+    assert sessions_run(document, "schedule:17 3 * * *").count("e2e") == 1
