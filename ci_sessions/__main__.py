@@ -57,8 +57,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _write_workflow(pyproject: Path) -> Path:
-    """Write every generated workflow file (remove a release.yml turned off); the main one."""
+    """Write every generated workflow file; the main one (for init)."""
     config = load_config(pyproject)
+    _write_files(config)
+    return config.root / workflow.WORKFLOW_PATH
+
+
+def _write_files(config: Config) -> list[Path]:
+    """Write every generated file (remove a release.yml turned off); those written.
+    Generated once: it lists the noxfile's sessions, a nox run of its own."""
+    written = []
     for path, text in workflow.generated(config).items():
         target = config.root / path
         if text is None:
@@ -67,14 +75,14 @@ def _write_workflow(pyproject: Path) -> Path:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    return config.root / workflow.WORKFLOW_PATH
+        written.append(target)
+    return written
 
 
 def _workflow(config: Config, *, check: bool) -> int:
     if not check:
-        _write_workflow(config.pyproject)
-        written = [path for path, text in workflow.generated(config).items() if text]
-        print("wrote " + ", ".join(str(config.root / path) for path in written))
+        written = _write_files(config)
+        print("wrote " + ", ".join(str(path) for path in written))
         return 0
     stale = 0
     for path, expected in workflow.generated(config).items():

@@ -25,13 +25,8 @@ class IntegrationConfig:
     ready_timeout: float
     # Service -> the container image CI runs it from (a tag, or pinned by digest).
     images: tuple[tuple[str, str], ...] = ()
-
-    def image(self, service: str) -> str:
-        return dict(self.images).get(service, str(SERVICES[service].CI_CONTAINER["image"]))
-
-    def variable(self, service: str) -> str:
-        """The variable that gives a service's URL: url-env's, else the service's own."""
-        return dict(self.url_env).get(service, SERVICES[service].URL_ENV)
+    # Turned into a named suite (families/integration/family.py), whose Suite.variable and
+    # Suite.image read url_env and images.
 
 
 IMAGE = re.compile(r"^[a-z0-9][a-z0-9._/\-]*(:[A-Za-z0-9._\-]+)?(@sha256:[0-9a-f]{64})?$")
