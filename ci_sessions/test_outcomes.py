@@ -116,11 +116,15 @@ def summary_markdown(
     slow_count: int,
     quarantine: Mapping[str, str],
     budget: str = "",
+    selection: str = "",
 ) -> str:
-    """budget: what the session's failure budget made of its failures, when it has one."""
+    """budget: what the session's failure budget made of its failures, when it has one;
+    selection: what affected-test selection ran (how many of how many, or why all)."""
     tally = counts(cases)
     text = ", ".join(f"{n} {outcome}" for outcome, n in tally.items()) or "no test ran"
     lines = [f"## {name}", "", text + "."]
+    if selection:
+        lines += ["", f"Affected tests: {selection}."]
     if budget:
         lines += ["", f"Failure budget: {budget}."]
     failing = [c for c in cases if c.outcome in FAILING and c.id not in quarantine]

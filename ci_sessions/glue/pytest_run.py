@@ -18,6 +18,7 @@ from ci_sessions.config import Config
 from ci_sessions.config.project import source_dir
 from ci_sessions.families.coverage import data as coverage_data
 from ci_sessions.families.coverage.rc import write_rc
+from ci_sessions.families.tests import affected_run
 from ci_sessions.glue import installs
 from ci_sessions.glue.scratch import scratch_dir
 from ci_sessions.glue.session import (
@@ -135,6 +136,7 @@ def run_pytest(
     markers: str | None = None,
     budget: tuple[float, float] = (0.0, 0.0),
     narrowed: str = "",
+    selection: affected_run.Selection | None = None,
 ) -> None:
     """Run pytest measured into data_file, JUnit as reports/junit-<name>.xml.
 
@@ -146,7 +148,8 @@ def run_pytest(
     secret_env: the environment holds secrets (service URLs), so pytest's output
     and its JUnit XML are masked; markers: the session's own -m expression;
     budget: (max, warn) failure rates written down for the session (0: none);
-    narrowed: the label of a narrowed tier's run (its data is partial, marked so).
+    narrowed: the label of a narrowed tier's run (its data is partial, marked so);
+    selection: affected-test selection's part (measuring per test, leaving tests out).
     """
     posargs = list(session.posargs if posargs is None else posargs)
     refuse_expired_quarantine(session, config)
@@ -158,7 +161,9 @@ def run_pytest(
     for stale in (junit, outcomes_file, data_file, coverage_data.record_path(data_file)):
         stale.unlink(missing_ok=True)
     # Taken before the run: the code these data measure, and how much of the suite runs.
-    subset = "; ".join(filter(None, [narrowed, subset_of(config, posargs)]))
+    # A tier's label says all (its gate expects it); else --affected's selection is the subset.
+    chosen = selection.subset() if selection and not narrowed else ""
+    subset = "; ".join(filter(None, [narrowed, chosen, subset_of(config, posargs)]))
     record = coverage_data.new_record(
         session.name,
         invocation.current(),
@@ -187,6 +192,7 @@ def run_pytest(
             "pytest_ci_sessions",
             *([f"--durations={config.slowest}"] if config.slowest else []),
             *args,
+            *(selection.args() if selection else []),
             # The configured options before the posargs, which can override them.
             *config.pytest_args,
             *posargs,
@@ -196,6 +202,7 @@ def run_pytest(
             **dict(config.test_env),
             **(env or {}),
             **plugin_env(config, tmp, outcomes_file, strict=whole_suite and not posargs),
+            **(selection.env() if selection else {}),
             "COVERAGE_FILE": str(data_file),
         },
     )
@@ -208,6 +215,11 @@ def run_pytest(
         session.error(f"pytest failed (exit {status}) before it ran the tests: see its output")
     if data_file.is_file():
         coverage_data.write_record(data_file, record)
+    counts = selection.counts() if selection else None
+    if selection:
+        pipeline_report.figure("selection", selection.summary())
+        if selection.records and data_file.is_file() and status in (0, pytest_options.TESTS_FAILED):
+            affected_run.record(session, config, selection, data_file, outcomes)
     quarantined = {entry.id for entry in config.quarantine}
     failing = [
         case
@@ -218,7 +230,13 @@ def run_pytest(
     for outcome, count in test_outcomes.counts(outcomes.cases).items():
         pipeline_report.figure(outcome, count)
     decision, why = checks.failure_budget(len(failing), ran, *budget)
-    _summarise(config, name, outcomes.cases, budget=why if any(budget) and failing else "")
+    _summarise(
+        config,
+        name,
+        outcomes.cases,
+        budget=why if any(budget) and failing else "",
+        selection=selection.summary() if selection else "",
+    )
     # Within a budget, the failed tests are still annotated one by one, as warnings.
     level = "error" if decision == "fail" else "warning"
     github.emit(
@@ -240,6 +258,12 @@ def run_pytest(
         else:
             session.log(f"{name}: {why}")
         status = 0  # the budget, written down, accepts these failures
+    if status == pytest_options.NO_TESTS and counts is not None and counts[1] and not counts[0]:
+        # Every collected test was left out: the change reaches none, and the summary says so.
+        session.log(
+            f"{name}: no test is affected by the change ({selection and selection.summary()})"
+        )
+        return
     if status == pytest_options.NO_TESTS:
         session.error(
             f"pytest collected no tests from {' '.join(paths)}; "
@@ -256,7 +280,12 @@ def run_pytest(
 
 
 def _summarise(
-    config: Config, name: str, cases: Sequence[test_outcomes.Case], *, budget: str = ""
+    config: Config,
+    name: str,
+    cases: Sequence[test_outcomes.Case],
+    *,
+    budget: str = "",
+    selection: str = "",
 ) -> None:
     markdown = test_outcomes.summary_markdown(
         name,
@@ -264,5 +293,6 @@ def _summarise(
         slow_count=config.slowest,
         quarantine={entry.id: entry.reason for entry in config.quarantine},
         budget=budget,
+        selection=selection,
     )
     publish_summary(config, f"summary-{name}.md", markdown)

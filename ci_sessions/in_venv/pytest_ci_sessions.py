@@ -20,6 +20,9 @@ installed in the project's venv).
   tests are collected, each of these packages that was imported must come
   from this venv, not from a source tree on sys.path (benchmark-compare's
   two sides each measure their own install).
+- ``CI_SESSIONS_DESELECT``: a JSON list of node IDs to leave out (affected-test
+  selection: the tests no change reaches); the counts of collected and left-out
+  tests are written beside it, to ``<that file>.counts``.
 - ``CI_SESSIONS_DROP_PERF_MAP=1``: remove this process's /tmp/perf-<pid>.map at
   the end (pytest-codspeed turns on CPython's perf trampoline, which writes it
   to that fixed place and never removes it).
@@ -39,6 +42,7 @@ _OUTCOMES = "CI_SESSIONS_OUTCOMES"
 _ENTRIES = "CI_SESSIONS_QUARANTINE"
 _EXPECT = "CI_SESSIONS_EXPECT_INSTALLED"
 _STRICT = "CI_SESSIONS_QUARANTINE_STRICT"
+_DESELECT = "CI_SESSIONS_DESELECT"
 
 _tests: dict[str, dict[str, Any]] = {}
 _quarantined: set[str] = set()
@@ -135,6 +139,36 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         outcome = _outcome(report)
         test["outcome"] = outcome
         test["message"] = _message(report) if outcome != "passed" else ""
+
+
+class _Selection:
+    """The tests no change reaches, left out after every other selection (-k, -m), so
+    that the counts say what this run dropped. In pytest-xdist's workers too: they collect."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        _deselect(config, items, self.target)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    target = os.environ.get(_DESELECT)
+    if target:
+        config.pluginmanager.register(_Selection(target), "ci_sessions_selection")
+
+
+def _deselect(config: pytest.Config, items: list[pytest.Item], target: str) -> None:
+    unreached = set(json.loads(Path(target).read_text(encoding="utf-8")))
+    left_out = [item for item in items if item.nodeid in unreached]
+    if left_out:
+        items[:] = [item for item in items if item.nodeid not in unreached]
+        config.hook.pytest_deselected(items=left_out)
+    counts = {"selected": len(items), "deselected": len(left_out)}
+    Path(target + ".counts").write_text(json.dumps(counts), encoding="utf-8")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: Any) -> None:

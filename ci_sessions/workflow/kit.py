@@ -152,16 +152,20 @@ class CiKit:
             "steps": [*self.setup(full_history=full_history), self.nox_step(session, env), *extra],
         }
 
-    def keep_main_figures(self, body: dict[str, Any], name: str, produced: str) -> str:
-        """Figures of the main branch, kept between runs (benchmarks, coverage): restored
-        before the nox step (the latest saved, `steps.<name>.outputs.cache-matched-key`
-        says which) and saved after a successful run on the first of `branches`. Returns
-        the folder they are restored to. A cache entry, not an artifact: pull requests can
-        read what main saved and never write what main reads."""
+    def keep_main_figures(
+        self, body: dict[str, Any], name: str, produced: str | None, *, part: str = ""
+    ) -> str:
+        """Figures of the main branch, kept between runs (benchmarks, coverage, the map of
+        affected tests): restored before the nox step (the latest saved,
+        `steps.<name>.outputs.cache-matched-key` says which) and saved after a successful
+        run on the first of `branches`. Returns the folder they are restored to. A cache
+        entry, not an artifact: pull requests can read what main saved and never write what
+        main reads. `produced`: the report copied there (None: the session writes there
+        itself); `part`: what tells the entries of one job apart (a matrix value)."""
         stored = f"{self.reports}/{name}"
         branch = self.config.of(WorkflowConfig).branches[0]
         on_main = f"github.event_name != 'pull_request' && github.ref == 'refs/heads/{branch}'"
-        key = f"{name}-${{{{ runner.os }}}}-"
+        key = f"{name}-{part}${{{{ runner.os }}}}-"
         restore = {
             "id": name,
             "uses": self.uses("actions/cache/restore"),
@@ -170,13 +174,16 @@ class CiKit:
         steps = body["steps"]
         nox = next(i for i, step in enumerate(steps) if "SESSION" in step.get("env", {}))
         steps.insert(nox, restore)
+        if produced is not None:
+            steps.append(
+                {
+                    "name": "keep the main branch's figures for the next comparison",
+                    "if": f"success() && {on_main}",
+                    "shell": "bash",
+                    "run": f"mkdir -p {stored} && cp {self.reports}/{produced} {stored}/",
+                }
+            )
         steps += [
-            {
-                "name": "keep the main branch's figures for the next comparison",
-                "if": f"success() && {on_main}",
-                "shell": "bash",
-                "run": f"mkdir -p {stored} && cp {self.reports}/{produced} {stored}/",
-            },
             {
                 "if": f"success() && {on_main}",
                 "uses": self.uses("actions/cache/save"),

@@ -24,6 +24,8 @@ class Narrowing:
     python: tuple[str, ...] = ()  # empty: every Python of the matrix
     skip_slow: bool = False
     markers: str | None = None
+    # Only the tests the change reaches (families.tests.affected), from main's map.
+    affected: bool = False
 
     def expression(self, slow_marker: str) -> str | None:
         """The -m expression the narrowed tier adds, None when it adds none."""
@@ -35,34 +37,40 @@ class Narrowing:
         """What the data of a run of this tier is marked with (its `subset`)."""
         what = [f"-m {self.expression(slow_marker)}"] if self.expression(slow_marker) else []
         what += [f"Python {', '.join(self.python)}"] if self.python else []
+        what += ["the affected tests"] if self.affected else []
         return f"tier {tier}: {'; '.join(what) or 'as configured'}"
 
 
 def narrow_table(value: Any) -> tuple[tuple[str, Narrowing], ...]:
-    """{ tier = { python = ["3.13"], skip-slow = true, markers = "not e2e" } }."""
+    """{ tier = { python = ["3.13"], skip-slow = true, markers = "not e2e", affected = true } }."""
     if not isinstance(value, dict):
         raise ValueError('expected a table of tier = { python = ["3.13"], skip-slow = true }')
     found = []
     for tier, spec in value.items():
         if not re.fullmatch(r"[a-z][a-z0-9-]*", tier) or not isinstance(spec, dict):
-            raise ValueError(f"{tier!r}: expected tier = {{ python, skip-slow, markers }}")
-        unknown = sorted(set(spec) - {"python", "skip-slow", "markers"})
+            raise ValueError(
+                f"{tier!r}: expected tier = {{ python, skip-slow, markers, affected }}"
+            )
+        unknown = sorted(set(spec) - {"python", "skip-slow", "markers", "affected"})
         if unknown:
             raise ValueError(
-                f"{tier}: unknown key {unknown[0]!r}; expected python, skip-slow, markers"
+                f"{tier}: unknown key {unknown[0]!r}; expected python, skip-slow, markers, "
+                "affected"
             )
         python = spec.get("python", [])
         if not isinstance(python, list) or not all(isinstance(p, str) for p in python):
             raise ValueError(f"{tier}.python: expected a list of versions of the matrix")
         skip_slow = spec.get("skip-slow", False)
         markers = spec.get("markers")
-        if not isinstance(skip_slow, bool):
-            raise ValueError(f"{tier}.skip-slow: expected true or false")
+        affected = spec.get("affected", False)
+        for key, flag in (("skip-slow", skip_slow), ("affected", affected)):
+            if not isinstance(flag, bool):
+                raise ValueError(f"{tier}.{key}: expected true or false")
         if markers is not None and (not isinstance(markers, str) or not markers.strip()):
             raise ValueError(f"{tier}.markers: expected a pytest -m expression")
-        if not (python or skip_slow or markers):
-            raise ValueError(f"{tier}: narrows nothing; set python, skip-slow or markers")
-        found.append((tier, Narrowing(tuple(python), skip_slow, markers)))
+        if not (python or skip_slow or markers or affected):
+            raise ValueError(f"{tier}: narrows nothing; set python, skip-slow, markers or affected")
+        found.append((tier, Narrowing(tuple(python), skip_slow, markers, affected)))
     return tuple(found)
 
 

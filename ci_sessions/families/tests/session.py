@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nox
 
 from ci_sessions.config import Config
 from ci_sessions.families.base import pins
-from ci_sessions.families.tests import narrow, shards
+from ci_sessions.families.tests import affected, affected_run, narrow, shards
 from ci_sessions.families.tests.settings import MatrixConfig
 from ci_sessions.glue.pytest_run import TEST_TOOLS, install_for_tests, quiet_pytest, run_pytest
 from ci_sessions.glue.session import (
@@ -19,6 +20,7 @@ from ci_sessions.glue.session import (
     session,
 )
 from ci_sessions.pytest_options import NO_TESTS, exit_problem
+from ci_sessions.workflow.settings import WorkflowConfig
 
 TOOLS = {
     **TEST_TOOLS,
@@ -39,6 +41,7 @@ def register(config: Config) -> None:
             shard, posargs = shards.take_shard(session.posargs)
         except ValueError as exc:
             session.error(str(exc))
+        asked, posargs = affected.take_option(posargs)
         extra_tools = (["pytest-split"] if shard else []) + (
             ["pytest-xdist"] if matrix.xdist else []
         )
@@ -53,6 +56,23 @@ def register(config: Config) -> None:
                 f"({narrow.TIER_ENV}={tier}, [tool.ci_sessions.narrow.{tier}])"
             )
         suffix = "" if shard is None else f".{shard.suffix}"
+        wanted = asked or bool(narrowed and narrowed[1].affected)
+        if wanted and shard is not None:
+            session.error(
+                f"tests: {affected.OPTION} and --shard cannot be combined (one map "
+                "per Python, not per shard)"
+            )
+        markers = narrowed[1].expression(config.slow_marker) if narrowed else None
+        selection = affected_run.prepare(
+            session,
+            config,
+            wanted=wanted,
+            records=(wanted or affected_run.enabled(config))
+            and shard is None
+            and not posargs
+            and not markers,
+            occasion=affected_run.occasion(os.environ, config.of(WorkflowConfig).branches[0]),
+        )
         run_pytest(
             session,
             config,
@@ -69,8 +89,9 @@ def register(config: Config) -> None:
             posargs=posargs,
             whole_suite=shard is None,
             budget=(matrix.max_failure_rate, matrix.warn_failure_rate),
-            markers=narrowed[1].expression(config.slow_marker) if narrowed else None,
+            markers=markers,
             narrowed=narrowed[1].label(narrowed[0], config.slow_marker) if narrowed else "",
+            selection=selection,
         )
 
     @session(config, "durations", python=config.session_python, default=False)

@@ -20,6 +20,8 @@ class MatrixConfig:
     warn_failure_rate: float = 0.0
     # Tiers that narrow the tests (PR-fast): tier -> what they run.
     narrow: tuple[tuple[str, Narrowing], ...] = ()
+    # Globs of files whose change runs no test (affected selection); None: the default.
+    affected_ignore: tuple[str, ...] | None = None
 
 
 def rate(value: Any) -> float:
@@ -89,7 +91,18 @@ TESTS = Section(
             narrow_table,
             (),
             'tiers that run fewer tests: `[tool.ci_sessions.narrow.pr] python = ["3.13"]`, '
-            '`skip-slow = true`, `markers = "not e2e"`; their coverage figure is partial',
+            '`skip-slow = true`, `markers = "not e2e"`, `affected = true` (only the tests the '
+            "change reaches, from main's map); their coverage figure is partial",
+        ),
+        Key(
+            "affected-ignore",
+            "affected_ignore",
+            values.str_list,
+            None,
+            "globs of files whose change runs no test under affected selection (any other "
+            "file the map cannot see runs the whole suite)",
+            default_text="`*.md`, `*.rst`, `docs/**` (kept when pytest runs `--doctest-glob`), "
+            "`.github/**`, `LICENSE*`, `AUTHORS*`, `.gitignore`, `.pre-commit-config.yaml`",
         ),
     ),
 )

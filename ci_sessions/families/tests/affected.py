@@ -1,0 +1,280 @@
+"""Affected-test selection: which tests a change can reach, from the map of main's (or the
+last) full run; else why the whole suite runs.
+
+The map is built from the full run's own coverage data, measured per test (pytest-cov's
+`--cov-context=test`): for every function of the measured code, the tests whose run
+executed its body. A change is the difference between the files the map was taken on
+(a hash per file) and the working tree. A test runs when it executed a function that
+changed or was removed, when its own test module changed, when it is new (not in the map)
+or when it failed in the mapped run. Everything the map cannot see runs the whole suite:
+module-level code, a function that ran at import or in a fixture's set-up (shared between
+tests), conftest.py, test helpers, and any other file (data, configuration, dependencies,
+C extensions) outside `affected-ignore`. Pure: plain data in, a Plan out; no nox.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from ci_sessions.families.tests.fingerprints import FileFingerprint, fingerprint
+from ci_sessions.families.tests.fingerprints import from_document as read_fingerprint
+from ci_sessions.families.tests.fingerprints import to_document as fingerprint_document
+
+OPTION = "--affected"
+FORMAT = 1
+# Files no test reads, whatever the project: their change runs nothing.
+DEFAULT_IGNORE = (
+    "*.md",
+    "*.rst",
+    "docs/**",
+    ".github/**",
+    "LICENSE*",
+    "AUTHORS*",
+    ".gitignore",
+    ".pre-commit-config.yaml",
+)
+DOC_FILES = ("*.md", "*.rst", "docs/**")
+# Named in the reason when they change: what the map cannot see, by kind.
+KINDS = (
+    (("pyproject.toml", "setup.py", "setup.cfg", "MANIFEST.in"), "the project's build settings"),
+    (("*.lock", "pylock*.toml", "Pipfile*", "requirements*", "constraints*"), "dependencies"),
+    (("*.c", "*.h", "*.cc", "*.cpp", "*.pyx", "*.pxd", "*.rs"), "a C (or Rust) extension"),
+    (("pytest.ini", "tox.ini", "noxfile.py", ".coveragerc"), "the test settings"),
+)
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    fingerprint: FileFingerprint
+    runs: dict[str, frozenset[int]]  # function -> the tests (indices) whose run executed it
+    shared: frozenset[str]  # functions executed at import or in a set-up/tear-down
+
+
+@dataclass(frozen=True)
+class TestMap:
+    python: str
+    packages: str
+    tests: tuple[str, ...]
+    failed: frozenset[str]
+    manifest: dict[str, str]  # path -> content hash, every project file
+    sources: dict[str, SourceMap] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Now:
+    """The working tree and the venv the selected run would use."""
+
+    python: str
+    packages: str
+    manifest: dict[str, str]
+    read: Callable[[str], str]  # a project file's text
+    test_paths: tuple[str, ...]
+    ignore: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    whole: bool
+    why: str  # why the whole suite runs, or what the selection rests on
+    deselect: frozenset[str] = frozenset()
+    changed: tuple[str, ...] = ()
+
+
+def take_option(posargs: Sequence[str]) -> tuple[bool, list[str]]:
+    """(--affected given, the posargs left for pytest)."""
+    rest = [arg for arg in posargs if arg != OPTION]
+    return len(rest) != len(posargs), rest
+
+
+def default_ignore(pytest_options: str) -> tuple[str, ...]:
+    """DEFAULT_IGNORE, without the documentation files when pytest runs doctests in them."""
+    if "doctest-glob" in pytest_options:
+        return tuple(g for g in DEFAULT_IGNORE if g not in DOC_FILES)
+    return DEFAULT_IGNORE
+
+
+def matches(path: str, globs: Iterable[str]) -> bool:
+    name = PurePosixPath(path).name
+    return any(fnmatch.fnmatch(path, g) or fnmatch.fnmatch(name, g) for g in globs)
+
+
+def test_of(context: str) -> tuple[str, str]:
+    """pytest-cov's context 'tests/x.py::test_y|run' -> (node ID, phase); '' -> ('', '')."""
+    test, _, phase = context.rpartition("|")
+    return (test, phase) if test else ("", "")
+
+
+def build(
+    *,
+    python: str,
+    packages: str,
+    tests: Sequence[str],
+    failed: Iterable[str],
+    manifest: Mapping[str, str],
+    texts: Mapping[str, str],
+    executed: Mapping[str, Mapping[int, Sequence[str]]],
+) -> TestMap:
+    """The map of a full run: `texts` the measured source files, `executed` their lines
+    with the contexts that ran them (as coverage recorded them, paths mapped to sources)."""
+    index = {test: number for number, test in enumerate(tests)}
+    sources = {}
+    for path, text in texts.items():
+        found = fingerprint(text)
+        if found is None:
+            continue  # it did not parse, so it did not run: its change runs all (see plan)
+        lines = executed.get(path, {})
+        runs: dict[str, frozenset[int]] = {}
+        shared = set()
+        for name, function in found.functions.items():
+            contexts = {
+                c for line in range(function.first, function.last + 1) for c in lines.get(line, ())
+            }
+            ran = {test_of(c) for c in contexts}
+            if any(phase != "run" for _, phase in ran):
+                shared.add(name)
+            runs[name] = frozenset(index[t] for t, phase in ran if phase == "run" and t in index)
+        sources[path] = SourceMap(found, runs, frozenset(shared))
+    return TestMap(python, packages, tuple(tests), frozenset(failed), dict(manifest), sources)
+
+
+def plan(old: TestMap | None, now: Now, occasion: str = "") -> Plan:
+    """Run the whole suite (and why), or deselect the tests no change reaches."""
+    if occasion:
+        return Plan(True, occasion)
+    if old is None:
+        return Plan(True, "no map of an earlier full run: this run makes one")
+    if old.python != now.python:
+        return Plan(True, f"the map is from Python {old.python}, this run uses {now.python}")
+    if old.packages != now.packages:
+        return Plan(True, "the installed packages differ from the map's (a dependency changed)")
+    changed = sorted(
+        path
+        for path in set(old.manifest) | set(now.manifest)
+        if old.manifest.get(path) != now.manifest.get(path) and not matches(path, now.ignore)
+    )
+    reached: set[int] = set()
+    modules: set[str] = set()
+    for path in changed:
+        why = _unseen(path, old, now, reached, modules)
+        if why:
+            return Plan(True, why, changed=tuple(changed))
+    run = {old.tests[number] for number in reached} | set(old.failed)
+    run |= {test for test in old.tests if test.split("::")[0] in modules}
+    deselect = frozenset(test for test in old.tests if test not in run)
+    what = f"{len(changed)} changed file(s)" if changed else "no change"
+    return Plan(False, f"{what} since the map", deselect, tuple(changed))
+
+
+def _unseen(path: str, old: TestMap, now: Now, reached: set[int], modules: set[str]) -> str:
+    """Why the map cannot tell what `path`'s change reaches ('' when it can: the tests it
+    reaches are added to `reached`, the changed test modules to `modules`)."""
+    name = PurePosixPath(path).name
+    if name == "conftest.py":
+        return f"{path} changed: a conftest.py reaches every test below it"
+    for globs, kind in KINDS:
+        if matches(path, globs):
+            return f"{path} changed: {kind}, which the map cannot see"
+    if path in old.sources:
+        return _source_change(path, old.sources[path], now, reached)
+    if path.endswith(".py") and _under(path, now.test_paths):
+        if path not in now.manifest:
+            return ""  # a removed test module: its tests are gone
+        if name.startswith("test_") or name.endswith("_test.py"):
+            if _imported_by_others(path, now):
+                return f"{path} changed and other test modules import it"
+            modules.add(path)
+            return ""
+        return f"{path} changed: a test helper, which any test may use"
+    if path.endswith(".py") and path not in old.manifest and name != "__init__.py":
+        return ""  # a new module: only changed code can use it, and that is seen
+    return f"{path} changed: tests may read it, and the map sees only Python code that runs"
+
+
+def _source_change(path: str, mapped: SourceMap, now: Now, reached: set[int]) -> str:
+    if path not in now.manifest:
+        return f"{path} was removed"
+    found = fingerprint(now.read(path))
+    if found is None:
+        return f"{path} does not parse"
+    before = mapped.fingerprint
+    if found.skeleton != before.skeleton:
+        return f"{path}: module-level code changed (imports, constants or class bodies)"
+    for name, function in before.functions.items():
+        if name in found.functions and found.functions[name].digest == function.digest:
+            continue
+        if name in mapped.shared:
+            return f"{path}: {name} changed and ran at import or in a fixture's set-up"
+        reached.update(mapped.runs.get(name, ()))
+    for name in found.functions.keys() - before.functions.keys():
+        if "." in name:
+            return f"{path}: method {name} added (it may override an inherited one)"
+        if name in before.bound:
+            return f"{path}: function {name} added, replacing a name the module had"
+    return ""
+
+
+def _under(path: str, folders: Iterable[str]) -> bool:
+    return any(path == f or path.startswith(f.rstrip("/") + "/") for f in folders)
+
+
+def _imported_by_others(path: str, now: Now) -> bool:
+    """Whether another test file names this test module in an import (a shared base class)."""
+    module = PurePosixPath(path).stem
+    for other in now.manifest:
+        if other == path or not other.endswith(".py") or not _under(other, now.test_paths):
+            continue
+        text = now.read(other)
+        if module in text and any(
+            f"{word} {module}" in text or f".{module} " in text or f".{module}\n" in text
+            for word in ("import", "from")
+        ):
+            return True
+    return False
+
+
+def to_document(found: TestMap) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "python": found.python,
+        "packages": found.packages,
+        "tests": list(found.tests),
+        "failed": sorted(found.failed),
+        "manifest": dict(sorted(found.manifest.items())),
+        "sources": {
+            path: {
+                **fingerprint_document(source.fingerprint),
+                "runs": {name: sorted(tests) for name, tests in sorted(source.runs.items())},
+                "shared": sorted(source.shared),
+            }
+            for path, source in sorted(found.sources.items())
+        },
+    }
+
+
+def from_document(document: Any) -> TestMap:
+    """A map read back; ValueError when it is not one this version writes."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValueError(f"not a map of format {FORMAT}")
+    try:
+        sources = {
+            path: SourceMap(
+                read_fingerprint(entry),
+                {name: frozenset(tests) for name, tests in entry["runs"].items()},
+                frozenset(entry["shared"]),
+            )
+            for path, entry in document["sources"].items()
+        }
+        return TestMap(
+            str(document["python"]),
+            str(document["packages"]),
+            tuple(document["tests"]),
+            frozenset(document["failed"]),
+            dict(document["manifest"]),
+            sources,
+        )
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ValueError(f"a damaged map ({error!r})") from error

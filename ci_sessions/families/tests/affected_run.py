@@ -1,0 +1,263 @@
+"""The glue of affected-test selection: the map of a full run written beside the reports,
+read back, and a plan (ci_sessions.families.tests.affected) turned into pytest options.
+
+In CI the map comes from main's last full run (a cache entry the tests job restores into
+`<reports>/affected-map/`, saved on pushes to main); locally from the last full run here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import nox
+
+from ci_sessions.config import Config
+from ci_sessions.config.project import source_dir
+from ci_sessions.families.tests import affected
+from ci_sessions.families.tests.settings import MatrixConfig
+from ci_sessions.glue.scratch import scratch_dir
+from ci_sessions.glue.session import IN_VENV, reports_dir
+from ci_sessions.test_outcomes import FAILING, Outcomes
+
+MAP_DIR = "affected-map"
+FACTS = IN_VENV / "affected_facts.py"
+# Never part of the project's files: venvs and what the sessions write.
+NOT_PROJECT = (".nox/", ".git/", ".venv", "__pycache__/", ".pytest_cache/", ".mypy_cache/")
+
+
+@dataclass
+class Selection:
+    """One tests run's part in affected selection."""
+
+    records: bool  # the run measures per test, and writes the map when it ran the whole suite
+    plan: affected.Plan | None = None  # None: no selection asked for
+    facts: dict[str, str] = field(default_factory=dict)
+    deselect_file: Path | None = None
+
+    @property
+    def selecting(self) -> bool:
+        return self.plan is not None and not self.plan.whole
+
+    def args(self) -> list[str]:
+        # Each line's contexts (test ID and phase): the map is made of them.
+        return ["--cov-context=test"] if self.records else []
+
+    def env(self) -> dict[str, str]:
+        return {"CI_SESSIONS_DESELECT": str(self.deselect_file)} if self.deselect_file else {}
+
+    def subset(self) -> str:
+        if not self.selecting or self.plan is None:
+            return ""
+        return f"{affected.OPTION}: the tests the change reaches ({self.plan.why})"
+
+    def counts(self) -> tuple[int, int] | None:
+        """(selected, left out) as pytest saw them, once it ran."""
+        if self.deselect_file is None:
+            return None
+        found = Path(f"{self.deselect_file}.counts")
+        if not found.is_file():
+            return None
+        counts = json.loads(found.read_text(encoding="utf-8"))
+        return int(counts["selected"]), int(counts["deselected"])
+
+    def summary(self) -> str:
+        """The summary's line: how many tests ran out of how many, or why all of them ran."""
+        if self.plan is None:
+            return ""
+        if self.plan.whole:
+            return f"whole suite: {self.plan.why}"
+        counts = self.counts()
+        if counts is None:
+            return f"selected ({self.plan.why}); pytest reported no counts"
+        selected, left_out = counts
+        changed = ", ".join(f"`{path}`" for path in self.plan.changed[:5])
+        more = f" and {len(self.plan.changed) - 5} more" if len(self.plan.changed) > 5 else ""
+        return (
+            f"{selected} of {selected + left_out} tests selected, the ones the change reaches "
+            f"({self.plan.why}{': ' + changed + more if changed else ''})"
+        )
+
+
+def map_path(config: Config, python: str) -> Path:
+    return reports_dir(config) / MAP_DIR / f"py{python}" / "map.json"
+
+
+def enabled(config: Config) -> bool:
+    """Whether every full run measures per test and keeps a map: a tier selects (locally,
+    `--affected` turns it on for that run alone)."""
+    return any(narrowing.affected for _, narrowing in config.of(MatrixConfig).narrow)
+
+
+def ignored(config: Config) -> tuple[str, ...]:
+    """`affected-ignore`, else the default (documentation kept when pytest reads it)."""
+    configured = config.of(MatrixConfig).affected_ignore
+    if configured is not None:
+        return configured
+    addopts = config.pytest_ini.get("addopts", "")
+    options = " ".join(
+        [*config.pytest_args, *(addopts if isinstance(addopts, list) else [addopts])]
+    )
+    return affected.default_ignore(options)
+
+
+def prepare(
+    session: nox.Session, config: Config, *, wanted: bool, records: bool, occasion: str
+) -> Selection | None:
+    """The selection for this run: None when neither selecting nor mapping. `records`: the
+    run would be the whole suite, so it may write the map (unless it selects after all)."""
+    if not wanted and not records:
+        return None
+    selection = Selection(records=records)
+    selection.facts = _facts(session, config)
+    if not wanted:
+        return selection
+    python = str(session.python)
+    old, why = _read_map(map_path(config, python))
+    now = affected.Now(
+        python=selection.facts["python"],
+        packages=selection.facts["packages"],
+        manifest=project_manifest(config) or {},
+        read=lambda path: (config.root / path).read_text(encoding="utf-8", errors="replace"),
+        test_paths=config.test_paths,
+        ignore=ignored(config),
+    )
+    if not now.manifest:
+        occasion = occasion or "the project is not a git work tree, so changes cannot be listed"
+    plan = affected.plan(old, now, occasion or why)
+    selection.plan = plan
+    if plan.whole:
+        session.log(f"affected: the whole suite runs: {plan.why}")
+        return selection
+    selection.records = False  # a selected run maps only part of the suite
+    target = scratch_dir(session) / "deselect.json"
+    target.write_text(json.dumps(sorted(plan.deselect)), encoding="utf-8")
+    Path(f"{target}.counts").unlink(missing_ok=True)
+    selection.deselect_file = target
+    session.log(f"affected: {len(plan.deselect)} mapped test(s) no change reaches are left out")
+    return selection
+
+
+def _read_map(path: Path) -> tuple[affected.TestMap | None, str]:
+    """The map, or None and why it cannot serve ('' when there is none)."""
+    if not path.is_file():
+        return None, ""
+    try:
+        return affected.from_document(json.loads(path.read_text(encoding="utf-8"))), ""
+    except (OSError, ValueError) as error:
+        return None, f"the map {path} cannot be read ({error}): this run makes a new one"
+
+
+def _facts(session: nox.Session, config: Config) -> dict[str, str]:
+    out = scratch_dir(session) / "facts.json"
+    session.run("python", str(FACTS), "facts", config.project_name or "-", str(out), silent=True)
+    found: dict[str, str] = json.loads(out.read_text(encoding="utf-8"))
+    return found
+
+
+def project_manifest(config: Config) -> dict[str, str] | None:
+    """Every project file (tracked, or untracked and not ignored) -> a hash of its content;
+    None outside a git work tree."""
+    listing = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=config.root,
+        capture_output=True,
+        check=False,
+    )
+    if listing.returncode != 0:
+        return None
+    reports = reports_dir(config).relative_to(config.root).as_posix() + "/"
+    found = {}
+    for path in sorted(set(listing.stdout.decode().split("\0")) - {""}):
+        if path.startswith(reports) or any(part in path for part in NOT_PROJECT):
+            continue
+        try:
+            found[path] = hashlib.sha1((config.root / path).read_bytes()).hexdigest()[:16]
+        except OSError:
+            continue  # listed but gone (a deletion not yet staged): absent, so changed
+    return found
+
+
+def occasion(environ: Mapping[str, str], main_branch: str) -> str:
+    """Why CI runs the whole suite here whatever was asked ('' when it need not)."""
+    event = environ.get("GITHUB_EVENT_NAME", "")
+    if event == "schedule":
+        return "a scheduled run runs the whole suite"
+    if event != "pull_request" and environ.get("GITHUB_REF") == f"refs/heads/{main_branch}":
+        return f"on {main_branch} the whole suite runs (and refreshes the map)"
+    return ""
+
+
+def source_path(measured: str, root: Path, sources: Mapping[str, str]) -> str | None:
+    """A measured file as coverage named it -> its source file, relative to the project
+    (an installed copy in a venv's site-packages maps back to the source tree)."""
+    path = PurePosixPath(measured.replace("\\", "/"))
+    if "site-packages" in path.parts:
+        inside = PurePosixPath(*path.parts[path.parts.index("site-packages") + 1 :])
+        top = inside.parts[0].removesuffix(".py")
+        source = sources.get(top)
+        if source is None:
+            return None
+        return source if source.endswith(".py") else str(PurePosixPath(source, *inside.parts[1:]))
+    if path.is_absolute():
+        try:
+            return path.relative_to(root.as_posix()).as_posix()
+        except ValueError:
+            return None
+    return path.as_posix()
+
+
+def record(
+    session: nox.Session, config: Config, selection: Selection, data_file: Path, outcomes: Outcomes
+) -> None:
+    """After a whole-suite run: the map of which tests ran which functions."""
+    tmp = scratch_dir(session)
+    out = tmp / "contexts.json"
+    session.run("python", str(FACTS), "contexts", str(data_file), str(out), silent=True)
+    measured: dict[str, dict[str, list[str]]] = json.loads(out.read_text(encoding="utf-8"))
+    sources = {
+        package.split(".")[0]: found
+        for package in config.packages
+        if (found := source_dir(config.root, package))
+    }
+    executed: dict[str, dict[int, list[str]]] = {}
+    texts: dict[str, str] = {}
+    for name, lines in measured.items():
+        path = source_path(name, config.root, sources)
+        if path is None or not (config.root / path).is_file():
+            continue
+        text = (config.root / path).read_text(encoding="utf-8", errors="replace")
+        ran = Path(name) if Path(name).is_absolute() else config.root / name
+        if ran.is_file() and ran.read_text(encoding="utf-8", errors="replace") != text:
+            session.warn(
+                f"affected: {name} differs from {path} (an install older than the source, "
+                "kept by -R?): no map written; run again with -r"
+            )
+            return
+        texts[path] = text
+        executed[path] = {int(line): contexts for line, contexts in lines.items()}
+    manifest = project_manifest(config)
+    if manifest is None:
+        session.warn("affected: not a git work tree: no map written")
+        return
+    made = affected.build(
+        python=selection.facts["python"],
+        packages=selection.facts["packages"],
+        tests=[case.id for case in outcomes.cases],
+        failed=[case.id for case in outcomes.cases if case.outcome in FAILING],
+        manifest=manifest,
+        texts=texts,
+        executed=executed,
+    )
+    target = map_path(config, str(session.python))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".tmp")
+    partial.write_text(json.dumps(affected.to_document(made)), encoding="utf-8")
+    os.replace(partial, target)
+    session.log(f"affected: map of {len(made.tests)} tests written to {target}")
+    out.unlink(missing_ok=True)

@@ -1,0 +1,109 @@
+"""What a Python source file is made of, for affected-test selection: its functions one by
+one, and the rest (the module-level code that runs at import).
+
+A function's fingerprint is its AST without positions (decorators, arguments, body), so a
+change of comments, blank lines or of its place in the file is no change, and any edit of
+what it runs is. The skeleton is the module with every function and method taken out:
+imports, constants, class bodies. Pure: source text in, plain data out.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from dataclasses import dataclass, field
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@dataclass(frozen=True)
+class Function:
+    digest: str
+    first: int  # the lines its body spans: the lines a test that ran it executed
+    last: int
+
+
+@dataclass(frozen=True)
+class FileFingerprint:
+    skeleton: str
+    functions: dict[str, Function] = field(default_factory=dict)  # qualified name ->
+    # Names the module level binds (imports, assignments, classes): a new function
+    # with one of these names replaces what was there.
+    bound: frozenset[str] = frozenset()
+
+
+def _digest(node: ast.AST) -> str:
+    return hashlib.sha1(ast.dump(node, include_attributes=False).encode()).hexdigest()[:16]
+
+
+def _split(body: list[ast.stmt], prefix: str, functions: dict[str, Function]) -> list[ast.stmt]:
+    """The statements of a module or class body without its functions (collected into
+    `functions`), classes kept with their own bodies split the same way."""
+    kept: list[ast.stmt] = []
+    for node in body:
+        if isinstance(node, FunctionNode):
+            functions[prefix + node.name] = Function(
+                _digest(node), node.body[0].lineno, node.end_lineno or node.body[-1].lineno
+            )
+            # Its place stays in the skeleton: a function that moves is the same, one
+            # that is added or removed is seen by name (new_functions, removed).
+            continue
+        if isinstance(node, ast.ClassDef):
+            node = ast.ClassDef(
+                name=node.name,
+                bases=node.bases,
+                keywords=node.keywords,
+                body=_split(node.body, f"{prefix}{node.name}.", functions) or [ast.Pass()],
+                decorator_list=node.decorator_list,
+                type_params=getattr(node, "type_params", []),
+            )
+        kept.append(node)
+    return kept
+
+
+def _bound_names(body: list[ast.stmt]) -> frozenset[str]:
+    names: set[str] = set()
+    for node in body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ClassDef):
+            names.add(node.name)
+        else:
+            for target in ast.walk(node):
+                if isinstance(target, ast.Name) and isinstance(target.ctx, ast.Store):
+                    names.add(target.id)
+    return frozenset(names)
+
+
+def fingerprint(source: str) -> FileFingerprint | None:
+    """The file's functions and skeleton; None when it does not parse."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    functions: dict[str, Function] = {}
+    kept = _split(tree.body, "", functions)
+    skeleton = _digest(ast.Module(body=kept, type_ignores=[]))
+    return FileFingerprint(skeleton, functions, _bound_names(kept))
+
+
+def to_document(found: FileFingerprint) -> dict[str, object]:
+    return {
+        "skeleton": found.skeleton,
+        "bound": sorted(found.bound),
+        "functions": {
+            name: [f.digest, f.first, f.last] for name, f in sorted(found.functions.items())
+        },
+    }
+
+
+def from_document(document: dict[str, object]) -> FileFingerprint:
+    functions = document.get("functions", {})
+    if not isinstance(functions, dict):
+        raise ValueError("functions: expected a table")
+    bound = document.get("bound", [])
+    return FileFingerprint(
+        str(document["skeleton"]),
+        {name: Function(str(d), int(a), int(b)) for name, (d, a, b) in functions.items()},
+        frozenset(bound if isinstance(bound, list) else ()),
+    )

@@ -1,0 +1,107 @@
+"""End-to-end: affected-test selection on the sample project, real nox and pytest."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import RunNox, add_config
+
+pytestmark = pytest.mark.e2e
+
+SESSION = "tests-3.13"
+
+
+def committed(project: Path) -> Path:
+    for command in (
+        ["git", "init", "-q", "-b", "main"],
+        ["git", "add", "-A"],
+        ["git", "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "start"],
+    ):
+        subprocess.run(command, cwd=project, check=True)
+    return project
+
+
+def ran(project: Path) -> set[str]:
+    """The tests the last run's JUnit report holds."""
+    junit = (project / "reports" / f"junit-{SESSION}.xml").read_text()
+    import xml.etree.ElementTree as ElementTree
+
+    return {
+        f"{case.get('classname', '').replace('.', '/')}.py::{case.get('name')}"
+        for case in ElementTree.fromstring(junit).iter("testcase")
+    }
+
+
+def summary(project: Path) -> str:
+    return (project / "reports" / f"summary-{SESSION}.md").read_text()
+
+
+def mapped(project: Path, run_nox: RunNox) -> None:
+    """The first --affected run: no map yet, so the whole suite, and the map written."""
+    first = run_nox(project, "-s", SESSION, "--", "--affected")
+    assert first.returncode == 0, first
+    assert "whole suite: no map of an earlier full run" in summary(project)
+    assert len(ran(project)) == 4
+    written = json.loads((project / "reports/affected-map/py3.13/map.json").read_text())
+    assert len(written["tests"]) == 4 and "src/sample/shapes.py" in written["sources"]
+
+
+def test_a_missing_map_runs_all_then_a_changed_function_runs_only_its_tests(
+    sample: Path, run_nox: RunNox
+) -> None:
+    committed(sample)
+    mapped(sample, run_nox)
+    report = sample / "src" / "sample" / "report.py"
+    report.write_text(report.read_text().replace("mean {sum", "mean {1 + sum"))
+    selected = run_nox(sample, "-s", SESSION, "--", "--affected")
+    # Only the test that executes describe() runs, and it fails as the whole suite would.
+    assert selected.returncode != 0, selected
+    assert ran(sample) == {"tests/test_report.py::test_describe_many"}
+    assert "1 of 4 tests selected" in summary(sample) and "`src/sample/report.py`" in summary(
+        sample
+    )
+    assert "partial" in selected.output
+    whole = run_nox(sample, "-s", SESSION)
+    assert whole.returncode != 0 and len(ran(sample)) == 4
+
+
+def test_a_changed_conftest_runs_every_test(sample: Path, run_nox: RunNox) -> None:
+    committed(sample)
+    mapped(sample, run_nox)
+    (sample / "tests" / "conftest.py").write_text(
+        "import pytest\n\n\n@pytest.fixture(autouse=True)\ndef everywhere():\n    yield\n"
+    )
+    result = run_nox(sample, "-s", SESSION, "--", "--affected")
+    assert result.returncode == 0, result
+    assert len(ran(sample)) == 4
+    assert "whole suite: tests/conftest.py changed" in summary(sample)
+
+
+def test_a_tier_selects_in_ci_and_its_coverage_gate_takes_the_partial_figure(
+    sample: Path, run_nox: RunNox
+) -> None:
+    add_config(
+        sample,
+        '[tool.ci_sessions]\npython = ["3.13"]\n\n[tool.ci_sessions.narrow.pr]\naffected = true\n',
+    )
+    committed(sample)
+    full = run_nox(sample, "-s", SESSION)  # a full run of a project that selects keeps a map
+    assert full.returncode == 0, full
+    assert (sample / "reports/affected-map/py3.13/map.json").is_file()
+    shapes = sample / "src" / "sample" / "shapes.py"
+    shapes.write_text(shapes.read_text().replace('"older than 3.13"', '"before 3.13"'))
+    tier = {"CI_SESSIONS_TIER": "pr"}
+    result = run_nox(sample, "-s", SESSION, "coverage", env=tier)
+    assert result.returncode == 0, result
+    assert ran(sample) == {"tests/test_shapes.py::test_python_line"}
+    gate = (sample / "reports" / "coverage-summary.md").read_text()
+    assert "Partial figure: tier pr: the affected tests" in gate
+    # On main, CI runs the whole suite whatever the tier says.
+    main = {**tier, "GITHUB_EVENT_NAME": "push", "GITHUB_REF": "refs/heads/main"}
+    whole = run_nox(sample, "-s", SESSION, env=main)
+    assert whole.returncode == 0 and len(ran(sample)) == 4
+    assert "whole suite: on main the whole suite runs" in summary(sample)

@@ -1,0 +1,238 @@
+"""Affected-test selection's decisions: fingerprints, the map, the plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ci_sessions.families.tests import affected
+from ci_sessions.families.tests.affected_run import occasion, source_path
+from ci_sessions.families.tests.fingerprints import fingerprint
+from ci_sessions.families.tests.narrow import narrow_table
+
+SHAPES = """import sys
+
+LIMIT = 3
+
+
+def area(width, height):
+    if width < 0:
+        raise ValueError("negative")
+    return width * height
+
+
+class Box:
+    size = 2
+
+    def volume(self):
+        return self.size ** 3
+"""
+TESTS = ("tests/test_a.py::test_area", "tests/test_a.py::test_box", "tests/test_b.py::test_other")
+# area's body is lines 7-9, volume's is line 16 (1-based), as coverage counts them.
+EXECUTED = {
+    "src/pk/shapes.py": {
+        1: [""],
+        7: ["tests/test_a.py::test_area|run"],
+        9: ["tests/test_a.py::test_area|run"],
+        16: ["tests/test_a.py::test_box|run"],
+    }
+}
+MANIFEST = {
+    "src/pk/shapes.py": "s1",
+    "tests/test_a.py": "t1",
+    "tests/test_b.py": "t2",
+    "pyproject.toml": "p1",
+    "README.md": "r1",
+}
+
+
+def mapped(**overrides: object) -> affected.TestMap:
+    values: dict[str, object] = dict(
+        python="3.13.0",
+        packages="deps",
+        tests=TESTS,
+        failed=(),
+        manifest=MANIFEST,
+        texts={"src/pk/shapes.py": SHAPES},
+        executed=EXECUTED,
+    )
+    values.update(overrides)
+    return affected.build(**values)  # type: ignore[arg-type]
+
+
+def now(files: dict[str, str], **overrides: object) -> affected.Now:
+    """The working tree: MANIFEST with these files' new texts (hash = the text)."""
+    texts = {"src/pk/shapes.py": SHAPES, **files}
+    manifest = {**MANIFEST, **{path: text for path, text in files.items()}}
+    values: dict[str, object] = dict(
+        python="3.13.0",
+        packages="deps",
+        manifest={k: v for k, v in manifest.items() if v != "<gone>"},
+        read=lambda path: texts.get(path, ""),
+        test_paths=("tests",),
+        ignore=affected.DEFAULT_IGNORE,
+    )
+    values.update(overrides)
+    return affected.Now(**values)  # type: ignore[arg-type]
+
+
+def test_a_changed_function_runs_only_the_tests_that_executed_it() -> None:
+    changed = SHAPES.replace("width < 0", "width <= 0")
+    plan = affected.plan(mapped(), now({"src/pk/shapes.py": changed}))
+    assert not plan.whole
+    assert plan.deselect == {"tests/test_a.py::test_box", "tests/test_b.py::test_other"}
+    assert plan.changed == ("src/pk/shapes.py",)
+
+
+def test_comments_blank_lines_and_moves_change_nothing() -> None:
+    moved = SHAPES.replace("LIMIT = 3\n", "LIMIT = 3  # the limit\n\n\n")
+    plan = affected.plan(mapped(), now({"src/pk/shapes.py": moved}))
+    assert not plan.whole and plan.deselect == set(TESTS)
+
+
+def test_a_method_change_reaches_its_tests() -> None:
+    changed = SHAPES.replace("** 3", "** 2")
+    plan = affected.plan(mapped(), now({"src/pk/shapes.py": changed}))
+    assert set(TESTS) - plan.deselect == {"tests/test_a.py::test_box"}
+
+
+@pytest.mark.parametrize(
+    ("edit", "why"),
+    [
+        (("LIMIT = 3", "LIMIT = 4"), "module-level code changed"),
+        (("size = 2", "size = 5"), "module-level code changed"),
+        (("def volume", "def volume("), "does not parse"),
+        (("    def volume", "    def weight(self):\n        return 1\n\n    def volume"), "added"),
+        (("\ndef area", "\ndef sys():\n    pass\n\n\ndef area"), "replacing a name"),
+    ],
+)
+def test_what_the_map_cannot_see_in_a_module_runs_all(edit: tuple[str, str], why: str) -> None:
+    plan = affected.plan(mapped(), now({"src/pk/shapes.py": SHAPES.replace(*edit)}))
+    assert plan.whole and why in plan.why
+
+
+def test_a_new_function_with_a_fresh_name_changes_nothing_run() -> None:
+    added = SHAPES + "\n\ndef perimeter(a, b):\n    return 2 * (a + b)\n"
+    plan = affected.plan(mapped(), now({"src/pk/shapes.py": added}))
+    assert not plan.whole and plan.deselect == set(TESTS)
+
+
+def test_a_function_run_at_import_or_in_a_set_up_runs_all() -> None:
+    executed = {"src/pk/shapes.py": {**EXECUTED["src/pk/shapes.py"], 8: ["t|setup"]}}
+    changed = SHAPES.replace("width < 0", "width <= 0")
+    plan = affected.plan(mapped(executed=executed), now({"src/pk/shapes.py": changed}))
+    assert plan.whole and "area changed and ran at import or in a fixture's set-up" in plan.why
+
+
+@pytest.mark.parametrize(
+    ("path", "why"),
+    [
+        ("tests/conftest.py", "a conftest.py reaches every test"),
+        ("pyproject.toml", "build settings"),
+        ("uv.lock", "dependencies"),
+        ("requirements-dev.txt", "dependencies"),
+        ("src/pk/_speedups.c", "C (or Rust) extension"),
+        ("tests/data/input.json", "tests may read it"),
+        ("tests/helpers.py", "a test helper"),
+    ],
+)
+def test_a_file_the_map_cannot_see_runs_the_whole_suite(path: str, why: str) -> None:
+    plan = affected.plan(mapped(), now({path: "new"}))
+    assert plan.whole and why in plan.why and path in plan.why
+
+
+def test_ignored_files_and_new_modules_run_nothing() -> None:
+    plan = affected.plan(
+        mapped(), now({"README.md": "r2", "docs/index.rst": "x", "src/pk/new.py": "y"})
+    )
+    assert not plan.whole and plan.deselect == set(TESTS)
+
+
+def test_documentation_counts_when_pytest_runs_doctests_in_it() -> None:
+    ignore = affected.default_ignore("--doctest-glob=*.md")
+    plan = affected.plan(mapped(), now({"README.md": "r2"}, ignore=ignore))
+    assert plan.whole and "README.md" in plan.why
+
+
+def test_a_changed_test_module_runs_its_tests_and_one_imported_by_others_runs_all() -> None:
+    files = {"tests/test_b.py": "def test_other(): assert False\n"}
+    plan = affected.plan(mapped(), now(files))
+    assert set(TESTS) - plan.deselect == {"tests/test_b.py::test_other"}
+    shared = {**files, "tests/test_a.py": "from tests.test_b import helper\n"}
+    plan = affected.plan(mapped(), now(shared))
+    assert plan.whole and "other test modules import it" in plan.why
+
+
+def test_failed_tests_of_the_mapped_run_always_run() -> None:
+    plan = affected.plan(mapped(failed=["tests/test_b.py::test_other"]), now({}))
+    assert not plan.whole and "tests/test_b.py::test_other" not in plan.deselect
+
+
+@pytest.mark.parametrize(
+    ("old", "kwargs", "why"),
+    [
+        (None, {}, "no map of an earlier full run"),
+        (mapped(), {"python": "3.13.1"}, "from Python 3.13.0"),
+        (mapped(), {"packages": "other"}, "a dependency changed"),
+    ],
+)
+def test_a_missing_or_stale_map_runs_the_whole_suite(
+    old: affected.TestMap | None, kwargs: dict[str, str], why: str
+) -> None:
+    plan = affected.plan(old, now({}, **kwargs))
+    assert plan.whole and why in plan.why
+
+
+def test_ci_runs_the_whole_suite_on_main_and_on_schedules() -> None:
+    assert "scheduled" in occasion({"GITHUB_EVENT_NAME": "schedule"}, "main")
+    assert "on main" in occasion(
+        {"GITHUB_EVENT_NAME": "push", "GITHUB_REF": "refs/heads/main"}, "main"
+    )
+    assert not occasion(
+        {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_REF": "refs/pull/1/merge"}, "main"
+    )
+    assert not occasion({}, "main")
+    plan = affected.plan(mapped(), now({}), "a scheduled run runs the whole suite")
+    assert plan.whole and plan.why.startswith("a scheduled run")
+
+
+def test_the_map_reads_back_as_written_and_a_damaged_one_is_refused() -> None:
+    made = mapped()
+    assert affected.from_document(affected.to_document(made)) == made
+    with pytest.raises(ValueError, match="format"):
+        affected.from_document({"format": 0})
+    broken = {**affected.to_document(made), "sources": {"x.py": {}}}
+    with pytest.raises(ValueError, match="damaged"):
+        affected.from_document(broken)
+
+
+def test_installed_copies_map_back_to_their_sources() -> None:
+    sources = {"pk": "src/pk", "single": "single.py"}
+    root = Path("/work/p")
+    venv = ".nox/tests-3-13/lib/python3.13/site-packages"
+    assert source_path(f"{venv}/pk/sub/m.py", root, sources) == "src/pk/sub/m.py"
+    assert source_path(f"/abs/{venv}/single.py", root, sources) == "single.py"
+    assert source_path(f"{venv}/other/m.py", root, sources) is None
+    assert source_path("/work/p/src/pk/m.py", root, sources) == "src/pk/m.py"
+    assert source_path("/elsewhere/m.py", root, sources) is None
+
+
+def test_fingerprints_ignore_positions_and_see_decorators() -> None:
+    plain = fingerprint("def f(x):\n    return x\n")
+    moved = fingerprint("\n\n# moved\ndef f(x):\n    return x  # same\n")
+    decorated = fingerprint("import functools\n@functools.cache\ndef f(x):\n    return x\n")
+    assert plain and moved and decorated
+    assert plain.functions["f"].digest == moved.functions["f"].digest
+    assert plain.functions["f"].digest != decorated.functions["f"].digest
+    assert fingerprint("def f(:\n") is None
+
+
+def test_take_option_and_the_tier_key() -> None:
+    assert affected.take_option(["--affected", "-k", "x"]) == (True, ["-k", "x"])
+    assert affected.take_option(["-x"]) == (False, ["-x"])
+    [(tier, narrowing)] = narrow_table({"pr": {"affected": True}})
+    assert tier == "pr" and narrowing.affected
+    assert "the affected tests" in narrowing.label("pr", "slow")
+    with pytest.raises(ValueError, match=r"pr\.affected: expected true or false"):
+        narrow_table({"pr": {"affected": "yes"}})
