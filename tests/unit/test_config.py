@@ -410,6 +410,9 @@ def test_benchmark_section(tmp_path: Path) -> None:
     toml = MINIMAL + '[tool.ci_sessions.benchmark]\nmode = "instructions"\n'
     counted = load_config(write_project(tmp_path / "d", toml)).get(BenchmarkConfig)
     assert counted is not None and (counted.mode, counted.limit) == ("instructions", 0.02)
+    toml = MINIMAL + '[tool.ci_sessions.benchmark]\nmode = "memory"\nnoise-bytes = 64\n'
+    peaks = load_config(write_project(tmp_path / "m", toml)).get(BenchmarkConfig)
+    assert peaks is not None and (peaks.mode, peaks.limit, peaks.noise_bytes) == ("memory", 0.1, 64)
     default = load_config(write_project(tmp_path / "e", MINIMAL + "[tool.ci_sessions.benchmark]\n"))
     assert default.of(BenchmarkConfig).limit == 0.10
     bad = MINIMAL + '[tool.ci_sessions.benchmark]\nmode = "cycles"\n'

@@ -19,7 +19,7 @@ import nox
 
 from ci_sessions import cleanup, test_outcomes
 from ci_sessions.families.base import pins
-from ci_sessions.families.benchmark import callgrind
+from ci_sessions.families.benchmark import callgrind, memory
 from ci_sessions.families.benchmark import stats as benchstats
 from ci_sessions.families.benchmark.settings import BenchmarkConfig
 from ci_sessions.glue.pytest_run import PLUGIN, TEST_TOOLS
@@ -41,9 +41,13 @@ TOOLS = {
     "pytest-benchmark": "pytest-benchmark>=5.1,<6",
     # 5.x: simulation mode counts under stock valgrind when CODSPEED_ENV is set.
     "pytest-codspeed": "pytest-codspeed>=5.0,<6",
+    # 1.11 reads memray 1.19+; no Windows wheels (memray runs on Linux and macOS).
+    "pytest-memray": "pytest-memray>=1.11,<2",
 }
 WALLTIME_TOOLS = pins(TOOLS, "pytest", "pytest-benchmark")
 INSTRUCTIONS_TOOLS = pins(TOOLS, "pytest", "pytest-codspeed")
+# pytest-benchmark too: the benchmarks' fixture, called once (--benchmark-disable).
+MEMORY_TOOLS = pins(TOOLS, "pytest", "pytest-benchmark", "pytest-memray")
 VALGRIND_HINT = (
     "install it (Debian/Ubuntu: apt-get install valgrind; Fedora: dnf install valgrind); "
     'valgrind does not run on macOS or Windows, where mode = "walltime" is the choice'
@@ -244,3 +248,33 @@ def instruction_counts(
         failed = set(failures_of(outcomes))
         counted = callgrind.counts((f.read_text() for f in sorted(dumps.iterdir())), root)
         rounds[side].append({name: n for name, n in counted.items() if name not in failed})
+
+
+def memory_peaks(
+    session: nox.Session,
+    sides: dict[str, str],
+    targets: list[str],
+    rounds: Rounds,
+    common: list[str],
+    env: dict[str, str],
+    failures: Failures,
+) -> None:
+    """One process per side under pytest-memray: each benchmark's peak memory, one call."""
+    out = scratch_dir(session) / "memray"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    for side, python in sides.items():
+        captures = out / LABELS[side]
+        outcomes = out / f"{LABELS[side]}.json"
+        session.run(
+            *side_pytest(
+                python, targets, [*memory.OPTIONS, f"--memray-bin-path={captures}"], common
+            ),
+            env={**env, **memory.ENVIRONMENT, "CI_SESSIONS_OUTCOMES": str(outcomes)},
+            external=True,
+            silent=True,
+            success_codes=success_codes(side),
+        )
+        failures[side] = failures_of(outcomes)
+        found = memory.peaks(captures)
+        rounds[side].append({name: n for name, n in found.items() if name not in failures[side]})

@@ -27,7 +27,7 @@ from ci_sessions.config import Config
 from ci_sessions.families.benchmark import runs
 from ci_sessions.families.benchmark import stats as benchstats
 from ci_sessions.families.benchmark import stored as benchfile
-from ci_sessions.families.benchmark.settings import BenchmarkConfig
+from ci_sessions.families.benchmark.settings import MEMORY, BenchmarkConfig
 from ci_sessions.git import first_commit
 from ci_sessions.glue.scratch import scratch_dir
 from ci_sessions.glue.session import (
@@ -59,7 +59,10 @@ def register(config: Config) -> None:
             session.error(f"benchmark-compare: {error}")
         if settings.mode == INSTRUCTIONS:
             runs.require_valgrind(session)
-        tools = runs.INSTRUCTIONS_TOOLS if settings.mode == INSTRUCTIONS else runs.WALLTIME_TOOLS
+        tools = {
+            INSTRUCTIONS: runs.INSTRUCTIONS_TOOLS,
+            MEMORY: runs.MEMORY_TOOLS,
+        }.get(settings.mode, runs.WALLTIME_TOOLS)
         tmp = scratch_dir(session)
         env = runs.plugin_env(tmp, config.packages)
         python = _side_python(session, tmp, "candidate", config.root, tools)
@@ -102,6 +105,15 @@ def _measure(
             rounds["candidate"][0],
             threshold=settings.limit,
             noise=settings.noise_instructions,
+        )
+    elif settings.mode == MEMORY:
+        runs.memory_peaks(session, sides, targets, rounds, common, env, failures)
+        outcome = benchstats.compare_count_maps(
+            rounds["baseline"][0],
+            rounds["candidate"][0],
+            threshold=settings.limit,
+            noise=settings.noise_bytes,
+            unit=benchstats.BYTES,
         )
     else:
         control = str(runs.control_file(scratch_dir(session)))
@@ -170,12 +182,12 @@ def _stored(
             f"benchmark-compare: {path} holds {stored.mode} figures, but mode is "
             f"{settings.mode}; compare like with like"
         )
-    if settings.mode == INSTRUCTIONS and stored.python != version:
+    if settings.mode in (INSTRUCTIONS, MEMORY) and stored.python != version:
         session.error(
-            f"benchmark-compare: {path} was counted on Python {stored.python}, this run uses "
-            f"{version}; instruction counts differ between interpreters"
+            f"benchmark-compare: {path} was measured on Python {stored.python}, this run uses "
+            f"{version}; {settings.mode} figures differ between interpreters"
         )
-    if settings.mode != INSTRUCTIONS:
+    if settings.mode not in (INSTRUCTIONS, MEMORY):
         session.warn(
             f"benchmark-compare: wall time against a stored baseline ({path}) is unreliable: "
             "another process, maybe another machine; the control benchmark corrects only "
@@ -282,9 +294,10 @@ def _report(
     pipeline_report.figure("slower", len(outcome.regressions))
     if outcome.regressions:
         names = ", ".join(f"{c.name} ({c.ratio:.2f}x)" for c in outcome.regressions)
+        worse = "more memory than" if settings.mode == MEMORY else "slower than"
         if settings.advisory:
             # advisory = true: a third outcome, visible everywhere, exit 0.
-            message = f"slower than the baseline (advisory, not failing): {names}"
+            message = f"{worse} the baseline (advisory, not failing): {names}"
             warn_visibly(session, "benchmark-compare", [message])
             return
-        session.error(f"benchmark-compare: slower than the baseline: {names}")
+        session.error(f"benchmark-compare: {worse} the baseline: {names}")

@@ -9,6 +9,9 @@ from ci_sessions.config.schema import Key, Section
 
 WALLTIME = "walltime"
 INSTRUCTIONS = "instructions"
+MEMORY = "memory"
+# Bytes a peak moves on unchanged code (measured; README, "the memory mode's noise floor").
+NOISE_BYTES = 1024
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class BenchmarkConfig:
     shortest: float
     pytest_args: tuple[str, ...]
     noise_instructions: int
+    noise_bytes: int = 0
     # A regression warns instead of failing: a performance stage that informs.
     advisory: bool = False
 
@@ -30,7 +34,7 @@ class BenchmarkConfig:
         """The slowdown that fails: the threshold set, else the mode's default."""
         if self.threshold is not None:
             return self.threshold
-        return 0.02 if self.mode == INSTRUCTIONS else 0.10
+        return 0.02 if self.mode == INSTRUCTIONS else 0.10  # walltime, memory: 10%
 
 
 BENCHMARK = Section(
@@ -57,17 +61,18 @@ BENCHMARK = Section(
         Key(
             "mode",
             "mode",
-            values.choices((WALLTIME, INSTRUCTIONS)),
+            values.choices((WALLTIME, INSTRUCTIONS, MEMORY)),
             WALLTIME,
-            '`"walltime"` (pytest-benchmark) or `"instructions"` (valgrind; Linux)',
+            '`"walltime"` (pytest-benchmark), `"instructions"` (valgrind; Linux) or `"memory"` '
+            "(peak memory per benchmark, pytest-memray; Linux and macOS)",
         ),
         Key(
             "threshold",
             "threshold",
             values.fraction,
             None,
-            "the slowdown that fails",
-            default_text="`0.10` walltime, `0.02` instructions",
+            "the slowdown (memory: the growth) that fails",
+            default_text="`0.10` walltime and memory, `0.02` instructions",
         ),
         Key(
             "rounds",
@@ -100,6 +105,14 @@ BENCHMARK = Section(
             values.count,
             500,
             "instructions: smaller changes are the interpreter's jitter, not the code's",
+        ),
+        Key(
+            "noise-bytes",
+            "noise_bytes",
+            values.count,
+            # Measured: see the README's note on the memory mode's noise floor.
+            NOISE_BYTES,
+            "memory: smaller changes of a peak are the interpreter's, not the code's",
         ),
         Key(
             "pytest-args",

@@ -190,6 +190,7 @@ def compare_counts(
 CONTROL = "test_ci_sessions_control"
 SECONDS = "seconds"
 INSTRUCTIONS = "instructions"
+BYTES = "bytes"
 Round = dict[str, float]  # benchmark fullname -> fastest seconds per call, one process
 
 
@@ -292,13 +293,15 @@ def compare_count_maps(
     *,
     threshold: float,
     noise: float = 0.0,
+    unit: str = INSTRUCTIONS,
 ) -> Outcome:
-    """Every benchmark both sides counted: {name: instructions} for each side."""
+    """Every benchmark both sides measured once: {name: instructions} (or peak bytes) for
+    each side."""
     comparisons = [
         compare_counts(name, baseline[name], candidate[name], threshold=threshold, noise=noise)
         for name in sorted(baseline.keys() & candidate.keys())
     ]
-    return _outcome(comparisons, set(baseline), set(candidate), 1, INSTRUCTIONS)
+    return _outcome(comparisons, set(baseline), set(candidate), 1, unit)
 
 
 def _outcome(
@@ -319,9 +322,12 @@ def _outcome(
 
 
 def format_figure(value: float, unit: str) -> str:
-    """1234567 instructions -> "1,234,567 Ir"; 0.000123 seconds -> "123 us"."""
+    """1234567 instructions -> "1,234,567 Ir"; 0.000123 seconds -> "123 us";
+    2500000 bytes -> "2,500,000 B"."""
     if unit == INSTRUCTIONS:
         return f"{value:,.0f} Ir"
+    if unit == BYTES:
+        return f"{value:,.0f} B"
     for scale, suffix in ((1.0, "s"), (1e-3, "ms"), (1e-6, "us")):
         if value >= scale:
             return f"{value / scale:.3g} {suffix}"
