@@ -33,6 +33,10 @@ from ci_sessions.glue.session import (
 from ci_sessions.masking import redact
 
 SKIP_SLOW_ENV = "CI_SESSIONS_SKIP_SLOW"
+# A suite's leak check: the limit the plugin puts on every test (pytest-memray's limit_leaks).
+LEAK_ENV = "CI_SESSIONS_LEAK_LIMIT"
+# 1.11 reads memray 1.19+; memray has no Windows wheels (Linux and macOS).
+MEMRAY = "pytest-memray>=1.11,<2"
 PLUGIN = IN_VENV / "pytest_ci_sessions.py"
 # What every session that runs the project's tests installs beside them.
 TEST_TOOLS = {

@@ -23,6 +23,11 @@ installed in the project's venv).
 - ``CI_SESSIONS_DESELECT``: a JSON list of node IDs to leave out (affected-test
   selection: the tests no change reaches); the counts of collected and left-out
   tests are written beside it, to ``<that file>.counts``.
+- ``CI_SESSIONS_LEAK_LIMIT`` ("4 KB"): a suite's leak check. Every test without a
+  memray mark of its own gets pytest-memray's ``limit_leaks`` at that limit, ignoring
+  what pytest's and the import system's own frames keep, and its body runs once
+  untracked before the tracked call (tests using ``benchmark`` excepted): what a
+  first call builds once (caches, lazy imports, specialised code) is no leak.
 - ``CI_SESSIONS_DROP_PERF_MAP=1``: remove this process's /tmp/perf-<pid>.map at
   the end (pytest-codspeed turns on CPython's perf trampoline, which writes it
   to that fixed place and never removes it).
@@ -30,6 +35,7 @@ installed in the project's venv).
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
@@ -43,6 +49,8 @@ _ENTRIES = "CI_SESSIONS_QUARANTINE"
 _EXPECT = "CI_SESSIONS_EXPECT_INSTALLED"
 _STRICT = "CI_SESSIONS_QUARANTINE_STRICT"
 _DESELECT = "CI_SESSIONS_DESELECT"
+_LEAK_LIMIT = "CI_SESSIONS_LEAK_LIMIT"
+_MACHINERY = ("/_pytest/", "/pluggy/", "/importlib/", "<frozen importlib")
 
 _tests: dict[str, dict[str, Any]] = {}
 _quarantined: set[str] = set()
@@ -155,10 +163,40 @@ class _Selection:
         _deselect(config, items, self.target)
 
 
+class _LeakCheck:
+    def __init__(self, limit: str) -> None:
+        self.limit = limit
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            own = item.get_closest_marker("limit_leaks") or item.get_closest_marker("limit_memory")
+            if own is None:
+                item.add_marker(pytest.mark.limit_leaks(self.limit, filter_fn=_not_machinery))
+
+    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> Any:
+        # Not a coroutine function (calling it would only make a coroutine), not a benchmark.
+        if "benchmark" not in pyfuncitem.fixturenames and not inspect.iscoroutinefunction(
+            pyfuncitem.obj
+        ):
+            names = pyfuncitem._fixtureinfo.argnames
+            pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names})
+        yield
+
+
+def _not_machinery(stack: Any) -> bool:
+    """pytest-memray's filter: False for what pytest or importlib keep, not the test."""
+    return not any(part in frame.filename for frame in stack.frames for part in _MACHINERY)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     target = os.environ.get(_DESELECT)
     if target:
         config.pluginmanager.register(_Selection(target), "ci_sessions_selection")
+    limit = os.environ.get(_LEAK_LIMIT)
+    if limit:
+        config.pluginmanager.register(_LeakCheck(limit), "ci_sessions_leak_check")
 
 
 def _deselect(config: pytest.Config, items: list[pytest.Item], target: str) -> None:

@@ -544,3 +544,14 @@ def test_a_free_threaded_build_is_opt_in_and_never_runs_the_single_sessions(
     config = load(write_project(tmp_path, toml))
     assert config.python == ("3.13", "3.14", "3.14t")
     assert config.session_python == "3.14"
+
+
+def test_a_suites_leak_limit_is_memrays_notation(tmp_path: Path) -> None:
+    from ci_sessions.families.suites.settings import SuitesConfig
+
+    toml = MINIMAL + '[tool.ci_sessions.suites.memory]\npaths = ["tests"]\nleak-limit = "4kb"\n'
+    [suite] = load_config(write_project(tmp_path / "a", toml)).of(SuitesConfig).suites
+    assert suite.leak_limit == "4 KB"
+    bad = toml.replace('"4kb"', '"4 kilobytes"')
+    with pytest.raises(ConfigError, match=r"memory.leak-limit: expected a size such as"):
+        load_config(write_project(tmp_path / "b", bad))

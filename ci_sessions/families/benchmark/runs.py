@@ -22,7 +22,7 @@ from ci_sessions.families.base import pins
 from ci_sessions.families.benchmark import callgrind, memory
 from ci_sessions.families.benchmark import stats as benchstats
 from ci_sessions.families.benchmark.settings import BenchmarkConfig
-from ci_sessions.glue.pytest_run import PLUGIN, TEST_TOOLS
+from ci_sessions.glue.pytest_run import MEMRAY, PLUGIN, TEST_TOOLS
 from ci_sessions.glue.scratch import scratch_dir
 
 CONTROL_SOURCE = f"""
@@ -41,8 +41,7 @@ TOOLS = {
     "pytest-benchmark": "pytest-benchmark>=5.1,<6",
     # 5.x: simulation mode counts under stock valgrind when CODSPEED_ENV is set.
     "pytest-codspeed": "pytest-codspeed>=5.0,<6",
-    # 1.11 reads memray 1.19+; no Windows wheels (memray runs on Linux and macOS).
-    "pytest-memray": "pytest-memray>=1.11,<2",
+    "pytest-memray": MEMRAY,
 }
 WALLTIME_TOOLS = pins(TOOLS, "pytest", "pytest-benchmark")
 INSTRUCTIONS_TOOLS = pins(TOOLS, "pytest", "pytest-codspeed")

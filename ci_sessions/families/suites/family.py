@@ -74,6 +74,7 @@ def define(config: Config, suite: Suite) -> None:
             groups=suite.groups,
             env=dict(suite.env),
             args=[f"--timeout={suite.timeout:g}"] if suite.timeout else [],
+            leak_limit=suite.leak_limit,
         )
 
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 import nox
 
 from ci_sessions.config import Config
-from ci_sessions.glue.pytest_run import TEST_TOOLS, run_pytest
+from ci_sessions.glue.pytest_run import LEAK_ENV, MEMRAY, TEST_TOOLS, run_pytest
 from ci_sessions.glue.session import install, reports_data_dir, require_paths
 from ci_sessions.services import ServiceError, lifecycle
 from ci_sessions.services.lifecycle import running
@@ -31,10 +31,12 @@ def run_suite(
     groups: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
     args: Sequence[str] = (),
+    leak_limit: str | None = None,
 ) -> None:
     """`name`: the session's report name (`e2e`, `unit-3.12`); `suite`: its name without
     the Python; `key`: where its paths are configured, for messages. Data goes to
-    reports/coverage-data/<suite>/, named per Python."""
+    reports/coverage-data/<suite>/, named per Python. `leak_limit`: memray's limit_leaks on
+    every test (the plugin marks them), the failure showing the allocating stack."""
     url_env = dict(url_env or {})
     # First of all: passwords in the given URLs are never shown from here on.
     lifecycle.given_secrets(services, url_env, os.environ)
@@ -44,7 +46,7 @@ def run_suite(
         config,
         extras=(*config.test_extras, *extras),
         groups=(*config.test_groups, *groups),
-        tools=TEST_TOOLS.values(),
+        tools=[*TEST_TOOLS.values(), *([MEMRAY] if leak_limit else [])],
         for_tests=True,
     )
     data_dir = reports_data_dir(config) / suite
@@ -61,8 +63,9 @@ def run_suite(
                 name=name,
                 data_file=data_dir / f".coverage.py{session.python}",
                 markers=markers,
-                args=args,
-                env={**(env or {}), **urls},
+                # Deep enough to reach the Python frames under memray's C ones.
+                args=[*args, *(["--stacks=12"] if leak_limit else [])],
+                env={**(env or {}), **urls, **({LEAK_ENV: leak_limit} if leak_limit else {})},
                 secret_env=bool(services),
             )
     except ServiceError as exc:

@@ -18,7 +18,7 @@ RESERVED = (
 )  # fmt: skip
 KEYS = (
     "paths", "markers", "python", "extras", "groups", "env", "timeout", "tier", "services",
-    "url-env", "ready-timeout", "images",
+    "url-env", "ready-timeout", "images", "leak-limit",
 )  # fmt: skip
 
 
@@ -39,6 +39,8 @@ class Suite:
     url_env: tuple[tuple[str, str], ...] = ()
     ready_timeout: float = 30.0
     images: tuple[tuple[str, str], ...] = ()
+    # memray's leak limit per allocating place and test ("4 KB"); None: no leak check.
+    leak_limit: str | None = None
 
     # Where its keys live, for messages: "integration" for the older table.
     table: str = ""
@@ -106,7 +108,16 @@ def _suite(name: str, spec: Any) -> Suite:
         url_env=optional("url-env", values.env_table(tuple(SERVICES)), ()),
         ready_timeout=optional("ready-timeout", values.seconds, 30.0),
         images=optional("images", image_table, ()),
+        leak_limit=optional("leak-limit", memory_size, None),
     )
+
+
+def memory_size(value: Any) -> str:
+    """memray's notation, checked here so that a typo is a config error: "4 KB", "1.5MB"."""
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMG]?B)\s*", str(value), re.IGNORECASE)
+    if isinstance(value, bool) or not isinstance(value, str) or found is None:
+        raise ValueError('expected a size such as "4 KB" (B, KB, MB or GB)')
+    return f"{found.group(1)} {found.group(2).upper()}"
 
 
 def resolve(settings: SuitesConfig, context: ResolveContext) -> SuitesConfig:
@@ -133,8 +144,9 @@ SUITES = Section(
             "named suites, each its own session: `[tool.ci_sessions.suites.e2e] paths = "
             '["tests/e2e"]`, with `markers`, `python` (`"matrix"`, a version, or the newest), '
             "`extras`, `groups`, `env`, `timeout` (seconds per test), `tier` (default pr and "
-            "nightly), `services` with `url-env`, `ready-timeout` and `images`; `integration` may "
-            "be declared here too",
+            "nightly), `services` with `url-env`, `ready-timeout` and `images`, `leak-limit` "
+            '(`"4 KB"`: every test fails that leaves more than that allocated at one place, '
+            "pytest-memray); `integration` may be declared here too",
         ),
     ),
 )
