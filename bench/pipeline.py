@@ -39,6 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import fixed_cost
 from _common import NOX, REPO, clean_env, fresh_dir, median, run, table
 
 PYTHONS = ("3.11", "3.12", "3.13")
@@ -158,22 +159,8 @@ def prepare_sample(work: Path) -> Project:
 
 def prepare_pluggy(work: Path, tools_python: str) -> Project:
     download = fresh_dir(work / "download")
-    run(
-        [
-            tools_python,
-            "-m",
-            "pip",
-            "download",
-            "-q",
-            "--no-deps",
-            "--no-binary",
-            ":all:",
-            PLUGGY,
-            "-d",
-            str(download),
-        ],
-        work,
-    )
+    pip_download = [tools_python, "-m", "pip", "download", "-q", "--no-deps"]
+    run([*pip_download, "--no-binary", ":all:", PLUGGY, "-d", str(download)], work)
     [sdist] = download.glob("pluggy-*.tar.gz")
     with tarfile.open(sdist) as archive:
         archive.extractall(work, filter="data")
@@ -367,7 +354,6 @@ def bench_project(project: Project, runs: int, tools: Path) -> list[list[str]]:
         return f"{median(fast) / median(slow):.2f}x"
 
     for t in ("cold", "warm"):
-
         matrix = ratio("b'. matrix only, -j auto", "a'. matrix only", t)
         print(
             f"{project.name} {t}: -j auto / sequential: pipeline "
@@ -388,7 +374,7 @@ def main() -> None:
     tools = work / "tools"
     run([UV, "venv", "-q", "-p", "3.13", "--seed", str(tools)], work)
     run([UV, "pip", "install", "-q", "--python", str(tools / "bin" / "python"), *BENCH_TOOLS], work)
-    rows = []
+    rows, prepared = [], {}
     for name in args.projects.split(","):
         project = (
             prepare_sample(work)
@@ -396,8 +382,11 @@ def main() -> None:
             else prepare_pluggy(work, str(tools / "bin" / "python"))
         )
         rows += bench_project(project, args.runs, tools)
+        prepared[name] = project.path
     print()
     print(table(["project", "variant", "envs", "median", "vs raw", "runs (s)"], rows))
+    # A tests session's fixed cost, on the same projects (bench/fixed_cost.py).
+    print("\n" + fixed_cost.report(prepared, max(args.runs, 5)))
     print(f"\n(scratch folder: {work}; {args.runs} runs; 2 cores)")
 
 

@@ -9,6 +9,7 @@ that a first `nox` needs no hand-written line; and the lint tool versions a
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -205,14 +206,27 @@ def pre_commit(root: Path) -> tuple[dict[str, str], set[str]]:
     newer ruff's wider defaults make a first run red on clean code.
     """
     path = root / ".pre-commit-config.yaml"
-    if not path.is_file():
+    try:
+        found = path.stat()
+    except OSError:
         return {}, set()
+    versions, hooks = _pre_commit(str(path), found.st_mtime_ns, found.st_size)
+    return dict(versions), set(hooks)
+
+
+@functools.lru_cache(maxsize=8)
+def _pre_commit(path: str, mtime_ns: int, size: int) -> tuple[dict[str, str], frozenset[str]]:
+    """The file read once per process and version of it (the configuration and lint's
+    choice ask four times; parsing YAML is a twentieth of a second on a real project)."""
     import yaml
 
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        # libyaml's loader where PyYAML has it: the same document, several times faster.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        text = Path(path).read_text(encoding="utf-8")
+        document = yaml.load(text, Loader=loader) or {}  # nosec B506: a safe loader, above
     except yaml.YAMLError:
-        return {}, set()
+        return {}, frozenset()
     versions: dict[str, str] = {}
     hooks: set[str] = set()
     for repo in document.get("repos", []) if isinstance(document, dict) else []:
@@ -223,4 +237,4 @@ def pre_commit(root: Path) -> tuple[dict[str, str], set[str]]:
         tool = next((t for name, t in PRE_COMMIT_TOOLS.items() if url.endswith(name)), None)
         if tool and repo.get("rev"):
             versions[tool] = "==" + str(repo["rev"]).removeprefix("v")
-    return versions, hooks
+    return versions, frozenset(hooks)
