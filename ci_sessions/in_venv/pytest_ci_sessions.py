@@ -23,6 +23,10 @@ installed in the project's venv).
 - ``CI_SESSIONS_DESELECT``: a JSON list of node IDs to leave out (affected-test
   selection: the tests no change reaches); the counts of collected and left-out
   tests are written beside it, to ``<that file>.counts``.
+- ``CI_SESSIONS_FIXTURES``: where to write, once collected, each test's fixtures of a
+  wider scope than the function (module, class, package, session), by definition: code
+  such a fixture runs is measured in the set-up of the first test that needs it, and
+  affected selection's map gives it to every test that shares the fixture.
 - ``CI_SESSIONS_LEAK_LIMIT`` ("4 KB"): a suite's leak check. Every test without a
   memray mark of its own gets pytest-memray's ``limit_leaks`` at that limit, ignoring
   what pytest's and the import system's own frames keep, and its body runs once
@@ -50,6 +54,7 @@ _EXPECT = "CI_SESSIONS_EXPECT_INSTALLED"
 _STRICT = "CI_SESSIONS_QUARANTINE_STRICT"
 _DESELECT = "CI_SESSIONS_DESELECT"
 _LEAK_LIMIT = "CI_SESSIONS_LEAK_LIMIT"
+_FIXTURES = "CI_SESSIONS_FIXTURES"
 _MACHINERY = ("/_pytest/", "/pluggy/", "/importlib/", "<frozen importlib")
 
 _tests: dict[str, dict[str, Any]] = {}
@@ -190,7 +195,30 @@ def _not_machinery(stack: Any) -> bool:
     return not any(part in frame.filename for frame in stack.frames for part in _MACHINERY)
 
 
+class _SharedFixtures:
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        found = {}
+        for item in items:
+            info = getattr(item, "_fixtureinfo", None)
+            definitions = getattr(info, "name2fixturedefs", {})
+            found[item.nodeid] = sorted(
+                f"{defs[-1].baseid}::{name}"
+                for name, defs in definitions.items()
+                if defs and defs[-1].scope != "function"
+            )
+        partial = f"{self.target}.{os.getpid()}"
+        Path(partial).write_text(json.dumps(found), encoding="utf-8")
+        os.replace(partial, self.target)
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    fixtures = os.environ.get(_FIXTURES)
+    if fixtures:
+        config.pluginmanager.register(_SharedFixtures(fixtures), "ci_sessions_fixtures")
     target = os.environ.get(_DESELECT)
     if target:
         config.pluginmanager.register(_Selection(target), "ci_sessions_selection")

@@ -105,3 +105,30 @@ def test_a_tier_selects_in_ci_and_its_coverage_gate_takes_the_partial_figure(
     whole = run_nox(sample, "-s", SESSION, env=main)
     assert whole.returncode == 0 and len(ran(sample)) == 4
     assert "whole suite: on main the whole suite runs" in summary(sample)
+
+
+def test_code_a_session_fixture_runs_reaches_every_test_that_shares_it(
+    sample: Path, run_nox: RunNox
+) -> None:
+    (sample / "tests" / "conftest.py").write_text(
+        "import pytest\n\nfrom sample.report import describe\n\n\n"
+        '@pytest.fixture(scope="session")\ndef described() -> str:\n'
+        "    return describe([1.0])\n"
+    )
+    (sample / "tests" / "test_described.py").write_text(
+        "def test_first(described: str) -> None:\n    assert described.startswith('one')\n\n\n"
+        "def test_second(described: str) -> None:\n    assert described.endswith('1.0')\n"
+    )
+    committed(sample)
+    first = run_nox(sample, "-s", SESSION, "--", "--affected")
+    assert first.returncode == 0, first
+    report = sample / "src" / "sample" / "report.py"
+    report.write_text(report.read_text().replace('f"one value: {values[0]}"', '"one"'))
+    result = run_nox(sample, "-s", SESSION, "--", "--affected")
+    # test_second never ran describe() itself: the fixture did, once, in test_first's set-up.
+    assert ran(sample) == {
+        "tests/test_report.py::test_describe_many",
+        "tests/test_described.py::test_first",
+        "tests/test_described.py::test_second",
+    }
+    assert result.returncode != 0, result  # test_second fails, as in the whole suite

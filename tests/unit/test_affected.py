@@ -236,3 +236,22 @@ def test_take_option_and_the_tier_key() -> None:
     assert "the affected tests" in narrowing.label("pr", "slow")
     with pytest.raises(ValueError, match=r"pr\.affected: expected true or false"):
         narrow_table({"pr": {"affected": "yes"}})
+
+
+def test_code_a_wider_fixture_runs_reaches_every_test_sharing_that_fixture() -> None:
+    # area ran in test_area's set-up (a module fixture of test_a.py that test_box uses too).
+    lines = {**EXECUTED["src/pk/shapes.py"], 8: ["tests/test_a.py::test_area|setup"]}
+    fixtures = {
+        "tests/test_a.py::test_area": ["tests/test_a.py::db"],
+        "tests/test_a.py::test_box": ["tests/test_a.py::db"],
+        "tests/test_b.py::test_other": [],
+    }
+    made = mapped(executed={"src/pk/shapes.py": lines}, fixtures=fixtures)
+    changed = SHAPES.replace("width < 0", "width <= 0")
+    plan = affected.plan(made, now({"src/pk/shapes.py": changed}))
+    assert not plan.whole and plan.deselect == {"tests/test_b.py::test_other"}
+    # Code run at import or collection, in no test's context, reaches every test.
+    lines[8] = [""]
+    made = mapped(executed={"src/pk/shapes.py": lines}, fixtures=fixtures)
+    plan = affected.plan(made, now({"src/pk/shapes.py": changed}))
+    assert plan.whole and "ran at import" in plan.why

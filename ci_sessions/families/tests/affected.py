@@ -117,10 +117,21 @@ def build(
     manifest: Mapping[str, str],
     texts: Mapping[str, str],
     executed: Mapping[str, Mapping[int, Sequence[str]]],
+    fixtures: Mapping[str, Sequence[str]] | None = None,
 ) -> TestMap:
     """The map of a full run: `texts` the measured source files, `executed` their lines
-    with the contexts that ran them (as coverage recorded them, paths mapped to sources)."""
+    with the contexts that ran them (as coverage recorded them, paths mapped to sources),
+    `fixtures` each test's fixtures of a wider scope than the function (None: unknown).
+
+    Code that ran in a test's set-up or tear-down reaches that test, and every test that
+    shares one of its wider fixtures (a session fixture runs once, in the first test's
+    set-up, for all of them); without `fixtures` such code reaches every test. Code that ran
+    at import or collection (no test's context) reaches every test."""
     index = {test: number for number, test in enumerate(tests)}
+    sharing: dict[str, set[str]] = {}
+    for test, names in (fixtures or {}).items():
+        for name in names:
+            sharing.setdefault(name, set()).add(test)
     sources = {}
     for path, text in texts.items():
         found = fingerprint(text)
@@ -134,9 +145,15 @@ def build(
                 c for line in range(function.first, function.last + 1) for c in lines.get(line, ())
             }
             ran = {test_of(c) for c in contexts}
-            if any(phase != "run" for _, phase in ran):
+            reached = {t for t, phase in ran if phase == "run"}
+            prepared = {t for t, phase in ran if phase in ("setup", "teardown")}
+            if any(not phase for _, phase in ran) or (prepared and fixtures is None):
                 shared.add(name)
-            runs[name] = frozenset(index[t] for t, phase in ran if phase == "run" and t in index)
+            for test in prepared:
+                reached.add(test)
+                for fixture in (fixtures or {}).get(test, ()):
+                    reached |= sharing[fixture]
+            runs[name] = frozenset(index[t] for t in reached if t in index)
         sources[path] = SourceMap(found, runs, frozenset(shared))
     return TestMap(python, packages, tuple(tests), frozenset(failed), dict(manifest), sources)
 

@@ -39,6 +39,7 @@ class Selection:
     plan: affected.Plan | None = None  # None: no selection asked for
     facts: dict[str, str] = field(default_factory=dict)
     deselect_file: Path | None = None
+    fixtures_file: Path | None = None  # each test's wider fixtures, written by the plugin
 
     @property
     def selecting(self) -> bool:
@@ -49,7 +50,10 @@ class Selection:
         return ["--cov-context=test"] if self.records else []
 
     def env(self) -> dict[str, str]:
-        return {"CI_SESSIONS_DESELECT": str(self.deselect_file)} if self.deselect_file else {}
+        env = {"CI_SESSIONS_DESELECT": str(self.deselect_file)} if self.deselect_file else {}
+        if self.records and self.fixtures_file:
+            env["CI_SESSIONS_FIXTURES"] = str(self.fixtures_file)
+        return env
 
     def subset(self) -> str:
         if not self.selecting or self.plan is None:
@@ -115,6 +119,8 @@ def prepare(
         return None
     selection = Selection(records=records)
     selection.facts = _facts(session, config)
+    selection.fixtures_file = scratch_dir(session) / "fixtures.json"
+    selection.fixtures_file.unlink(missing_ok=True)
     if not wanted:
         return selection
     python = str(session.python)
@@ -245,6 +251,9 @@ def record(
     if manifest is None:
         session.warn("affected: not a git work tree: no map written")
         return
+    fixtures = None
+    if selection.fixtures_file and selection.fixtures_file.is_file():
+        fixtures = json.loads(selection.fixtures_file.read_text(encoding="utf-8"))
     made = affected.build(
         python=selection.facts["python"],
         packages=selection.facts["packages"],
@@ -253,6 +262,7 @@ def record(
         manifest=manifest,
         texts=texts,
         executed=executed,
+        fixtures=fixtures,
     )
     target = map_path(config, str(session.python))
     target.parent.mkdir(parents=True, exist_ok=True)
