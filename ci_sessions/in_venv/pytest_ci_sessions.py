@@ -23,10 +23,14 @@ installed in the project's venv).
 - ``CI_SESSIONS_DESELECT``: a JSON list of node IDs to leave out (affected-test
   selection: the tests no change reaches); the counts of collected and left-out
   tests are written beside it, to ``<that file>.counts``.
-- ``CI_SESSIONS_FIXTURES``: where to write, once collected, each test's fixtures of a
-  wider scope than the function (module, class, package, session), by definition: code
-  such a fixture runs is measured in the set-up of the first test that needs it, and
-  affected selection's map gives it to every test that shares the fixture.
+- ``CI_SESSIONS_RECORD``: for affected selection's map, what coverage cannot tell,
+  written at the end of the run to ``<that path>.<pid>`` by every pytest process
+  (pytest-xdist's workers included): each test's fixtures of a wider scope than the
+  function (code such a fixture runs is measured in the set-up of the first test that
+  needs it, and the map gives it to every test sharing the fixture), and the tests that
+  started a process (fork, spawn, subprocess, os.system: what the child runs is in no
+  test's coverage context; a process started before the first test, by a plugin or at
+  collection, is nobody's).
 - ``CI_SESSIONS_LEAK_LIMIT`` ("4 KB"): a suite's leak check. Every test without a
   memray mark of its own gets pytest-memray's ``limit_leaks`` at that limit, ignoring
   what pytest's and the import system's own frames keep, and its body runs once
@@ -39,6 +43,8 @@ installed in the project's venv).
 
 from __future__ import annotations
 
+import functools
+import importlib
 import inspect
 import json
 import os
@@ -54,7 +60,10 @@ _EXPECT = "CI_SESSIONS_EXPECT_INSTALLED"
 _STRICT = "CI_SESSIONS_QUARANTINE_STRICT"
 _DESELECT = "CI_SESSIONS_DESELECT"
 _LEAK_LIMIT = "CI_SESSIONS_LEAK_LIMIT"
-_FIXTURES = "CI_SESSIONS_FIXTURES"
+_RECORD = "CI_SESSIONS_RECORD"
+# Where a process starts, whatever started it (subprocess, multiprocessing, os.system).
+_SPAWNS = (("os", "fork"), ("os", "posix_spawn"), ("os", "posix_spawnp"), ("os", "system"))
+_SPAWNS_C = (("_posixsubprocess", "fork_exec"), ("_winapi", "CreateProcess"))
 _MACHINERY = ("/_pytest/", "/pluggy/", "/importlib/", "<frozen importlib")
 
 _tests: dict[str, dict[str, Any]] = {}
@@ -195,30 +204,61 @@ def _not_machinery(stack: Any) -> bool:
     return not any(part in frame.filename for frame in stack.frames for part in _MACHINERY)
 
 
-class _SharedFixtures:
+class _Recording:
     def __init__(self, target: str) -> None:
         self.target = target
+        self.fixtures: dict[str, list[str]] = {}
+        self.spawners: set[str] = set()
+        self.current: str | None = None
+        for module, name in (*_SPAWNS, *_SPAWNS_C):
+            self._watch(module, name)
+
+    def _watch(self, module_name: str, name: str) -> None:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            return  # not on this system (_winapi off Windows, _posixsubprocess on it)
+        original = getattr(module, name, None)
+        if original is None:
+            return
+
+        @functools.wraps(original)
+        def started(*args: Any, **kwargs: Any) -> Any:
+            if self.current is not None:
+                self.spawners.add(self.current)
+            return original(*args, **kwargs)
+
+        setattr(module, name, started)
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        found = {}
         for item in items:
             info = getattr(item, "_fixtureinfo", None)
             definitions = getattr(info, "name2fixturedefs", {})
-            found[item.nodeid] = sorted(
+            self.fixtures[item.nodeid] = sorted(
                 f"{defs[-1].baseid}::{name}"
                 for name, defs in definitions.items()
                 if defs and defs[-1].scope != "function"
             )
-        partial = f"{self.target}.{os.getpid()}"
-        Path(partial).write_text(json.dumps(found), encoding="utf-8")
-        os.replace(partial, self.target)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item) -> Any:
+        self.current = item.nodeid
+        yield
+        self.current = None
+
+    def pytest_sessionfinish(self) -> None:
+        found = {"fixtures": self.fixtures, "spawners": sorted(self.spawners)}
+        Path(f"{self.target}.{os.getpid()}").write_text(json.dumps(found), encoding="utf-8")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    fixtures = os.environ.get(_FIXTURES)
-    if fixtures:
-        config.pluginmanager.register(_SharedFixtures(fixtures), "ci_sessions_fixtures")
+    recording = os.environ.get(_RECORD)
+    # Not in pytest-xdist's controller, which runs no test (its workers record, and the
+    # processes it starts are the workers).
+    controller = getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput")
+    if recording and not controller:
+        config.pluginmanager.register(_Recording(recording), "ci_sessions_recording")
     target = os.environ.get(_DESELECT)
     if target:
         config.pluginmanager.register(_Selection(target), "ci_sessions_selection")

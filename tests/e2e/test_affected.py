@@ -132,3 +132,27 @@ def test_code_a_session_fixture_runs_reaches_every_test_that_shares_it(
         "tests/test_described.py::test_second",
     }
     assert result.returncode != 0, result  # test_second fails, as in the whole suite
+
+
+def test_a_test_that_runs_the_code_in_a_child_process_runs_when_the_code_changes(
+    sample: Path, run_nox: RunNox
+) -> None:
+    (sample / "tests" / "test_child.py").write_text(
+        "import subprocess\nimport sys\n\n\n"
+        "def test_in_a_child() -> None:\n"
+        "    code = 'from sample.report import describe; print(describe([1.0, 3.0]))'\n"
+        "    done = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)\n"
+        "    assert done.stdout.strip() == '2 values, mean 2.0'\n"
+    )
+    committed(sample)
+    mapped_run = run_nox(sample, "-s", SESSION, "--", "--affected")
+    assert mapped_run.returncode == 0, mapped_run
+    report = sample / "src" / "sample" / "report.py"
+    report.write_text(report.read_text().replace("mean {sum", "mean {1 + sum"))
+    result = run_nox(sample, "-s", SESSION, "--", "--affected")
+    # describe() never ran in test_in_a_child's process: the child ran it, unmeasured.
+    assert ran(sample) == {
+        "tests/test_report.py::test_describe_many",
+        "tests/test_child.py::test_in_a_child",
+    }
+    assert result.returncode != 0, result

@@ -255,3 +255,24 @@ def test_code_a_wider_fixture_runs_reaches_every_test_sharing_that_fixture() -> 
     made = mapped(executed={"src/pk/shapes.py": lines}, fixtures=fixtures)
     plan = affected.plan(made, now({"src/pk/shapes.py": changed}))
     assert plan.whole and "ran at import" in plan.why
+
+
+def test_tests_that_started_a_process_run_whenever_the_measured_code_changed() -> None:
+    spawner = "tests/test_b.py::test_other"
+    made = mapped(spawners=[spawner, "tests/gone.py::test_not_in_the_run"])
+    assert made.spawners == {spawner}
+    changed = SHAPES.replace("width < 0", "width <= 0")
+    plan = affected.plan(made, now({"src/pk/shapes.py": changed}))
+    assert set(TESTS) - plan.deselect == {"tests/test_a.py::test_area", spawner}
+    # A change outside the measured code (a test module) does not reach them.
+    plan = affected.plan(made, now({"tests/test_a.py": "def test_area(): pass\n"}))
+    assert spawner in plan.deselect
+
+
+def test_a_process_a_wider_fixture_started_makes_spawners_of_all_who_share_it() -> None:
+    fixtures = {
+        "tests/test_a.py::test_area": ["conftest::server"],
+        "tests/test_b.py::test_other": ["conftest::server"],
+    }
+    made = mapped(spawners=["tests/test_a.py::test_area"], fixtures=fixtures)
+    assert made.spawners == {"tests/test_a.py::test_area", "tests/test_b.py::test_other"}

@@ -5,11 +5,12 @@ The map is built from the full run's own coverage data, measured per test (pytes
 `--cov-context=test`): for every function of the measured code, the tests whose run
 executed its body. A change is the difference between the files the map was taken on
 (a hash per file) and the working tree. A test runs when it executed a function that
-changed or was removed, when its own test module changed, when it is new (not in the map)
-or when it failed in the mapped run. Everything the map cannot see runs the whole suite:
-module-level code, a function that ran at import or in a fixture's set-up (shared between
-tests), conftest.py, test helpers, and any other file (data, configuration, dependencies,
-C extensions) outside `affected-ignore`. Pure: plain data in, a Plan out; no nox.
+changed or was removed (in its own run, or in the set-up of a wider fixture it shares),
+when its own test module changed, when it is new (not in the map), when it failed in the
+mapped run, or when it started a process and the measured code changed. Everything the map
+cannot see runs the whole suite: module-level code, a function that ran at import,
+conftest.py, test helpers, and any other file (data, configuration, dependencies, C
+extensions) outside `affected-ignore`. Pure: plain data in, a Plan out; no nox.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ci_sessions.families.tests.fingerprints import from_document as read_finger
 from ci_sessions.families.tests.fingerprints import to_document as fingerprint_document
 
 OPTION = "--affected"
-FORMAT = 1
+FORMAT = 2
 # Files no test reads, whatever the project: their change runs nothing.
 DEFAULT_IGNORE = (
     "*.md",
@@ -62,6 +63,9 @@ class TestMap:
     failed: frozenset[str]
     manifest: dict[str, str]  # path -> content hash, every project file
     sources: dict[str, SourceMap] = field(default_factory=dict)
+    # Tests that started a process (subprocess, fork, multiprocessing): what it ran is in
+    # no test's context, so they run whenever the measured code changed.
+    spawners: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,7 @@ def build(
     texts: Mapping[str, str],
     executed: Mapping[str, Mapping[int, Sequence[str]]],
     fixtures: Mapping[str, Sequence[str]] | None = None,
+    spawners: Iterable[str] = (),
 ) -> TestMap:
     """The map of a full run: `texts` the measured source files, `executed` their lines
     with the contexts that ran them (as coverage recorded them, paths mapped to sources),
@@ -126,7 +131,8 @@ def build(
     Code that ran in a test's set-up or tear-down reaches that test, and every test that
     shares one of its wider fixtures (a session fixture runs once, in the first test's
     set-up, for all of them); without `fixtures` such code reaches every test. Code that ran
-    at import or collection (no test's context) reaches every test."""
+    at import or collection (no test's context) reaches every test. `spawners`: the tests
+    that started a process, whose code no context covers."""
     index = {test: number for number, test in enumerate(tests)}
     sharing: dict[str, set[str]] = {}
     for test, names in (fixtures or {}).items():
@@ -155,7 +161,21 @@ def build(
                     reached |= sharing[fixture]
             runs[name] = frozenset(index[t] for t in reached if t in index)
         sources[path] = SourceMap(found, runs, frozenset(shared))
-    return TestMap(python, packages, tuple(tests), frozenset(failed), dict(manifest), sources)
+    # A process a test's set-up started may be a wider fixture's (a server): it serves
+    # every test that shares one of that test's wider fixtures.
+    started = set(spawners)
+    for test in list(started):
+        for fixture in (fixtures or {}).get(test, ()):
+            started |= sharing[fixture]
+    return TestMap(
+        python,
+        packages,
+        tuple(tests),
+        frozenset(failed),
+        dict(manifest),
+        sources,
+        frozenset(started & set(tests)),
+    )
 
 
 def plan(old: TestMap | None, now: Now, occasion: str = "") -> Plan:
@@ -180,6 +200,8 @@ def plan(old: TestMap | None, now: Now, occasion: str = "") -> Plan:
         if why:
             return Plan(True, why, changed=tuple(changed))
     run = {old.tests[number] for number in reached} | set(old.failed)
+    if any(path in old.sources for path in changed):
+        run |= old.spawners
     run |= {test for test in old.tests if test.split("::")[0] in modules}
     deselect = frozenset(test for test in old.tests if test not in run)
     what = f"{len(changed)} changed file(s)" if changed else "no change"
@@ -260,6 +282,7 @@ def to_document(found: TestMap) -> dict[str, Any]:
         "packages": found.packages,
         "tests": list(found.tests),
         "failed": sorted(found.failed),
+        "spawners": sorted(found.spawners),
         "manifest": dict(sorted(found.manifest.items())),
         "sources": {
             path: {
@@ -292,6 +315,7 @@ def from_document(document: Any) -> TestMap:
             frozenset(document["failed"]),
             dict(document["manifest"]),
             sources,
+            frozenset(document["spawners"]),
         )
     except (KeyError, TypeError, AttributeError) as error:
         raise ValueError(f"a damaged map ({error!r})") from error

@@ -39,7 +39,9 @@ class Selection:
     plan: affected.Plan | None = None  # None: no selection asked for
     facts: dict[str, str] = field(default_factory=dict)
     deselect_file: Path | None = None
-    fixtures_file: Path | None = None  # each test's wider fixtures, written by the plugin
+    # Where the plugin writes, one file per pytest process (xdist's workers too), each
+    # test's wider fixtures and the tests that started a process.
+    fixtures_file: Path | None = None
 
     @property
     def selecting(self) -> bool:
@@ -52,7 +54,7 @@ class Selection:
     def env(self) -> dict[str, str]:
         env = {"CI_SESSIONS_DESELECT": str(self.deselect_file)} if self.deselect_file else {}
         if self.records and self.fixtures_file:
-            env["CI_SESSIONS_FIXTURES"] = str(self.fixtures_file)
+            env["CI_SESSIONS_RECORD"] = str(self.fixtures_file)
         return env
 
     def subset(self) -> str:
@@ -104,23 +106,22 @@ def ignored(config: Config) -> tuple[str, ...]:
     if configured is not None:
         return configured
     addopts = config.pytest_ini.get("addopts", "")
-    options = " ".join(
-        [*config.pytest_args, *(addopts if isinstance(addopts, list) else [addopts])]
-    )
-    return affected.default_ignore(options)
+    listed = addopts if isinstance(addopts, list) else [addopts]
+    return affected.default_ignore(" ".join(map(str, [*config.pytest_args, *listed])))
 
 
 def prepare(
     session: nox.Session, config: Config, *, wanted: bool, records: bool, occasion: str
 ) -> Selection | None:
     """The selection for this run: None when neither selecting nor mapping. `records`: the
-    run would be the whole suite, so it may write the map (unless it selects after all)."""
+    run may write the map (no posargs, no shard), unless it selects after all."""
     if not wanted and not records:
         return None
     selection = Selection(records=records)
     selection.facts = _facts(session, config)
-    selection.fixtures_file = scratch_dir(session) / "fixtures.json"
-    selection.fixtures_file.unlink(missing_ok=True)
+    selection.fixtures_file = scratch_dir(session) / "recorded.json"
+    for stale in selection.fixtures_file.parent.glob(f"{selection.fixtures_file.name}.*"):
+        stale.unlink()
     if not wanted:
         return selection
     python = str(session.python)
@@ -147,6 +148,21 @@ def prepare(
     selection.deselect_file = target
     session.log(f"affected: {len(plan.deselect)} mapped test(s) no change reaches are left out")
     return selection
+
+
+def _recorded(target: Path | None) -> tuple[dict[str, list[str]] | None, set[str]]:
+    """(each test's wider fixtures, the tests that started a process), merged from the
+    plugin's files; fixtures None when no process wrote any (every set-up then counts as
+    shared)."""
+    if target is None:
+        return None, set()
+    fixtures: dict[str, list[str]] | None = None
+    spawners: set[str] = set()
+    for path in sorted(target.parent.glob(f"{target.name}.*")):
+        found = json.loads(path.read_text(encoding="utf-8"))
+        fixtures = {**(fixtures or {}), **found["fixtures"]}
+        spawners.update(found["spawners"])
+    return fixtures, spawners
 
 
 def _read_map(path: Path) -> tuple[affected.TestMap | None, str]:
@@ -251,9 +267,7 @@ def record(
     if manifest is None:
         session.warn("affected: not a git work tree: no map written")
         return
-    fixtures = None
-    if selection.fixtures_file and selection.fixtures_file.is_file():
-        fixtures = json.loads(selection.fixtures_file.read_text(encoding="utf-8"))
+    fixtures, spawners = _recorded(selection.fixtures_file)
     made = affected.build(
         python=selection.facts["python"],
         packages=selection.facts["packages"],
@@ -263,6 +277,7 @@ def record(
         texts=texts,
         executed=executed,
         fixtures=fixtures,
+        spawners=spawners,
     )
     target = map_path(config, str(session.python))
     target.parent.mkdir(parents=True, exist_ok=True)
