@@ -11,8 +11,8 @@ makes the venv and prints the pytest command line it ran; then, alternating whic
 `nox -R -s tests-3.12` (nox's start, the noxfile, the configuration read, the reused install
 checked, pytest, the outcomes, the summary, the coverage data's record) and that command line
 alone, run by the venv's pytest with the same environment the session gives it (coverage data
-file, the plugin on PYTHONPATH). Both with bytecode written (see bytecode_env). The fixed cost is the difference of the medians; the goal is
-under 0.3 s.
+file, the plugin on PYTHONPATH). Both with bytecode written (see bytecode_env). The fixed
+cost is the difference of the medians; the goal is under 0.3 s.
 """
 
 from __future__ import annotations
