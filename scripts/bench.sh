@@ -5,9 +5,11 @@
 #   scripts/bench.sh benchmark_compare [--reps 10]   benchmark-compare's hit rates
 #   scripts/bench.sh pipeline [--runs 3]             pipeline wall time against the alternatives
 #   scripts/bench.sh benchmark_rounds collect|replay walltime rounds recorded, the decision replayed
+#   scripts/bench.sh fixed_cost [--runs 7]           a tests session's fixed cost
+#   scripts/bench.sh affected [--max-changes 17]     affected-test selection on real history
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-script="${1:?usage: scripts/bench.sh <benchmark_compare|pipeline> [options]}"
+script="${1:?usage: scripts/bench.sh <benchmark_compare|pipeline|fixed_cost|affected|...> [options]}"
 shift
 CI_SESSIONS_SETUP_ONLY=1
 # shellcheck source=scripts/nox.sh

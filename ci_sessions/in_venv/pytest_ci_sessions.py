@@ -63,7 +63,13 @@ _LEAK_LIMIT = "CI_SESSIONS_LEAK_LIMIT"
 _RECORD = "CI_SESSIONS_RECORD"
 # Where a process starts, whatever started it (subprocess, multiprocessing, os.system).
 _SPAWNS = (("os", "fork"), ("os", "posix_spawn"), ("os", "posix_spawnp"), ("os", "system"))
-_SPAWNS_C = (("_posixsubprocess", "fork_exec"), ("_winapi", "CreateProcess"))
+# subprocess binds _posixsubprocess.fork_exec as its own _fork_exec when imported;
+# multiprocessing calls _posixsubprocess.fork_exec itself.
+_SPAWNS_C = (
+    ("subprocess", "_fork_exec"),
+    ("_posixsubprocess", "fork_exec"),
+    ("_winapi", "CreateProcess"),
+)
 _MACHINERY = ("/_pytest/", "/pluggy/", "/importlib/", "<frozen importlib")
 
 _tests: dict[str, dict[str, Any]] = {}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import RunNox, add_config
+from tests.e2e.conftest import NoxRun, RunNox, add_config
 
 pytestmark = pytest.mark.e2e
 
@@ -38,6 +38,17 @@ def ran(project: Path) -> set[str]:
 
 def summary(project: Path) -> str:
     return (project / "reports" / f"summary-{SESSION}.md").read_text()
+
+
+def changed_after_a_map(project: Path, run_nox: RunNox, old: str, new: str) -> NoxRun:
+    """A first --affected run (the map), then report.py's `old` made `new` and --affected
+    again: that run."""
+    committed(project)
+    first = run_nox(project, "-s", SESSION, "--", "--affected")
+    assert first.returncode == 0, first
+    report = project / "src" / "sample" / "report.py"
+    report.write_text(report.read_text().replace(old, new))
+    return run_nox(project, "-s", SESSION, "--", "--affected")
 
 
 def mapped(project: Path, run_nox: RunNox) -> None:
@@ -119,12 +130,7 @@ def test_code_a_session_fixture_runs_reaches_every_test_that_shares_it(
         "def test_first(described: str) -> None:\n    assert described.startswith('one')\n\n\n"
         "def test_second(described: str) -> None:\n    assert described.endswith('1.0')\n"
     )
-    committed(sample)
-    first = run_nox(sample, "-s", SESSION, "--", "--affected")
-    assert first.returncode == 0, first
-    report = sample / "src" / "sample" / "report.py"
-    report.write_text(report.read_text().replace('f"one value: {values[0]}"', '"one"'))
-    result = run_nox(sample, "-s", SESSION, "--", "--affected")
+    result = changed_after_a_map(sample, run_nox, 'f"one value: {values[0]}"', '"one"')
     # test_second never ran describe() itself: the fixture did, once, in test_first's set-up.
     assert ran(sample) == {
         "tests/test_report.py::test_describe_many",
@@ -137,22 +143,21 @@ def test_code_a_session_fixture_runs_reaches_every_test_that_shares_it(
 def test_a_test_that_runs_the_code_in_a_child_process_runs_when_the_code_changes(
     sample: Path, run_nox: RunNox
 ) -> None:
+    # Two ways a child starts: os.posix_spawn (3.13, no cwd), and fork_exec (a cwd given).
     (sample / "tests" / "test_child.py").write_text(
-        "import subprocess\nimport sys\n\n\n"
-        "def test_in_a_child() -> None:\n"
+        "import subprocess\nimport sys\n\nimport pytest\n\n\n"
+        "@pytest.mark.parametrize('cwd', [None, '.'])\n"
+        "def test_in_a_child(cwd: str | None) -> None:\n"
         "    code = 'from sample.report import describe; print(describe([1.0, 3.0]))'\n"
-        "    done = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)\n"
+        "    args = [sys.executable, '-c', code]\n"
+        "    done = subprocess.run(args, capture_output=True, text=True, cwd=cwd)\n"
         "    assert done.stdout.strip() == '2 values, mean 2.0'\n"
     )
-    committed(sample)
-    mapped_run = run_nox(sample, "-s", SESSION, "--", "--affected")
-    assert mapped_run.returncode == 0, mapped_run
-    report = sample / "src" / "sample" / "report.py"
-    report.write_text(report.read_text().replace("mean {sum", "mean {1 + sum"))
-    result = run_nox(sample, "-s", SESSION, "--", "--affected")
+    result = changed_after_a_map(sample, run_nox, "mean {sum", "mean {1 + sum")
     # describe() never ran in test_in_a_child's process: the child ran it, unmeasured.
     assert ran(sample) == {
         "tests/test_report.py::test_describe_many",
-        "tests/test_child.py::test_in_a_child",
+        "tests/test_child.py::test_in_a_child[None]",
+        "tests/test_child.py::test_in_a_child[.]",
     }
     assert result.returncode != 0, result
