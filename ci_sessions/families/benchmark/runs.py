@@ -153,6 +153,27 @@ def control_file(tmp: Path) -> Path:
     return control
 
 
+def side_run(
+    session: nox.Session,
+    side: str,
+    python: str,
+    run: tuple[list[str], list[str], list[str]],
+    env: dict[str, str],
+    outcomes: Path,
+) -> dict[str, str]:
+    """One side's pytest process (`run`: targets, the mode's options, the shared ones);
+    the benchmarks that failed in it."""
+    targets, mode, common = run
+    session.run(
+        *side_pytest(python, targets, mode, common),
+        env={**env, "CI_SESSIONS_OUTCOMES": str(outcomes)},
+        external=True,
+        silent=True,
+        success_codes=success_codes(side),
+    )
+    return failures_of(outcomes)
+
+
 def walltime_rounds(
     session: nox.Session,
     sides: dict[str, str],
@@ -172,16 +193,9 @@ def walltime_rounds(
         for side in order if number % 2 == 0 else reversed(order):
             report = out / f"{side}-{len(rounds[side])}.json"
             outcomes = out / f"{side}-{len(rounds[side])}-outcomes.json"
-            session.run(
-                *side_pytest(
-                    sides[side], targets, ["--benchmark-only", f"--benchmark-json={report}"], common
-                ),
-                env={**env, "CI_SESSIONS_OUTCOMES": str(outcomes)},
-                external=True,
-                silent=True,
-                success_codes=success_codes(side),
-            )
-            failures.setdefault(side, failures_of(outcomes))
+            mode = ["--benchmark-only", f"--benchmark-json={report}"]
+            failed = side_run(session, side, sides[side], (targets, mode, common), env, outcomes)
+            failures.setdefault(side, failed)
             rounds[side].append(benchstats.round_figures(json.loads(report.read_text())))
 
 
@@ -265,15 +279,10 @@ def memory_peaks(
     for side, python in sides.items():
         captures = out / LABELS[side]
         outcomes = out / f"{LABELS[side]}.json"
-        session.run(
-            *side_pytest(
-                python, targets, [*memory.OPTIONS, f"--memray-bin-path={captures}"], common
-            ),
-            env={**env, **memory.ENVIRONMENT, "CI_SESSIONS_OUTCOMES": str(outcomes)},
-            external=True,
-            silent=True,
-            success_codes=success_codes(side),
+        mode = [*memory.OPTIONS, f"--memray-bin-path={captures}"]
+        side_env = {**env, **memory.ENVIRONMENT}
+        failures[side] = side_run(
+            session, side, python, (targets, mode, common), side_env, outcomes
         )
-        failures[side] = failures_of(outcomes)
         found = memory.peaks(captures)
         rounds[side].append({name: n for name, n in found.items() if name not in failures[side]})
