@@ -28,8 +28,9 @@ change: the base tree restored (git checkout + clean; the map copied back, since
 `--affected` run that runs the whole suite replaces it), the change applied, then an untimed
 `nox -r -s tests-3.13 --install-only`: the project is installed non-editable, so under `-R`
 the venv would test the previous install, not the change (ci-sessions warns so). Then, timed
-(wall, the whole nox command), the selected run `nox -R -s tests-3.13 -- --affected` and the
-full run `nox -R -s tests-3.13`, alternating which goes first.
+(wall, the whole nox command), the selected run `nox -R -s tests-3.13 -- --affected` as a
+pull request's job runs it (GITHUB_EVENT_NAME=pull_request: no map is made, since none would
+be kept) and the full run `nox -R -s tests-3.13`, alternating which goes first.
 
 Verdicts: the failing tests (failure or error) in reports/junit-tests-3.13.xml, minus the
 base failures (jinja2 3.1.4's suite has 6 failing on Python 3.13); a run that wrote no report
@@ -108,11 +109,12 @@ class Result:
         return self.full_fails and not self.selected.failed
 
 
-def nox(root: Path, *args: str) -> Outcome:
+def nox(root: Path, *args: str, event: str = "") -> Outcome:
     """One timed nox run of the tests session; its verdict from its own reports."""
     (reports(root) / f"junit-{SESSION}.xml").unlink(missing_ok=True)
     (reports(root) / f"summary-{SESSION}.md").unlink(missing_ok=True)
-    seconds, done = run([*NOX, *args], root, clean_env(), check=False)
+    extra = {"GITHUB_EVENT_NAME": event} if event else {}
+    seconds, done = run([*NOX, *args], root, clean_env(extra), check=False)
     cases = junit_cases(root)
     if cases is None:
         # No report: pytest never ran to the end (or did not start): the run as a whole.
@@ -178,7 +180,8 @@ def measure(base: Base, change: Change, selected_first: bool) -> tuple[Outcome, 
     outcomes = {}
     ran: set[str] = set()
     for which in order:
-        outcome = nox(base.root, *runs[which])
+        # The selected run as a pull request's job runs it: no map made (none is kept).
+        outcome = nox(base.root, *runs[which], event="pull_request" if which == "selected" else "")
         outcome.failed = sorted(set(outcome.failed) - base.failures)
         outcomes[which] = outcome
         if which == "selected":

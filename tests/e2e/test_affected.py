@@ -161,3 +161,28 @@ def test_a_test_that_runs_the_code_in_a_child_process_runs_when_the_code_changes
         "tests/test_child.py::test_in_a_child[.]",
     }
     assert result.returncode != 0, result
+
+
+def test_patch_coverage_still_applies_to_a_selected_run(sample: Path, run_nox: RunNox) -> None:
+    add_config(
+        sample,
+        '[tool.ci_sessions]\npython = ["3.13"]\n\n[tool.ci_sessions.narrow.pr]\naffected = true\n'
+        '\n[tool.ci_sessions.coverage]\npatch-fail-under = 100\ncompare-branch = "main"\n',
+    )
+    (sample / ".gitignore").write_text("reports/\n.nox/\n")
+    committed(sample)
+    assert run_nox(sample, "-s", SESSION).returncode == 0  # main's map
+    subprocess.run(["git", "checkout", "-q", "-b", "feature"], cwd=sample, check=True)
+    report = sample / "src" / "sample" / "report.py"
+    report.write_text(
+        report.read_text().replace(
+            "    if len(values) == 1:",
+            "    if len(values) > 100:\n        return 'many'\n" "    if len(values) == 1:",
+        )
+    )
+    result = run_nox(sample, "-s", SESSION, "coverage", env={"CI_SESSIONS_TIER": "pr"})
+    assert ran(sample) == {"tests/test_report.py::test_describe_many"}
+    # The selected test runs the new `if`, not its `return`: half the changed lines.
+    assert result.returncode != 0, result
+    assert "patch coverage 50.00% against main is below patch-fail-under 100%" in result.output
+    assert "Partial figure: tier pr: the affected tests" in result.output

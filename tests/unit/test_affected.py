@@ -276,3 +276,13 @@ def test_a_process_a_wider_fixture_started_makes_spawners_of_all_who_share_it() 
     }
     made = mapped(spawners=["tests/test_a.py::test_area"], fixtures=fixtures)
     assert made.spawners == {"tests/test_a.py::test_area", "tests/test_b.py::test_other"}
+
+
+def test_a_map_is_made_locally_and_on_main_never_for_a_pull_request() -> None:
+    from ci_sessions.families.tests.affected_run import keeps_map
+
+    assert keeps_map({}, "main")
+    assert keeps_map({"GITHUB_EVENT_NAME": "push", "GITHUB_REF": "refs/heads/main"}, "main")
+    assert not keeps_map({"GITHUB_EVENT_NAME": "pull_request"}, "main")
+    assert not keeps_map({"GITHUB_EVENT_NAME": "push", "GITHUB_REF": "refs/heads/dev"}, "main")
+    assert not keeps_map({"GITHUB_EVENT_NAME": "schedule"}, "main")

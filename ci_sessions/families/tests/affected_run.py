@@ -215,6 +215,15 @@ def occasion(environ: Mapping[str, str], main_branch: str) -> str:
     return ""
 
 
+def keeps_map(environ: Mapping[str, str], main_branch: str) -> bool:
+    """Whether a run here makes a map: locally, always (the next --affected reads it); in CI
+    only on the main branch, whose map the workflow saves (measuring per test costs, and a
+    pull request's or a schedule's map would be thrown away)."""
+    if not environ.get("GITHUB_EVENT_NAME"):
+        return True
+    return bool(occasion(environ, main_branch)) and environ.get("GITHUB_EVENT_NAME") != "schedule"
+
+
 def source_path(measured: str, root: Path, sources: Mapping[str, str]) -> str | None:
     """A measured file as coverage named it -> its source file, relative to the project
     (an installed copy in a venv's site-packages maps back to the source tree)."""

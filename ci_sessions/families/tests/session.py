@@ -63,14 +63,18 @@ def register(config: Config) -> None:
                 "per Python, not per shard)"
             )
         markers = narrowed[1].expression(config.slow_marker) if narrowed else None
+        main_branch = config.of(WorkflowConfig).branches[0]
         selection = affected_run.prepare(
             session,
             config,
             wanted=wanted,
             # A tier's -m run may map too: the tests it did not run are unknown to the map,
             # and a test the map does not know always runs.
-            records=(wanted or affected_run.enabled(config)) and shard is None and not posargs,
-            occasion=affected_run.occasion(os.environ, config.of(WorkflowConfig).branches[0]),
+            records=(wanted or affected_run.enabled(config))
+            and shard is None
+            and not posargs
+            and affected_run.keeps_map(os.environ, main_branch),
+            occasion=affected_run.occasion(os.environ, main_branch),
         )
         run_pytest(
             session,
