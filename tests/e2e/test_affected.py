@@ -177,12 +177,17 @@ def test_patch_coverage_still_applies_to_a_selected_run(sample: Path, run_nox: R
     report.write_text(
         report.read_text().replace(
             "    if len(values) == 1:",
-            "    if len(values) > 100:\n        return 'many'\n" "    if len(values) == 1:",
+            "    count = len(values)\n    if count > 100:\n        return 'many'\n"
+            "    if count == 1:",
         )
     )
     result = run_nox(sample, "-s", SESSION, "coverage", env={"CI_SESSIONS_TIER": "pr"})
     assert ran(sample) == {"tests/test_report.py::test_describe_many"}
-    # The selected test runs the new `if`, not its `return`: half the changed lines.
+    # The selected test runs `count = ...` and one way of each new `if` (branch coverage:
+    # partly run), not `return 'many'`: 1 of the 4 changed lines.
     assert result.returncode != 0, result
-    assert "patch coverage 50.00% against main is below patch-fail-under 100%" in result.output
+    assert (
+        "patch coverage 25.00% against main is below patch-fail-under 100% "
+        "(3 of 4 changed lines not run)"
+    ) in result.output
     assert "Partial figure: tier pr: the affected tests" in result.output
