@@ -251,8 +251,9 @@ def selection_text(outcome: Outcome) -> str:
 def reason_kind(line: str) -> str:
     """A whole-suite reason with the file and function names taken out, to count them."""
     reason = line.removeprefix("whole suite: ")
-    reason = re.sub(r"\S+\.py\b", "<file>", reason)
-    reason = re.sub(r"(<file>: )(?:method |function )?\S+ (changed|added)", r"\1<name> \2", reason)
+    # Words, not <placeholders>: the table goes into Markdown, where <...> is a tag.
+    reason = re.sub(r"\S+\.py\b", "FILE", reason)
+    reason = re.sub(r"(FILE: )(?:method |function )?\S+ (changed|added)", r"\1NAME \2", reason)
     return reason
 
 

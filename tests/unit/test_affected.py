@@ -122,7 +122,7 @@ def test_a_function_run_at_import_or_in_a_set_up_runs_all() -> None:
     executed = {"src/pk/shapes.py": {**EXECUTED["src/pk/shapes.py"], 8: ["t|setup"]}}
     changed = SHAPES.replace("width < 0", "width <= 0")
     plan = affected.plan(mapped(executed=executed), now({"src/pk/shapes.py": changed}))
-    assert plan.whole and "area changed and ran at import or in a fixture's set-up" in plan.why
+    assert plan.whole and "area changed and ran at import, outside any test" in plan.why
 
 
 @pytest.mark.parametrize(

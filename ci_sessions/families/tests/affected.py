@@ -246,7 +246,9 @@ def _source_change(path: str, mapped: SourceMap, now: Now, reached: set[int]) ->
         if name in found.functions and found.functions[name].digest == function.digest:
             continue
         if name in mapped.shared:
-            return f"{path}: {name} changed and ran at import or in a fixture's set-up"
+            # At import: what it made (a default, a registry, a module-level object) may
+            # reach any test. (In a set-up only when the wider fixtures went unrecorded.)
+            return f"{path}: {name} changed and ran at import, outside any test"
         reached.update(mapped.runs.get(name, ()))
     for name in found.functions.keys() - before.functions.keys():
         if "." in name:
