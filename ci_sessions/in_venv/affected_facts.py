@@ -28,7 +28,7 @@ def facts(project: str) -> dict[str, str]:
         for d in metadata.distributions()
         if d.metadata["Name"] and _normal(d.metadata["Name"]) != _normal(project)
     )
-    digest = hashlib.sha1("\n".join(installed).encode()).hexdigest()[:16]
+    digest = hashlib.blake2b("\n".join(installed).encode(), digest_size=8).hexdigest()
     return {"python": platform.python_version(), "packages": digest}
 
 

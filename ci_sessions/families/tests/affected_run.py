@@ -199,7 +199,9 @@ def project_manifest(config: Config) -> dict[str, str] | None:
         if path.startswith(reports) or any(part in path for part in NOT_PROJECT):
             continue
         try:
-            found[path] = hashlib.sha1((config.root / path).read_bytes()).hexdigest()[:16]
+            found[path] = hashlib.blake2b(
+                (config.root / path).read_bytes(), digest_size=8
+            ).hexdigest()
         except OSError:
             continue  # listed but gone (a deletion not yet staged): absent, so changed
     return found

@@ -33,7 +33,9 @@ class FileFingerprint:
 
 
 def _digest(node: ast.AST) -> str:
-    return hashlib.sha1(ast.dump(node, include_attributes=False).encode()).hexdigest()[:16]
+    return hashlib.blake2b(
+        ast.dump(node, include_attributes=False).encode(), digest_size=8
+    ).hexdigest()
 
 
 def _split(body: list[ast.stmt], prefix: str, functions: dict[str, Function]) -> list[ast.stmt]:
