@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -200,6 +201,10 @@ def side_venv(session: nox.Session, target: Path, run: Callable[..., Any]) -> tu
     `run` is session.run, or session.run_install where `nox -R` may skip it.
     """
     python = str(venv_python(target))
+    if target.exists() and not (target / "pyvenv.cfg").is_file():
+        # A venv a cancel cut short (or anything else left in our scratch folder): uv will
+        # not --clear a folder that is not a venv, and every later run would fail on it.
+        shutil.rmtree(target)
     has_uv, uv, _ = nox.virtualenv.find_uv()
     base = str(python_in(Path(session.bin)))
     if has_uv:
