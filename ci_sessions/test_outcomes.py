@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ci_sessions.config.values import Waiver
 
-OUTCOMES = ("passed", "failed", "error", "skipped", "xfailed", "xpassed")
-FAILING = ("failed", "error")
+# "unfinished": the test started and never reported an outcome (the run stopped inside it).
+OUTCOMES = ("passed", "failed", "error", "unfinished", "skipped", "xfailed", "xpassed")
+FAILING = ("failed", "error", "unfinished")
 
 
 @dataclass(frozen=True)
@@ -33,19 +34,75 @@ class Case:
     # Retries before its outcome (pytest-rerunfailures), and why the first one failed.
     reruns: int = 0
     retry_message: str = ""
+    # The phase whose report decided the outcome: setup, call or teardown.
+    phase: str = ""
+    # What a hook rewrote this failure's report to (passed, skipped), if it did.
+    rewritten: str = ""
 
     @property
     def passed_after_retry(self) -> bool:
         """Passed only once retried: evidence of flakiness, not a clean pass."""
         return self.reruns > 0 and self.outcome == "passed"
 
+    @property
+    def ran(self) -> bool:
+        """Its body ran, or it failed trying: a skip, or an xfail(run=False) decided at
+        set-up, checked nothing. Older records without a phase count as run."""
+        return self.outcome not in ("skipped", "xfailed") or self.phase in ("call", "")
+
 
 @dataclass(frozen=True)
 class Outcomes:
-    """One pytest run: its exit status and every test that reported."""
+    """One pytest run: its exit status, every test that reported, and how it ended."""
 
     exitstatus: int
     cases: tuple[Case, ...]
+    collect_only: bool = False
+    setup_only: bool = False
+    # pytest.exit() or Ctrl-C stopped the run ("Exit: reason"); empty when it ran to its end.
+    interrupted: str = ""
+    # -x, --maxfail or a plugin asked pytest to stop early (pytest's own words).
+    stopped: str = ""
+    # (node ID, first line) of each module or folder that failed to collect.
+    collection_errors: tuple[tuple[str, str], ...] = ()
+    # How many tests the run selected to run; None when unknown (pytest-xdist).
+    selected: int | None = None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a run reported while it went on (the plugin's .progress file): the tests that
+    started, in order, and the outcome of each that reported one."""
+
+    started: tuple[str, ...] = ()
+    reported: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def running(self) -> str | None:
+        """The last test that started and never reported: where the run ended."""
+        unfinished = [test for test in self.started if test not in self.reported]
+        return unfinished[-1] if unfinished else None
+
+
+def read_progress(path: Path) -> Progress:
+    """The progress a run wrote to `path` (a JSON line per start and per outcome); a line
+    cut short by the process dying is ignored."""
+    if not path.is_file():
+        return Progress()
+    started: list[str] = []
+    reported: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(entry, dict):
+            continue
+        if "start" in entry:
+            started.append(str(entry["start"]))
+        elif "id" in entry:
+            reported[str(entry["id"])] = str(entry.get("outcome", ""))
+    return Progress(tuple(started), reported)
 
 
 def read_outcomes(document: Mapping[str, Any]) -> Outcomes:
@@ -59,10 +116,25 @@ def read_outcomes(document: Mapping[str, Any]) -> Outcomes:
             line=int(test.get("line", 0)),
             reruns=int(test.get("reruns", 0)),
             retry_message=str(test.get("retry_message", "")),
+            phase=str(test.get("phase", "")),
+            rewritten=str(test.get("rewritten", "")),
         )
         for test in document.get("tests", [])
     )
-    return Outcomes(int(document.get("exitstatus", -1)), cases)
+    selected = document.get("selected")
+    return Outcomes(
+        int(document.get("exitstatus", -1)),
+        cases,
+        collect_only=bool(document.get("collect_only", False)),
+        setup_only=bool(document.get("setup_only", False)),
+        interrupted=str(document.get("interrupted", "")),
+        stopped=str(document.get("stopped", "")),
+        collection_errors=tuple(
+            (str(error.get("id", "")), str(error.get("message", "")))
+            for error in document.get("collection_errors", [])
+        ),
+        selected=int(selected) if isinstance(selected, int) else None,
+    )
 
 
 def read_outcomes_file(path: Path) -> Outcomes | None:
@@ -70,17 +142,6 @@ def read_outcomes_file(path: Path) -> Outcomes | None:
     if not path.is_file():
         return None
     return read_outcomes(json.loads(path.read_text(encoding="utf-8")))
-
-
-ENDED_EARLY = (
-    "pytest ended before writing its report{status}: a test or plugin ended the process "
-    "(os._exit, a crash, a signal); its results cannot be trusted. Run it with -x -v to see "
-    "the last test that started"
-)
-
-
-def ended_early(status: int) -> str:
-    return ENDED_EARLY.format(status=f" (exit {status})")
 
 
 def real_outcome(case: Case, quarantined: Iterable[str]) -> str:
@@ -117,12 +178,16 @@ def summary_markdown(
     quarantine: Mapping[str, str],
     budget: str = "",
     selection: str = "",
+    verdict: str = "",
 ) -> str:
     """budget: what the session's failure budget made of its failures, when it has one;
-    selection: what affected-test selection ran (how many of how many, or why all)."""
+    selection: what affected-test selection ran (how many of how many, or why all);
+    verdict: why the run failed, when it did (the counts alone may look green)."""
     tally = counts(cases)
     text = ", ".join(f"{n} {outcome}" for outcome, n in tally.items()) or "no test ran"
     lines = [f"## {name}", "", text + "."]
+    if verdict:
+        lines += ["", f"**Failed:** {verdict}."]
     if selection:
         lines += ["", f"Affected tests: {selection}."]
     if budget:

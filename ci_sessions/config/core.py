@@ -141,6 +141,23 @@ CORE = Section(
             "`0`: none",
         ),
         Key(
+            "all-skipped",
+            "all_skipped",
+            values.choices(("fail", "warn")),
+            "fail",
+            "a test run in which every test was skipped (or xfailed without running) checked "
+            "nothing: `fail`, or `warn` where that is meant (a visible warning)",
+        ),
+        Key(
+            "stray-processes",
+            "stray_processes",
+            values.choices(("warn", "fail")),
+            "warn",
+            "what a session does about processes its commands started and left running (a "
+            "test's `Popen`, a server): they are stopped and named either way; `fail` also "
+            "fails the session",
+        ),
+        Key(
             "test-markers",
             "test_markers",
             values.non_empty_str,
@@ -203,6 +220,8 @@ class Config:
     slowest: int
     slow_marker: str
     test_timeout: float
+    all_skipped: str
+    stray_processes: str
     test_markers: str | None
     pytest_args: tuple[str, ...]
     test_env: tuple[tuple[str, str], ...]

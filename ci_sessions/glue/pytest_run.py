@@ -7,37 +7,24 @@ import json
 import os
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import nox
 
-from ci_sessions import github, invocation, pipeline_report, pytest_options, test_outcomes
-from ci_sessions import verdicts as checks
+from ci_sessions import pytest_options, test_outcomes
 from ci_sessions.config import Config
 from ci_sessions.config.project import source_dir
-from ci_sessions.families.coverage import data as coverage_data
-from ci_sessions.families.coverage.rc import write_rc
-from ci_sessions.families.tests import affected_run
-from ci_sessions.glue import installs
-from ci_sessions.glue.scratch import scratch_dir
-from ci_sessions.glue.session import (
-    IN_VENV,
-    install,
-    publish_summary,
-    reports_dir,
-    run_redacted,
-    run_tool,
-    warn_visibly,
-)
-from ci_sessions.masking import redact
+from ci_sessions.glue.session import IN_VENV, install
 
 SKIP_SLOW_ENV = "CI_SESSIONS_SKIP_SLOW"
 # A suite's leak check: the limit the plugin puts on every test (pytest-memray's limit_leaks).
 LEAK_ENV = "CI_SESSIONS_LEAK_LIMIT"
 # 1.11 reads memray 1.19+; memray has no Windows wheels (Linux and macOS).
 MEMRAY = "pytest-memray>=1.11,<2"
-PLUGIN = IN_VENV / "pytest_ci_sessions.py"
+# The ci-sessions pytest plugin (loaded with -p pytest_ci_sessions) and its optional parts.
+PLUGINS = (IN_VENV / "pytest_ci_sessions.py", IN_VENV / "pytest_ci_sessions_extras.py")
 # What every session that runs the project's tests installs beside them.
 TEST_TOOLS = {
     "pytest": "pytest>=9.0,<10",
@@ -74,14 +61,26 @@ def refuse_expired_quarantine(session: nox.Session, config: Config) -> None:
         session.error(test_outcomes.expired_message(expired, config.key_ref("quarantine")))
 
 
-def plugin_env(config: Config, tmp: Path, outcomes: Path, *, strict: bool) -> dict[str, str]:
-    """Put the ci-sessions pytest plugin on the path of the project's pytest."""
+def copy_plugins(tmp: Path) -> Path:
+    """The plugin's files in tmp/plugins, the folder to put on the project pytest's path.
+
+    Copied by path, not imported: the plugin imports pytest, which nox's own
+    environment does not have.
+    """
     plugins = tmp / "plugins"
     plugins.mkdir(exist_ok=True)
-    # Copied by path, not imported: the plugin imports pytest, which nox's own
-    # environment does not have. Only a full run can tell that a quarantine
-    # entry matches no test; -k or a path legitimately leaves entries unmatched.
-    shutil.copy2(PLUGIN, plugins / PLUGIN.name)
+    for source in PLUGINS:
+        shutil.copy2(source, plugins / source.name)
+    return plugins
+
+
+def plugin_env(config: Config, tmp: Path, outcomes: Path, *, strict: bool) -> dict[str, str]:
+    """Put the ci-sessions pytest plugin on the path of the project's pytest.
+
+    Only a full run can tell that a quarantine entry matches no test; -k or a path
+    legitimately leaves entries unmatched (strict: a full run).
+    """
+    plugins = copy_plugins(tmp)
     return {
         "PYTHONPATH": os.pathsep.join(filter(None, [str(plugins), os.environ.get("PYTHONPATH")])),
         "CI_SESSIONS_QUARANTINE": json.dumps({e.id: e.reason for e in config.quarantine}),
@@ -124,179 +123,66 @@ def measured_code(config: Config, paths: Sequence[str]) -> list[str]:
     return [*sources, *paths]
 
 
-def run_pytest(
-    session: nox.Session,
-    config: Config,
-    *,
-    paths: Sequence[str],
-    paths_key: str,
-    name: str,
-    data_file: Path,
-    args: Sequence[str] = (),
-    env: Mapping[str, str] | None = None,
-    posargs: Sequence[str] | None = None,
-    whole_suite: bool = True,
-    secret_env: bool = False,
-    markers: str | None = None,
-    budget: tuple[float, float] = (0.0, 0.0),
-    narrowed: str = "",
-    selection: affected_run.Selection | None = None,
-) -> None:
-    """Run pytest measured into data_file, JUnit as reports/junit-<name>.xml.
+@dataclass(frozen=True)
+class PytestRun:
+    """What a session asks of one pytest run of the project's tests."""
 
-    Fails the session on a failed test, on nothing collected (pytest's exit
-    5), and on a run that ended before pytest wrote its report (a test calling
-    os._exit exits 0 having written nothing): none of those is a pass.
-    Quarantined tests run, are reported, and do not fail it. posargs: those
-    meant for pytest (the session's by default); whole_suite: False for a shard;
-    secret_env: the environment holds secrets (service URLs), so pytest's output
-    and its JUnit XML are masked; markers: the session's own -m expression;
-    budget: (max, warn) failure rates written down for the session (0: none);
-    narrowed: the label of a narrowed tier's run (its data is partial, marked so);
-    selection: affected-test selection's part (measuring per test, leaving tests out).
-    """
-    posargs = list(session.posargs if posargs is None else posargs)
-    refuse_expired_quarantine(session, config)
-    tmp = scratch_dir(session)
-    rcfile = write_rc(config, tmp)
-    junit = reports_dir(config) / f"junit-{name}.xml"
-    outcomes_file = tmp / f"outcomes-{name}.json"
-    # Nothing of an earlier run may pass for this one's.
-    for stale in (junit, outcomes_file, data_file, coverage_data.record_path(data_file)):
-        stale.unlink(missing_ok=True)
-    # Taken before the run: the code these data measure, and how much of the suite runs.
-    # A tier's label says all (its gate expects it); else --affected's selection is the subset.
-    chosen = selection.subset() if selection and not narrowed else ""
-    subset = "; ".join(filter(None, [narrowed, chosen, subset_of(config, posargs)]))
-    record = coverage_data.new_record(
-        session.name,
-        invocation.current(),
-        config.root,
-        measured_code(config, paths),
-        installs.project_files(config.root),
-        subset,
-    )
-    if subset:
-        gate = "that tier's coverage gate takes it, " if narrowed else ""
-        session.warn(
-            f"{name}: a subset of the suite ({subset}): its coverage data is marked partial; "
-            f"{gate}the full coverage gate refuses it until the whole suite runs"
-        )
-    options, posargs = selection_args(config, posargs, markers)
-    status = (run_redacted if secret_env else run_tool)(
-        session,
-        [
-            "pytest",
-            *paths,
-            f"--cov-config={rcfile}",
-            "--cov",
-            "--cov-report=",
-            f"--junitxml={junit}",
-            "-p",
-            "pytest_ci_sessions",
-            *([f"--durations={config.slowest}"] if config.slowest else []),
-            *args,
-            *(selection.args() if selection else []),
-            # The configured options before the posargs, which can override them.
-            *config.pytest_args,
-            *posargs,
-            *options,
-        ],
-        env={
-            **dict(config.test_env),
-            **(env or {}),
-            **plugin_env(config, tmp, outcomes_file, strict=whole_suite and not posargs),
-            **(selection.env() if selection else {}),
-            "COVERAGE_FILE": str(data_file),
-        },
-    )
-    if secret_env and junit.is_file():
-        junit.write_text(redact(junit.read_text(encoding="utf-8")), encoding="utf-8")
-    outcomes = test_outcomes.read_outcomes_file(outcomes_file)
-    if outcomes is None:
-        if status == 0:
-            session.error(test_outcomes.ended_early(status))
-        session.error(f"pytest failed (exit {status}) before it ran the tests: see its output")
-    if data_file.is_file():
-        coverage_data.write_record(data_file, record)
-    counts = selection.counts() if selection else None
-    if selection:
-        pipeline_report.figure("selection", selection.summary())
-        if selection.records and data_file.is_file() and status in (0, pytest_options.TESTS_FAILED):
-            affected_run.record(session, config, selection, data_file, outcomes)
-    quarantined = {entry.id for entry in config.quarantine}
-    failing = [
-        case
-        for case in outcomes.cases
-        if case.outcome in test_outcomes.FAILING and case.id not in quarantined
+    name: str  # the reports' name: junit-<name>.xml, summary-<name>.md
+    paths: tuple[str, ...]
+    paths_key: str  # the key that configures the paths, for messages
+    data_file: Path  # where coverage data goes
+    args: tuple[str, ...] = ()
+    env: Mapping[str, str] = field(default_factory=dict)
+    posargs: tuple[str, ...] | None = None  # for pytest; None: the session's own
+    whole_suite: bool = True  # False: one shard of it
+    # The project-wide quarantine must match a test of this run (tests-<python>'s); a
+    # suite runs part of the tests, where another suite's entry is no dead one.
+    quarantine_strict: bool = True
+    markers: str | None = None  # the session's own -m expression
+    budget: tuple[float, float] = (0.0, 0.0)  # (max, warn) failure rates written down
+    narrowed: str = ""  # a narrowed tier's label: its data is partial, marked so
+
+
+@dataclass(frozen=True)
+class RunFiles:
+    """Where one run writes: the JUnit report, the plugin's outcomes, the coverage rc."""
+
+    junit: Path
+    outcomes: Path
+    rcfile: Path
+
+    @property
+    def progress(self) -> Path:
+        return self.outcomes.with_name(self.outcomes.name + ".progress")
+
+
+def pytest_command(
+    config: Config,
+    run: PytestRun,
+    files: RunFiles,
+    *,
+    options: Sequence[str],
+    posargs: Sequence[str],
+    selection: Sequence[str] = (),
+    tty: bool = False,
+) -> list[str]:
+    """The pytest command line, in the order that lets the posargs override the rest:
+    ours, the run's, selection's, the configured pytest-args, posargs, then -m/--timeout."""
+    return [
+        "pytest",
+        *run.paths,
+        f"--cov-config={files.rcfile}",
+        "--cov",
+        "--cov-report=",
+        f"--junitxml={files.junit}",
+        "-p",
+        "pytest_ci_sessions",
+        # Its output passes through a pipe (masking secrets): keep a terminal's colours.
+        *(["--color=yes"] if tty else []),
+        *([f"--durations={config.slowest}"] if config.slowest else []),
+        *run.args,
+        *selection,
+        *config.pytest_args,
+        *posargs,
+        *options,
     ]
-    ran = sum(1 for case in outcomes.cases if case.outcome != "skipped")
-    for outcome, count in test_outcomes.counts(outcomes.cases).items():
-        pipeline_report.figure(outcome, count)
-    decision, why = checks.failure_budget(len(failing), ran, *budget)
-    _summarise(
-        config,
-        name,
-        outcomes.cases,
-        budget=why if any(budget) and failing else "",
-        selection=selection.summary() if selection else "",
-    )
-    # Within a budget, the failed tests are still annotated one by one, as warnings.
-    level = "error" if decision == "fail" else "warning"
-    github.emit(
-        github.Annotation(case.file, case.line, f"{name}: {case.id}", case.message, level=level)
-        for case in failing
-        if case.file
-    )
-    retried = [case.id for case in outcomes.cases if case.passed_after_retry]
-    if retried:
-        message = (
-            f"{len(retried)} test(s) passed only after a retry (flaky, not a clean pass): "
-            f"{', '.join(retried)}"
-        )
-        warn_visibly(session, name, [message])
-        pipeline_report.figure("passed after retry", len(retried))
-    if status == pytest_options.TESTS_FAILED and failing and decision != "fail":
-        if decision == "warn":
-            warn_visibly(session, name, [why])
-        else:
-            session.log(f"{name}: {why}")
-        status = 0  # the budget, written down, accepts these failures
-    if status == pytest_options.NO_TESTS and counts is not None and counts[1] and not counts[0]:
-        # Every collected test was left out: the change reaches none, and the summary says so.
-        session.log(
-            f"{name}: no test is affected by the change ({selection and selection.summary()})"
-        )
-        return
-    if status == pytest_options.NO_TESTS:
-        session.error(
-            f"pytest collected no tests from {' '.join(paths)}; "
-            f"check {config.key_ref(paths_key)} and the -k/-m options given"
-        )
-    problem = pytest_options.exit_problem(status)
-    if problem:
-        session.error(f"pytest failed (exit {status}): {problem}")
-    if not data_file.is_file():
-        session.error(
-            f"pytest passed but wrote no coverage data to {data_file}: a plugin or the "
-            "project's settings turned pytest-cov off (-p no:cov, --no-cov?)"
-        )
-
-
-def _summarise(
-    config: Config,
-    name: str,
-    cases: Sequence[test_outcomes.Case],
-    *,
-    budget: str = "",
-    selection: str = "",
-) -> None:
-    markdown = test_outcomes.summary_markdown(
-        name,
-        cases,
-        slow_count=config.slowest,
-        quarantine={entry.id: entry.reason for entry in config.quarantine},
-        budget=budget,
-        selection=selection,
-    )
-    publish_summary(config, f"summary-{name}.md", markdown)

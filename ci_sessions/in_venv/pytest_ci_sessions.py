@@ -6,12 +6,21 @@ installed in the project's venv).
 
 - ``CI_SESSIONS_OUTCOMES``: where to write, at the end of the run, JSON with
   pytest's exit status and every test's node ID, outcome (passed, failed,
-  error, skipped, xfailed, xpassed), duration, first line of its message and
-  location, and how many times pytest-rerunfailures retried it. Node IDs are
-  pytest's own, so an inherited test method is named by the class that ran
-  it, not by the file that defines it (as JUnit does). A
-  run that ends before this file is written (a test calling ``os._exit``) is
-  told apart from a run that passed.
+  error, skipped, xfailed, xpassed, unfinished), the phase that decided it,
+  duration, first line of its message and location, and how many times
+  pytest-rerunfailures retried it; beside them, how the run ended (collect- or
+  setup-only, stopped early, interrupted by ``pytest.exit`` or Ctrl-C, modules
+  that failed to collect, how many tests were selected). Node IDs are pytest's
+  own, so an inherited test method is named by the class that ran it, not by
+  the file that defines it (as JUnit does). While the run goes on, each test's
+  start and outcome are appended to ``<that file>.progress``: a run killed
+  before the end (``os._exit``, a signal) still tells which tests reported and
+  which one was running.
+- Outcomes are pytest's, with one exception: a test whose report a hook
+  rewrote from failed to passed or skipped (a ``pytest_runtest_makereport``
+  wrapper) counts as failed. The plugin reads each report twice, as pytest
+  made it (its innermost wrapper) and as it was logged; only pytest's own
+  xfail handling may turn a failure into something else.
 - ``CI_SESSIONS_QUARANTINE`` (JSON: node ID -> reason): those tests get a
   non-strict xfail mark, so they run and do not fail the session; their real
   outcome is recorded. With ``CI_SESSIONS_QUARANTINE_STRICT=1`` an entry that
@@ -20,22 +29,8 @@ installed in the project's venv).
   tests are collected, each of these packages that was imported must come
   from this venv, not from a source tree on sys.path (benchmark-compare's
   two sides each measure their own install).
-- ``CI_SESSIONS_DESELECT``: a JSON list of node IDs to leave out (affected-test
-  selection: the tests no change reaches); the counts of collected and left-out
-  tests are written beside it, to ``<that file>.counts``.
-- ``CI_SESSIONS_RECORD``: for affected selection's map, what coverage cannot tell,
-  written at the end of the run to ``<that path>.<pid>`` by every pytest process
-  (pytest-xdist's workers included): each test's fixtures of a wider scope than the
-  function (code such a fixture runs is measured in the set-up of the first test that
-  needs it, and the map gives it to every test sharing the fixture), and the tests that
-  started a process (fork, spawn, subprocess, os.system: what the child runs is in no
-  test's coverage context; a process started before the first test, by a plugin or at
-  collection, is nobody's).
-- ``CI_SESSIONS_LEAK_LIMIT`` ("4 KB"): a suite's leak check. Every test without a
-  memray mark of its own gets pytest-memray's ``limit_leaks`` at that limit, ignoring
-  what pytest's and the import system's own frames keep, and its body runs once
-  untracked before the tracked call (tests using ``benchmark`` excepted): what a
-  first call builds once (caches, lazy imports, specialised code) is no leak.
+- ``pytest_ci_sessions_extras`` (copied beside it): affected-test selection's
+  deselection and recording, a suite's leak check.
 - ``CI_SESSIONS_DROP_PERF_MAP=1``: remove this process's /tmp/perf-<pid>.map at
   the end (pytest-codspeed turns on CPython's perf trampoline, which writes it
   to that fixed place and never removes it).
@@ -43,9 +38,7 @@ installed in the project's venv).
 
 from __future__ import annotations
 
-import functools
 import importlib
-import inspect
 import json
 import os
 import sys
@@ -58,22 +51,12 @@ _OUTCOMES = "CI_SESSIONS_OUTCOMES"
 _ENTRIES = "CI_SESSIONS_QUARANTINE"
 _EXPECT = "CI_SESSIONS_EXPECT_INSTALLED"
 _STRICT = "CI_SESSIONS_QUARANTINE_STRICT"
-_DESELECT = "CI_SESSIONS_DESELECT"
-_LEAK_LIMIT = "CI_SESSIONS_LEAK_LIMIT"
-_RECORD = "CI_SESSIONS_RECORD"
-# Where a process starts, whatever started it (subprocess, multiprocessing, os.system).
-_SPAWNS = (("os", "fork"), ("os", "posix_spawn"), ("os", "posix_spawnp"), ("os", "system"))
-# subprocess binds _posixsubprocess.fork_exec as its own _fork_exec when imported;
-# multiprocessing calls _posixsubprocess.fork_exec itself.
-_SPAWNS_C = (
-    ("subprocess", "_fork_exec"),
-    ("_posixsubprocess", "fork_exec"),
-    ("_winapi", "CreateProcess"),
-)
-_MACHINERY = ("/_pytest/", "/pluggy/", "/importlib/", "<frozen importlib")
-
 _tests: dict[str, dict[str, Any]] = {}
 _quarantined: set[str] = set()
+# How the run ended, beyond its exit status (see pytest_sessionfinish).
+_run: dict[str, Any] = {"interrupted": "", "collection_errors": [], "selected": None}
+# The report attribute that keeps the outcome pytest made, before any hook rewrote it.
+_RAW = "ci_sessions_raw_outcome"
 
 
 def _entries() -> dict[str, str]:
@@ -101,6 +84,10 @@ def pytest_collection_modifyitems(
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
+    # What this run means to run, after every selection (-k, -m, deselection): each of
+    # these must report an outcome. Unknown under pytest-xdist (its workers collect).
+    if not getattr(session.config.option, "numprocesses", None):
+        _run["selected"] = len(session.items)
     prefix = Path(sys.prefix).resolve()
     for name in filter(None, os.environ.get(_EXPECT, "").split(",")):
         module = sys.modules.get(name)
@@ -115,7 +102,61 @@ def pytest_collection_finish(session: pytest.Session) -> None:
                 )
 
 
-def _message(report: pytest.TestReport) -> str:
+class _Progress:
+    """Appends one JSON line per test start and outcome, flushed at once, so that what
+    a killed run did is known. Only the controlling process writes."""
+
+    def __init__(self) -> None:
+        self.stream: Any = None
+
+    def write(self, entry: dict[str, str]) -> None:
+        target = os.environ.get(_OUTCOMES)
+        # pytest-xdist's workers log their own starts and reports too.
+        if not target or os.environ.get("PYTEST_XDIST_WORKER") is not None:
+            return
+        if self.stream is None:
+            self.stream = open(f"{target}.progress", "a", encoding="utf-8")  # noqa: SIM115
+        self.stream.write(json.dumps(entry) + "\n")
+        self.stream.flush()
+
+
+_progress = _Progress()
+
+
+def _controller(config: pytest.Config) -> bool:
+    return not hasattr(config, "workerinput")
+
+
+def pytest_runtest_logstart(nodeid: str) -> None:
+    _progress.write({"start": nodeid})
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
+    # trylast: the innermost wrapper, so the report is seen as pytest made it, before
+    # pytest's xfail handling or any project hook changed it. Kept on the report itself,
+    # which pytest-xdist carries from its workers to the controller.
+    result = yield
+    report = result.get_result()
+    setattr(report, _RAW, str(report.outcome))
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    if report.failed:
+        _run["collection_errors"].append({"id": report.nodeid, "message": _message(report)})
+
+
+def pytest_keyboard_interrupt(excinfo: Any) -> None:
+    # Ctrl-C, or pytest.exit() anywhere: the run stopped before its end, whatever the
+    # exit status it was given.
+    reason = getattr(excinfo.value, "msg", None) or str(excinfo.value)
+    if excinfo.typename == "Exit":
+        _run["interrupted"] = f"pytest.exit({reason!r})"
+    else:
+        _run["interrupted"] = f"{excinfo.typename} (Ctrl-C or a signal)"
+
+
+def _message(report: Any) -> str:
     if report.skipped and isinstance(report.longrepr, tuple):
         return str(report.longrepr[2])
     crash = getattr(report.longrepr, "reprcrash", None)
@@ -134,12 +175,22 @@ def _outcome(report: pytest.TestReport) -> str:
     return "xpassed" if xfail else "passed"
 
 
+def _rewritten(report: pytest.TestReport, outcome: str) -> bool:
+    """A failure that a hook turned into a pass or a skip (pytest's xfail excepted)."""
+    raw = getattr(report, _RAW, None)
+    return (
+        raw == "failed" and outcome not in ("failed", "error") and not hasattr(report, "wasxfail")
+    )
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     test = _tests.setdefault(
         report.nodeid,
         {
             "id": report.nodeid,
-            "outcome": "passed",
+            # Until a phase decides: a test the run stopped inside never passed.
+            "outcome": "unfinished",
+            "phase": "",
             "seconds": 0.0,
             "message": "",
             "file": report.location[0],
@@ -165,122 +216,24 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     )
     if decisive:
         outcome = _outcome(report)
+        message = _message(report) if outcome != "passed" else ""
+        if _rewritten(report, outcome):
+            test["rewritten"] = outcome
+            outcome = "failed" if report.when == "call" else "error"
+            message = f"failed, but a hook rewrote its report to {test['rewritten']}"
         test["outcome"] = outcome
-        test["message"] = _message(report) if outcome != "passed" else ""
-
-
-class _Selection:
-    """The tests no change reaches, left out after every other selection (-k, -m), so
-    that the counts say what this run dropped. In pytest-xdist's workers too: they collect."""
-
-    def __init__(self, target: str) -> None:
-        self.target = target
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(
-        self, config: pytest.Config, items: list[pytest.Item]
-    ) -> None:
-        _deselect(config, items, self.target)
-
-
-class _LeakCheck:
-    def __init__(self, limit: str) -> None:
-        self.limit = limit
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        for item in items:
-            own = item.get_closest_marker("limit_leaks") or item.get_closest_marker("limit_memory")
-            if own is None:
-                item.add_marker(pytest.mark.limit_leaks(self.limit, filter_fn=_not_machinery))
-
-    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
-    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> Any:
-        # Not a coroutine function (calling it would only make a coroutine), not a benchmark.
-        if "benchmark" not in pyfuncitem.fixturenames and not inspect.iscoroutinefunction(
-            pyfuncitem.obj
-        ):
-            names = pyfuncitem._fixtureinfo.argnames
-            pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names})
-        yield
-
-
-def _not_machinery(stack: Any) -> bool:
-    """pytest-memray's filter: False for what pytest or importlib keep, not the test."""
-    return not any(part in frame.filename for frame in stack.frames for part in _MACHINERY)
-
-
-class _Recording:
-    def __init__(self, target: str) -> None:
-        self.target = target
-        self.fixtures: dict[str, list[str]] = {}
-        self.spawners: set[str] = set()
-        self.current: str | None = None
-        for module, name in (*_SPAWNS, *_SPAWNS_C):
-            self._watch(module, name)
-
-    def _watch(self, module_name: str, name: str) -> None:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            return  # not on this system (_winapi off Windows, _posixsubprocess on it)
-        original = getattr(module, name, None)
-        if original is None:
-            return
-
-        @functools.wraps(original)
-        def started(*args: Any, **kwargs: Any) -> Any:
-            if self.current is not None:
-                self.spawners.add(self.current)
-            return original(*args, **kwargs)
-
-        setattr(module, name, started)
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        for item in items:
-            info = getattr(item, "_fixtureinfo", None)
-            definitions = getattr(info, "name2fixturedefs", {})
-            self.fixtures[item.nodeid] = sorted(
-                f"{defs[-1].baseid}::{name}"
-                for name, defs in definitions.items()
-                if defs and defs[-1].scope != "function"
-            )
-
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_protocol(self, item: pytest.Item) -> Any:
-        self.current = item.nodeid
-        yield
-        self.current = None
-
-    def pytest_sessionfinish(self) -> None:
-        found = {"fixtures": self.fixtures, "spawners": sorted(self.spawners)}
-        Path(f"{self.target}.{os.getpid()}").write_text(json.dumps(found), encoding="utf-8")
+        test["phase"] = report.when
+        test["message"] = message
+        _progress.write({"id": report.nodeid, "outcome": outcome})
+    elif report.when == "setup" and report.passed:
+        # Set up: running now, and unfinished should it never report again.
+        test["outcome"] = "unfinished"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    recording = os.environ.get(_RECORD)
-    # Not in pytest-xdist's controller, which runs no test (its workers record, and the
-    # processes it starts are the workers).
-    controller = getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput")
-    if recording and not controller:
-        config.pluginmanager.register(_Recording(recording), "ci_sessions_recording")
-    target = os.environ.get(_DESELECT)
-    if target:
-        config.pluginmanager.register(_Selection(target), "ci_sessions_selection")
-    limit = os.environ.get(_LEAK_LIMIT)
-    if limit:
-        config.pluginmanager.register(_LeakCheck(limit), "ci_sessions_leak_check")
-
-
-def _deselect(config: pytest.Config, items: list[pytest.Item], target: str) -> None:
-    unreached = set(json.loads(Path(target).read_text(encoding="utf-8")))
-    left_out = [item for item in items if item.nodeid in unreached]
-    if left_out:
-        items[:] = [item for item in items if item.nodeid not in unreached]
-        config.hook.pytest_deselected(items=left_out)
-    counts = {"selected": len(items), "deselected": len(left_out)}
-    Path(target + ".counts").write_text(json.dumps(counts), encoding="utf-8")
+    # The optional parts, each turned on by its variable: the file copied beside this one
+    # (imported by name, as this plugin is: both are top-level modules in the project's venv).
+    importlib.import_module("pytest_ci_sessions_extras").configure(config)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: Any) -> None:
@@ -288,11 +241,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: Any) -> None:
     if not target:
         return
     # Only the controlling process writes (pytest-xdist's workers have workerinput).
-    if hasattr(session.config, "workerinput"):
+    if not _controller(session.config):
         return
+    option = session.config.option
     document = {
         "exitstatus": int(exitstatus),
         "rootdir": str(session.config.rootpath),
+        "collect_only": bool(getattr(option, "collectonly", False)),
+        "setup_only": bool(
+            getattr(option, "setuponly", False) or getattr(option, "setupplan", False)
+        ),
+        "interrupted": _run["interrupted"],
+        # -x, --maxfail or a plugin asked the run to stop before its end.
+        "stopped": str(session.shouldstop or session.shouldfail or ""),
+        "collection_errors": _run["collection_errors"],
+        "selected": _run["selected"],
         "tests": sorted(_tests.values(), key=lambda test: test["id"]),
     }
     Path(target).write_text(json.dumps(document, indent=2), encoding="utf-8")

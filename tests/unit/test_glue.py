@@ -10,7 +10,8 @@ import nox.sessions
 import pytest
 
 from ci_sessions.config import Config
-from ci_sessions.glue import pytest_run
+from ci_sessions.glue.pytest_run import PytestRun
+from ci_sessions.glue.pytest_session import run_pytest
 from ci_sessions.glue.session import install, run_all
 from ci_sessions.registry import load_config
 from tests.unit.fake_nox import FakeCommands, Script, commands, make_session
@@ -32,9 +33,14 @@ def project(tmp_path: Path, table: str = "") -> Config:
 
 
 def pytest_writes(
-    status: int, tests: Sequence[Mapping[str, object]] | None, data: bool = True
+    status: int,
+    tests: Sequence[Mapping[str, object]] | None,
+    data: bool = True,
+    junit: bool = True,
+    output: str = "",
 ) -> Script:
-    """A fake pytest: writes the plugin's outcomes (unless None) and the coverage data."""
+    """A fake pytest: writes the plugin's outcomes (unless None), its JUnit report and the
+    coverage data, and prints `output`."""
 
     def script(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
         if tests is not None:
@@ -42,7 +48,10 @@ def pytest_writes(
             Path(env["CI_SESSIONS_OUTCOMES"]).write_text(json.dumps(document))
         if data:
             Path(env["COVERAGE_FILE"]).write_text("data")
-        return status, ""
+        target = next(arg.partition("=")[2] for arg in argv if arg.startswith("--junitxml="))
+        if junit:
+            Path(target).write_text(f"<testsuites>{output}</testsuites>")
+        return status, output
 
     return script
 
@@ -50,9 +59,8 @@ def pytest_writes(
 def run(session: nox.Session, config: Config) -> Path:
     data = config.root / "reports" / "coverage-data" / ".coverage.py3.13"
     data.parent.mkdir(parents=True, exist_ok=True)
-    pytest_run.run_pytest(
-        session, config, paths=["tests"], paths_key="test-paths", name="tests-3.13", data_file=data
-    )
+    request = PytestRun(name="tests-3.13", paths=("tests",), paths_key="test-paths", data_file=data)
+    run_pytest(session, config, request)
     return data
 
 
@@ -82,10 +90,10 @@ def test_exit_0_without_the_plugin_s_report_is_a_run_that_ended_early(
 @pytest.mark.parametrize(
     ("status", "tests", "data", "message"),
     [
-        (1, FAILED, True, r"pytest failed \(exit 1\)"),
+        (1, FAILED, True, r"1 of 1 tests failed \(100.0%\), above no failure budget"),
         (5, [], True, "pytest collected no tests from tests"),
-        (0, PASSED, False, "pytest passed but wrote no coverage data"),
-        (4, None, False, r"pytest failed \(exit 4\) before it ran the tests"),
+        (0, PASSED, False, "pytest wrote no coverage data"),
+        (4, None, False, r"pytest ended \(exit 4: a usage error.*\) before any test started"),
     ],
 )
 def test_every_way_a_run_fails(
@@ -176,8 +184,10 @@ def test_test_settings_from_the_configuration_reach_pytest(
     session = make_session(tmp_path / "s", posargs=["-m", "fast"])
     data = config.root / "reports" / "coverage-data" / ".coverage.py3.13"
     data.parent.mkdir(parents=True, exist_ok=True)
-    pytest_run.run_pytest(
-        session, config, paths=["tests"], paths_key="test-paths", name="tests-3.13", data_file=data
+    run_pytest(
+        session,
+        config,
+        PytestRun(name="tests-3.13", paths=("tests",), paths_key="test-paths", data_file=data),
     )
     [argv] = commands.ran
     assert argv[argv.index("-x") : argv.index("-x") + 2] == ["-x", "--strict-markers"]

@@ -22,7 +22,7 @@ from ci_sessions.families.base import pins
 from ci_sessions.families.benchmark import callgrind, memory
 from ci_sessions.families.benchmark import stats as benchstats
 from ci_sessions.families.benchmark.settings import BenchmarkConfig
-from ci_sessions.glue.pytest_run import MEMRAY, PLUGIN, TEST_TOOLS
+from ci_sessions.glue.pytest_run import MEMRAY, TEST_TOOLS, copy_plugins
 from ci_sessions.glue.scratch import scratch_dir
 
 CONTROL_SOURCE = f"""
@@ -97,11 +97,8 @@ def side_pytest(python: str, targets: list[str], mode: list[str], common: list[s
 def plugin_env(tmp: Path, packages: tuple[str, ...]) -> dict[str, str]:
     """The ci-sessions pytest plugin (outcomes per benchmark, set per run), and the
     check that each side imports its own install of the packages."""
-    plugins = tmp / "plugins"
-    plugins.mkdir(exist_ok=True)
-    shutil.copy2(PLUGIN, plugins / PLUGIN.name)
     return {
-        "PYTHONPATH": str(plugins),
+        "PYTHONPATH": str(copy_plugins(tmp)),
         "CI_SESSIONS_EXPECT_INSTALLED": ",".join(packages),
         "CI_SESSIONS_DROP_PERF_MAP": "1",
     }

@@ -28,7 +28,8 @@ from ci_sessions.glue.session import (
     run_tool,
     session,
 )
-from ci_sessions.pytest_options import NO_TESTS, exit_problem
+from ci_sessions.masking import redact_file
+from ci_sessions.pytest_verdict import RunFacts, judge
 
 # The environment variable that tells a test which run it is in, so a test
 # suite can make its own randomness reproducible per run.
@@ -72,7 +73,10 @@ def _run(
 ) -> list[test_outcomes.Case]:
     tmp = scratch_dir(session)
     outcomes_file = tmp / f"outcomes-run-{number}.json"
-    outcomes_file.unlink(missing_ok=True)
+    progress = outcomes_file.with_name(outcomes_file.name + ".progress")
+    junit = folder / f"junit-run-{number}.xml"
+    for stale in (outcomes_file, progress, junit):
+        stale.unlink(missing_ok=True)
     options, posargs = selection_args(config, session.posargs)
     status = run_tool(
         session,
@@ -84,7 +88,7 @@ def _run(
             f"--randomly-seed={number}",
             "-p",
             "pytest_ci_sessions",
-            f"--junitxml={folder / f'junit-run-{number}.xml'}",
+            f"--junitxml={junit}",
             *config.pytest_args,
             *posargs,
             *options,
@@ -95,15 +99,24 @@ def _run(
             **plugin_env(config, tmp, outcomes_file, strict=False),
         },
     )
-    if status == NO_TESTS:
-        session.error(f"pytest collected no tests from {' '.join(paths)}")
+    redact_file(junit)
     outcomes = test_outcomes.read_outcomes_file(outcomes_file)
-    if outcomes is None:
-        session.error(f"flaky, run {number}: {test_outcomes.ended_early(status)}")
-    # Failed tests are what is being measured; only a suite that did not run fails here.
-    problem = exit_problem(status, failed_tests_ok=True)
-    if problem:
-        session.error(f"flaky, run {number}: {problem}")
+    # Failed tests are what is being measured; a run that ran nothing, or not to its
+    # end, fails here.
+    judgement = judge(
+        RunFacts(
+            status=status,
+            outcomes=outcomes,
+            progress=test_outcomes.read_progress(progress),
+            junit=junit,
+            junit_written=junit.is_file(),
+            all_skipped=config.all_skipped,
+            failures_measured=True,
+            paths=" ".join(paths),
+        )
+    )
+    if not judgement.passed or outcomes is None:
+        session.error(f"flaky, run {number}: {judgement.message}")
     return list(outcomes.cases)
 
 

@@ -9,7 +9,8 @@ from collections.abc import Mapping, Sequence
 import nox
 
 from ci_sessions.config import Config
-from ci_sessions.glue.pytest_run import LEAK_ENV, MEMRAY, TEST_TOOLS, run_pytest
+from ci_sessions.glue.pytest_run import LEAK_ENV, MEMRAY, TEST_TOOLS, PytestRun
+from ci_sessions.glue.pytest_session import run_pytest
 from ci_sessions.glue.session import install, reports_data_dir, require_paths
 from ci_sessions.services import ServiceError, lifecycle
 from ci_sessions.services.lifecycle import running
@@ -55,18 +56,19 @@ def run_suite(
         with running(
             services, url_env=url_env, environ=os.environ, budget=ready_timeout, log=session.log
         ) as urls:
-            run_pytest(
-                session,
-                config,
-                paths=paths,
-                paths_key=key,
+            run = PytestRun(
                 name=name,
+                paths=tuple(paths),
+                paths_key=key,
                 data_file=data_dir / f".coverage.py{session.python}",
                 markers=markers,
                 # Deep enough to reach the Python frames under memray's C ones.
-                args=[*args, *(["--stacks=12"] if leak_limit else [])],
+                args=(*args, *(["--stacks=12"] if leak_limit else [])),
                 env={**(env or {}), **urls, **({LEAK_ENV: leak_limit} if leak_limit else {})},
-                secret_env=bool(services),
+                # The quarantine is project-wide: an entry for a test of another suite (or
+                # of tests-<python>) is not a dead one here.
+                quarantine_strict=False,
             )
+            run_pytest(session, config, run)
     except ServiceError as exc:
         session.error(str(exc))

@@ -11,7 +11,8 @@ from ci_sessions.config import Config
 from ci_sessions.families.base import pins
 from ci_sessions.families.tests import affected, affected_run, narrow, shards
 from ci_sessions.families.tests.settings import MatrixConfig
-from ci_sessions.glue.pytest_run import TEST_TOOLS, install_for_tests, quiet_pytest, run_pytest
+from ci_sessions.glue.pytest_run import TEST_TOOLS, PytestRun, install_for_tests, quiet_pytest
+from ci_sessions.glue.pytest_session import run_pytest
 from ci_sessions.glue.session import (
     install_tools,
     reports_data_dir,
@@ -76,26 +77,24 @@ def register(config: Config) -> None:
             and affected_run.keeps_map(os.environ, main_branch),
             occasion=affected_run.occasion(os.environ, main_branch),
         )
-        run_pytest(
-            session,
-            config,
+        run = PytestRun(
+            name=f"tests-{python}" + ("" if shard is None else f"-{shard.suffix}"),
             paths=config.test_paths,
             paths_key="test-paths",
-            name=f"tests-{python}" + ("" if shard is None else f"-{shard.suffix}"),
             # One data file per Python (and shard), named for it, so the
             # coverage gate can tell which part of the matrix contributed.
             data_file=reports_data_dir(config) / f".coverage.py{python}{suffix}",
-            args=[
+            args=(
                 *([] if shard is None else shard.pytest_args(str(durations_path(config)))),
                 *xdist_args(matrix.xdist, parallel=session.parallel),
-            ],
-            posargs=posargs,
+            ),
+            posargs=tuple(posargs),
             whole_suite=shard is None,
             budget=(matrix.max_failure_rate, matrix.warn_failure_rate),
             markers=markers,
             narrowed=narrowed[1].label(narrowed[0], config.slow_marker) if narrowed else "",
-            selection=selection,
         )
+        run_pytest(session, config, run, selection)
 
     @session(config, "durations", python=config.session_python, default=False)
     def durations(session: nox.Session) -> None:

@@ -1,0 +1,162 @@
+"""The optional parts of the ci-sessions pytest plugin, each turned on by its variable.
+
+Copied beside ``pytest_ci_sessions`` (which imports it from its ``pytest_configure``), so
+it imports nothing from ci_sessions either.
+
+- ``CI_SESSIONS_DESELECT``: a JSON list of node IDs to leave out (affected-test
+  selection: the tests no change reaches); the counts of collected and left-out
+  tests are written beside it, to ``<that file>.counts``.
+- ``CI_SESSIONS_RECORD``: for affected selection's map, what coverage cannot tell,
+  written at the end of the run to ``<that path>.<pid>`` by every pytest process
+  (pytest-xdist's workers included): each test's fixtures of a wider scope than the
+  function (code such a fixture runs is measured in the set-up of the first test that
+  needs it, and the map gives it to every test sharing the fixture), and the tests that
+  started a process (fork, spawn, subprocess, os.system: what the child runs is in no
+  test's coverage context; a process started before the first test, by a plugin or at
+  collection, is nobody's).
+- ``CI_SESSIONS_LEAK_LIMIT`` ("4 KB"): a suite's leak check. Every test without a
+  memray mark of its own gets pytest-memray's ``limit_leaks`` at that limit, ignoring
+  what pytest's and the import system's own frames keep, and its body runs once
+  untracked before the tracked call (tests using ``benchmark`` excepted): what a
+  first call builds once (caches, lazy imports, specialised code) is no leak.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+_DESELECT = "CI_SESSIONS_DESELECT"
+_LEAK_LIMIT = "CI_SESSIONS_LEAK_LIMIT"
+_RECORD = "CI_SESSIONS_RECORD"
+# Where a process starts, whatever started it (subprocess, multiprocessing, os.system).
+_SPAWNS = (("os", "fork"), ("os", "posix_spawn"), ("os", "posix_spawnp"), ("os", "system"))
+# subprocess binds _posixsubprocess.fork_exec as its own _fork_exec when imported;
+# multiprocessing calls _posixsubprocess.fork_exec itself.
+_SPAWNS_C = (
+    ("subprocess", "_fork_exec"),
+    ("_posixsubprocess", "fork_exec"),
+    ("_winapi", "CreateProcess"),
+)
+_MACHINERY = ("/_pytest/", "/pluggy/", "/importlib/", "<frozen importlib")
+
+
+class _Selection:
+    """The tests no change reaches, left out after every other selection (-k, -m), so
+    that the counts say what this run dropped. In pytest-xdist's workers too: they collect."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        _deselect(config, items, self.target)
+
+
+class _LeakCheck:
+    def __init__(self, limit: str) -> None:
+        self.limit = limit
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            own = item.get_closest_marker("limit_leaks") or item.get_closest_marker("limit_memory")
+            if own is None:
+                item.add_marker(pytest.mark.limit_leaks(self.limit, filter_fn=_not_machinery))
+
+    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> Any:
+        # Not a coroutine function (calling it would only make a coroutine), not a benchmark.
+        if "benchmark" not in pyfuncitem.fixturenames and not inspect.iscoroutinefunction(
+            pyfuncitem.obj
+        ):
+            names = pyfuncitem._fixtureinfo.argnames
+            pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names})
+        yield
+
+
+def _not_machinery(stack: Any) -> bool:
+    """pytest-memray's filter: False for what pytest or importlib keep, not the test."""
+    return not any(part in frame.filename for frame in stack.frames for part in _MACHINERY)
+
+
+class _Recording:
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.fixtures: dict[str, list[str]] = {}
+        self.spawners: set[str] = set()
+        self.current: str | None = None
+        for module, name in (*_SPAWNS, *_SPAWNS_C):
+            self._watch(module, name)
+
+    def _watch(self, module_name: str, name: str) -> None:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            return  # not on this system (_winapi off Windows, _posixsubprocess on it)
+        original = getattr(module, name, None)
+        if original is None:
+            return
+
+        @functools.wraps(original)
+        def started(*args: Any, **kwargs: Any) -> Any:
+            if self.current is not None:
+                self.spawners.add(self.current)
+            return original(*args, **kwargs)
+
+        setattr(module, name, started)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            info = getattr(item, "_fixtureinfo", None)
+            definitions = getattr(info, "name2fixturedefs", {})
+            self.fixtures[item.nodeid] = sorted(
+                f"{defs[-1].baseid}::{name}"
+                for name, defs in definitions.items()
+                if defs and defs[-1].scope != "function"
+            )
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item) -> Any:
+        self.current = item.nodeid
+        yield
+        self.current = None
+
+    def pytest_sessionfinish(self) -> None:
+        found = {"fixtures": self.fixtures, "spawners": sorted(self.spawners)}
+        Path(f"{self.target}.{os.getpid()}").write_text(json.dumps(found), encoding="utf-8")
+
+
+def configure(config: pytest.Config) -> None:
+    recording = os.environ.get(_RECORD)
+    # Not in pytest-xdist's controller, which runs no test (its workers record, and the
+    # processes it starts are the workers).
+    controller = getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput")
+    if recording and not controller:
+        config.pluginmanager.register(_Recording(recording), "ci_sessions_recording")
+    target = os.environ.get(_DESELECT)
+    if target:
+        config.pluginmanager.register(_Selection(target), "ci_sessions_selection")
+    limit = os.environ.get(_LEAK_LIMIT)
+    if limit:
+        config.pluginmanager.register(_LeakCheck(limit), "ci_sessions_leak_check")
+
+
+def _deselect(config: pytest.Config, items: list[pytest.Item], target: str) -> None:
+    unreached = set(json.loads(Path(target).read_text(encoding="utf-8")))
+    left_out = [item for item in items if item.nodeid in unreached]
+    if left_out:
+        items[:] = [item for item in items if item.nodeid not in unreached]
+        config.hook.pytest_deselected(items=left_out)
+    counts = {"selected": len(items), "deselected": len(left_out)}
+    Path(target + ".counts").write_text(json.dumps(counts), encoding="utf-8")
