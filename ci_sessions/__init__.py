@@ -46,7 +46,7 @@ def register(
     # machinery, which `import ci_sessions` alone should not load.
     from nox.logger import logger
 
-    from ci_sessions import cleanup, invocation, once
+    from ci_sessions import cleanup, invocation, masking, once
     from ci_sessions.registry import load_config, register_all
     from ci_sessions.services import lifecycle as services
 
@@ -60,6 +60,8 @@ def register(
     child = invocation.inherited()  # a `nox -j` session: its parent has spoken
     invocation.current()
     cleanup.begin(lambda line: logger.warning(f"ci-sessions: {line}"))
+    # Tokens and passwords of the environment: masked in all ci-sessions prints or writes.
+    masking.register_environment()
     leftovers = cleanup.sweep_service_folders(services.leftover_folders())
     notes = [] if child else once.fresh(config.notes, config.root, cleanup.runs_dir().parent)
     for line in [*leftovers, *cleanup.sweep_worktrees(config.root), *notes]:

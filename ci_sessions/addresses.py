@@ -42,11 +42,15 @@ def _key_values(text: str) -> dict[str, str]:
 
 def parse(text: str, default_port: int) -> Address:
     """Where a service address points, and its secrets; ValueError says what is wrong."""
-    found = secrets_in(text)
+    host, port = _locate(text, default_port)
+    return Address(host, port, secrets_in(text))
+
+
+def _locate(text: str, default_port: int) -> tuple[str, int]:
     if is_key_value(text):
         pairs = _key_values(text)
         host = pairs.get("host") or pairs.get("hostaddr") or "127.0.0.1"
-        return Address(host.split(",")[0], _port(pairs.get("port"), default_port), found)
+        return host.split(",")[0], _port(pairs.get("port"), default_port)
     parts = urlsplit(text)
     if not parts.scheme or (not parts.netloc and not parts.path):
         raise ValueError("is neither a URL (scheme://...) nor key=value pairs")
@@ -57,7 +61,23 @@ def parse(text: str, default_port: int) -> Address:
         port_text = rest.removeprefix(":")
     else:
         host, _, port_text = first.partition(":")
-    return Address(host or "127.0.0.1", _port(port_text or None, default_port), found)
+    return host or "127.0.0.1", _port(port_text or None, default_port)
+
+
+def well_formed(text: str) -> bool:
+    """Whether an address parses: where it does not, its userinfo may run further than a
+    URL parser thinks (a password with an unencoded @, : or /)."""
+    try:
+        _locate(text, 1)
+    except ValueError:
+        return False
+    return True
+
+
+def _wide_userinfo(text: str) -> str:
+    """What may be a malformed URL's userinfo: from :// to its last @."""
+    _, separator, rest = text.partition("://")
+    return rest.rpartition("@")[0] if separator else ""
 
 
 def secrets_in(text: str) -> tuple[str, ...]:
@@ -73,6 +93,10 @@ def secrets_in(text: str) -> tuple[str, ...]:
         # Both spellings: the URL's percent-encoded one and what a client prints.
         found += [password, unquote(password)]
     found += [value for key, value in parse_qsl(parts.query) if key.lower() in SECRET_KEYS]
+    wide = _wide_userinfo(text)
+    if ":" in wide and not well_formed(text):
+        password = wide.split(":", 1)[1]
+        found += [password, unquote(password)]
     return tuple(dict.fromkeys(secret for secret in found if secret))
 
 
@@ -85,7 +109,12 @@ def _port(text: str | None, default: int) -> int:
 
 
 def mask(text: str) -> str:
-    """The address with each of its passwords replaced by ***, for logs and messages."""
+    """The address with each of its passwords replaced by ***, for logs and messages; of an
+    address that does not parse, none of what may be its userinfo is shown."""
+    wide = _wide_userinfo(text)
+    if wide and not is_key_value(text) and not well_formed(text):
+        scheme, _, rest = text.partition("://")
+        return f"{scheme}://***@{rest.rpartition('@')[2]}"
     masked = text
     for secret in sorted(set(secrets_in(text)), key=len, reverse=True):
         masked = masked.replace(secret, "***")

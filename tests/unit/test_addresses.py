@@ -52,7 +52,12 @@ def test_parse_refuses_with_a_reason(text: str, message: str) -> None:
         ("host=h port=9 user=app password=S", "host=h port=9 user=app password=***"),
         ("redis://:pw@127.0.0.1:6379/0", "redis://:***@127.0.0.1:6379/0"),
         ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/0"),
-        ("postgresql://app:pw@db:abc/x", "postgresql://app:***@db:abc/x"),  # unparsable port
+        # Unparsable: none of what may be its userinfo is shown, the user name included.
+        ("postgresql://app:pw@db:abc/x", "postgresql://***@db:abc/x"),
+        # A password with unencoded @ : / runs further than a URL parser thinks.
+        ("postgresql://bob:we@ird:pa/ss%q@127.0.0.1:1/db", "postgresql://***@127.0.0.1:1/db"),
+        # A parsable address keeps an @ of its query.
+        ("redis://h:6379/0?client_name=a@b", "redis://h:6379/0?client_name=a@b"),
     ],
 )
 def test_mask_hides_every_form(text: str, masked: str) -> None:
@@ -61,3 +66,7 @@ def test_mask_hides_every_form(text: str, masked: str) -> None:
 
 def test_secrets_of_an_unparsable_key_value_string_are_still_found() -> None:
     assert secrets_in("host=h port=x password=S") == ("S",)
+
+
+def test_a_malformed_password_is_registered_whole() -> None:
+    assert "we@ird:pa/ss%q" in secrets_in("postgresql://bob:we@ird:pa/ss%q@127.0.0.1:1/db")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -44,3 +45,47 @@ def test_a_stream_holds_back_what_might_start_a_secret() -> None:
     assert masking.held_back("log line abc") == 3
     assert masking.held_back("log line ..") == 0
     assert masking.held_back("xyzabcde") == 5
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "secret"),
+    [
+        ("GITHUB_TOKEN", "ghp_0123456789abcdef", True),
+        ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG", True),
+        ("MY_API_KEY", "sk-live-0123456789", True),
+        ("DB_PASSWD", "correct-horse", True),
+        ("PGPASSWORD", "correct-horse", True),
+        ("SERVICE_CREDENTIALS", "user:correct-horse", True),
+        ("DEBUG_TOKEN", "true", False),  # too short to be a secret
+        ("TOKENIZERS_PARALLELISM", "false-everywhere", False),  # TOKEN is not a part
+        ("SSH_AUTH_SOCK", "/tmp/ssh-XXXX/agent.1", False),
+        ("HOME", "/home/somebody-long", False),
+    ],
+)
+def test_secret_looking_variables(name: str, value: str, secret: bool) -> None:
+    assert masking.secret_variable(name, value) is secret
+
+
+def test_the_environment_s_secrets_are_masked_once_registered() -> None:
+    environ = {"GITHUB_TOKEN": "ghp_0123456789abcdef", "HOME": "/root"}
+    assert masking.register_environment(environ) == ["GITHUB_TOKEN"]
+    assert masking.redact("token ghp_0123456789abcdef in /root") == "token *** in /root"
+
+
+def test_a_secret_cut_short_by_pytest_is_masked_too() -> None:
+    masking.register("sk-live-0123456789", environ={})
+    # pytest's short summary cuts a long line: "AssertionError: sk-live-01234..."
+    assert masking.redact("AssertionError: sk-live-01234...") == "AssertionError: ***..."
+    assert (
+        masking.redact("sk-live is a prefix, not a secret") == "sk-live is a prefix, not a secret"
+    )
+
+
+def test_a_written_report_is_masked_in_place(tmp_path: Path) -> None:
+    masking.register("hunter2-generated", environ={})
+    report = tmp_path / "junit.xml"
+    report.write_text("<failure>hunter2-generated</failure>")
+    assert masking.redact_file(report)
+    assert report.read_text() == "<failure>***</failure>"
+    assert not masking.redact_file(report)  # nothing left to mask
+    assert not masking.redact_file(tmp_path / "missing.xml")
