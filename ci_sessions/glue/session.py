@@ -31,6 +31,7 @@ from ci_sessions import verdicts as checks
 from ci_sessions.config import Config
 from ci_sessions.families.coverage import data as coverage_data
 from ci_sessions.glue import installs, requirements
+from ci_sessions.glue.guard import guarded, swept
 from ci_sessions.glue.recording import recorded
 from ci_sessions.masking import held_back, redact
 from ci_sessions.platforms import python_in, venv_python
@@ -69,8 +70,10 @@ def session(
                 f"register(); define yours after register(), or keep it with "
                 f'register(exclude=["{name}"])'
             )
+        func = swept(func, config, lambda run, message: warn_visibly(run, run.name, [message]))
         if name != "report":  # the report reads the records; it writes none
             func = recorded(func, kwargs["tags"][1:], lambda: reports_dir(config))
+        func = guarded(func, config)
         with warnings.catch_warnings():
             if name in _OURS:
                 warnings.simplefilter("ignore", FutureWarning)
@@ -225,29 +228,24 @@ def require_paths(session: nox.Session, config: Config, key: str, paths: Sequenc
 
 
 def run_tool(session: nox.Session, args: Sequence[str], **kwargs: Any) -> int:
-    """Run a command, streaming its output; return its exit status, never raise."""
-    try:
-        session.run(*args, **kwargs)
-    except nox.command.CommandFailed as exc:
-        return exc.return_code if exc.return_code is not None else 1
-    return 0
+    """Run a command, streaming its output; return its exit status, never raise.
 
-
-def run_redacted(session: nox.Session, args: Sequence[str], **kwargs: Any) -> int:
-    """run_tool, its output passed through masking.redact on its way to the console.
-
-    For commands whose environment holds secrets (service URLs): a test that
-    prints or asserts on its URL must not show the password.
+    The output passes through masking.redact on its way to the console: a test that
+    prints a URL with its password, an environment variable holding a token, or a
+    failing assertion showing one must not show the secret.
     """
     read_end, write_end = os.pipe()
     pump = threading.Thread(target=_pump, args=(read_end,), daemon=True)
     pump.start()
     with os.fdopen(write_end, "w") as sink:
         try:
-            return run_tool(session, args, stdout=sink, stderr=subprocess.STDOUT, **kwargs)
+            session.run(*args, stdout=sink, stderr=subprocess.STDOUT, **kwargs)
+        except nox.command.CommandFailed as exc:
+            return exc.return_code if exc.return_code is not None else 1
         finally:
             sink.close()
             pump.join()
+    return 0
 
 
 def _pump(read_end: int) -> None:
@@ -282,7 +280,8 @@ def run_captured(session: nox.Session, args: Sequence[str]) -> tuple[int, str]:
         sink.seek(0)
         text = sink.read()
     if text:
-        print(text, end="" if text.endswith("\n") else "\n", flush=True)
+        shown = redact(text)
+        print(shown, end="" if shown.endswith("\n") else "\n", flush=True)
     return status, text
 
 
