@@ -11,6 +11,7 @@ from ci_sessions.families.coverage.data import (
     code_fingerprint,
     data_name,
     freshness,
+    measures_package,
     missing_pythons,
     new_record,
     python_of,
@@ -100,3 +101,15 @@ def test_tests_at_the_root_do_not_fingerprint_the_venvs(tmp_path: Path) -> None:
     assert code_fingerprint(tmp_path, ["."], listed=["mod.py"]) == before
     (tmp_path / "mod.py").write_text("x = 2\n")
     assert code_fingerprint(tmp_path, ["."]) != before
+
+
+def test_a_data_file_measures_its_package_wherever_it_was_installed() -> None:
+    assert measures_package(["src/sample/shapes.py"], ["sample"])
+    assert measures_package([".nox/t/lib/python3.13/site-packages/sample/a.py"], ["sample"])
+    assert measures_package(["C:\\a\\Lib\\site-packages\\sample\\a.py"], ["sample"])
+    assert measures_package(["typing_extensions.py"], ["typing_extensions"])
+    assert measures_package(["src/attr/_make.py"], ["attrs", "attr"])
+    assert measures_package(["src/ns/inner/m.py"], ["ns.inner"])
+    # Nothing measured (an empty file, rows deleted), or another project's package.
+    assert not measures_package([], ["sample"])
+    assert not measures_package(["src/sample_other/a.py"], ["sample"])

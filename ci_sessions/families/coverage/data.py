@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -197,16 +197,18 @@ def freshness(
     return Freshness(file_name, True, f"{when}, an earlier run on the same code")
 
 
-def stale_messages(found: Sequence[Freshness]) -> list[str]:
-    return [item.note for item in found if not item.usable]
-
-
 def missing_pythons(expected: Sequence[str], file_names: Iterable[str]) -> list[str]:
     """Pythons of the matrix that contributed no data file."""
     present = {python_of(name) for name in file_names}
     return [python for python in expected if python not in present]
 
 
-def describe(found: Mapping[str, Freshness]) -> list[str]:
-    """One line per data file for the summary: where its data comes from."""
-    return [f"`{name}`: {item.note}" for name, item in sorted(found.items()) if item.usable]
+def measures_package(measured: Iterable[str], packages: Iterable[str]) -> bool:
+    """Whether a data file's measured files (paths as coverage stored them: the source
+    tree, or a venv's site-packages, / or \\ separated) include one of the packages'."""
+    tops = [package.replace(".", "/") for package in packages]
+    for path in measured:
+        slashed = "/" + path.replace("\\", "/")
+        if any(f"/{top}/" in slashed or slashed.endswith(f"/{top}.py") for top in tops):
+            return True
+    return False

@@ -230,6 +230,21 @@ def _combine(session: nox.Session, config: Config, usable: list[Path], reports: 
         session.error(
             f"coverage: unreadable data file: {named}; delete it and run its tests session again"
         )
+    empty = [
+        copies[Path(name)]
+        for name, measured in status["measured"].items()
+        if not coverage_data.measures_package(measured, config.packages)
+    ]
+    if empty:
+        named = "; ".join(
+            f"{path.name} ({_written_by(path)}) measured no line of {', '.join(config.packages)}"
+            for path in empty
+        )
+        session.error(
+            f"coverage: {named}: that data contributes nothing (an empty file, or the tests "
+            f"of another project or copy); run its tests session again, and check "
+            f"{config.key_ref('package')} names the package the tests import"
+        )
     if status["no_data"]:
         session.error(
             f"coverage: the tests measured no code of {', '.join(config.packages)} "
@@ -237,6 +252,11 @@ def _combine(session: nox.Session, config: Config, usable: list[Path], reports: 
             "tests import"
         )
     return json_report
+
+
+def _written_by(path: Path) -> str:
+    record = coverage_data.read_record(path)
+    return f"written by {record.session}" if record else "no record of its run"
 
 
 def _patch(session: nox.Session, config: Config, reports: Path) -> coverage_gate.Patch:
