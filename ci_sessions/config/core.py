@@ -160,7 +160,7 @@ CORE = Section(
         Key(
             "test-markers",
             "test_markers",
-            values.non_empty_str,
+            values.marker_expression,
             None,
             "a pytest `-m` expression for every test run, kept with the project's addopts, "
             "the quick tiers' `not slow` and the posargs' own",

@@ -264,6 +264,17 @@ def marker_name(value: Any) -> str:
     return value
 
 
+def marker_expression(value: Any) -> str:
+    """A pytest -m expression, parsed as pytest will parse it."""
+    from ci_sessions.marker_expression import problem
+
+    text = non_empty_str(value)
+    found = problem(text)
+    if found:
+        raise ValueError(f"not a pytest -m expression ({found})")
+    return text
+
+
 def seconds(value: Any) -> float:
     if not _finite_number(value) or value <= 0:
         raise ValueError("expected a finite number of seconds above 0")

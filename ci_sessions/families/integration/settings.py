@@ -58,7 +58,7 @@ INTEGRATION = Section(
         Key(
             "paths", "paths", values.project_paths, ("tests/integration",), "the integration tests"
         ),
-        Key("markers", "markers", values.non_empty_str, None, "a pytest `-m` expression"),
+        Key("markers", "markers", values.marker_expression, None, "a pytest `-m` expression"),
         Key(
             "services",
             "services",

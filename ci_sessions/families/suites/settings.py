@@ -97,7 +97,7 @@ def _suite(name: str, spec: Any) -> Suite:
     return Suite(
         name=name,
         paths=checked("paths", values.project_paths),
-        markers=optional("markers", values.non_empty_str, None),
+        markers=optional("markers", values.marker_expression, None),
         python=python,
         extras=optional("extras", values.str_list, ()),
         groups=optional("groups", values.str_list, ()),

@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ci_sessions import marker_expression
+
 TIER_ENV = "CI_SESSIONS_TIER"
 
 
@@ -68,6 +70,8 @@ def narrow_table(value: Any) -> tuple[tuple[str, Narrowing], ...]:
                 raise ValueError(f"{tier}.{key}: expected true or false")
         if markers is not None and (not isinstance(markers, str) or not markers.strip()):
             raise ValueError(f"{tier}.markers: expected a pytest -m expression")
+        if markers is not None and (found := marker_expression.problem(markers)):
+            raise ValueError(f"{tier}.markers: not a pytest -m expression ({found})")
         if not (python or skip_slow or markers or affected):
             raise ValueError(f"{tier}: narrows nothing; set python, skip-slow, markers or affected")
         found.append((tier, Narrowing(tuple(python), skip_slow, markers, affected)))
