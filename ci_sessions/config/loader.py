@@ -95,7 +95,7 @@ def load(
         **core,
     )
     _check_groups(document, pyproject, _group_keys(config, all_sections))
-    context = ResolveContext(pyproject, document, environ)
+    context = ResolveContext(pyproject, document, environ, config.python)
     resolved = _resolve(config, all_sections, context, finder)
     poetry, skipped = discover.poetry_test_requirements(document)
     if skipped:

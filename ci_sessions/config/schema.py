@@ -56,6 +56,8 @@ class ResolveContext:
     pyproject: Path
     document: Mapping[str, Any]
     environ: Mapping[str, str]
+    # The Python matrix, as resolved (a key given, or the project's default).
+    python: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

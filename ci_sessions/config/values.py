@@ -3,6 +3,7 @@ raises ValueError with what was expected; config.py adds the file and the key.""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -16,12 +17,17 @@ Checker = Callable[[Any], Any]
 
 
 def toml(value: Any) -> str:
-    """A value as TOML writes it (for messages and check-config), not as Python reprs it."""
-    if isinstance(value, Waiver):
-        parts = [f"id = {toml(value.id)}", f"reason = {toml(value.reason)}"]
-        if value.expires is not None:
-            parts.append(f"expires = {value.expires.isoformat()}")
-        return "{ " + ", ".join(parts) + " }"
+    """A value as TOML writes it (for messages and check-config), not as Python reprs it.
+
+    A settings dataclass is an inline table of its keys: a class may name the keys of
+    its fields (``TOML_KEYS``, else the field with ``-`` for ``_``) and leave fields out
+    (``TOML_SKIP``); unset (None) fields are left out, as TOML has no null. A list of
+    dataclasses that leave their ``name`` out is a table by name (the suites).
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return "{ " + ", ".join(f"{k} = {toml(v)}" for k, v in _toml_fields(value)) + " }"
+    if isinstance(value, (list, tuple)) and value and all(_named(item) for item in value):
+        return toml({item.name: item for item in value})
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -43,6 +49,20 @@ def toml(value: Any) -> str:
             return toml(dict(value))  # a table kept as pairs
         return "[" + ", ".join(toml(item) for item in value) + "]"
     return json.dumps(str(value))
+
+
+def _toml_fields(value: Any) -> list[tuple[str, Any]]:
+    keys = getattr(value, "TOML_KEYS", {})
+    skip = getattr(value, "TOML_SKIP", ())
+    return [
+        (keys.get(field.name, field.name.replace("_", "-")), getattr(value, field.name))
+        for field in dataclasses.fields(value)
+        if field.name not in skip and getattr(value, field.name) is not None
+    ]
+
+
+def _named(item: Any) -> bool:
+    return dataclasses.is_dataclass(item) and "name" in getattr(item, "TOML_SKIP", ())
 
 
 @dataclass(frozen=True)

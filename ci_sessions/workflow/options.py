@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ci_sessions.config.values import environment
-from ci_sessions.workflow.triggers import CRON, EVENTS, Trigger
+from ci_sessions.workflow.triggers import EVENTS, Trigger, cron_problem
 
 NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 RUNNERS = re.compile(r"^(ubuntu|windows|macos)-[a-z0-9.\-]+$")
@@ -61,8 +61,9 @@ def triggers(value: Any) -> tuple[tuple[str, Trigger], ...]:
                 raise ValueError(f"{tier}.on: {event!r}; expected some of {', '.join(EVENTS)}")
         crons = _strings(spec.get("cron", []), f"{tier}.cron")
         for cron in crons:
-            if not CRON.match(cron):
-                raise ValueError(f"{tier}.cron: {cron!r} is not a cron line of five fields")
+            problem = cron_problem(cron)
+            if problem:
+                raise ValueError(f"{tier}.cron: {cron!r}: {problem}")
         dispatch = spec.get("dispatch", False)
         if not isinstance(dispatch, bool):
             raise ValueError(f"{tier}.dispatch: expected true or false")
@@ -75,6 +76,20 @@ def triggers(value: Any) -> tuple[tuple[str, Trigger], ...]:
             )
         found.append((tier, Trigger(tuple(events), tuple(crons), dispatch, tuple(labels))))
     return tuple(found)
+
+
+# GitHub's job ids: a letter or _ first, then letters, digits, - and _.
+JOB_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def job_id(value: Any) -> str:
+    """A job's id in the workflow (`ci-passed`): no expression, no space."""
+    if not isinstance(value, str) or not JOB_ID.match(value):
+        raise ValueError(
+            "expected a job id: a letter or _ first, then letters, digits, - and _ "
+            '(such as "ci-passed")'
+        )
+    return value
 
 
 def stages(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:

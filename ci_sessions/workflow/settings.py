@@ -109,7 +109,7 @@ WORKFLOW = Section(
         Key(
             "required-check",
             "required_check",
-            values.non_empty_str,
+            options.job_id,
             "ci-passed",
             "the job that needs every other one and fails if any failed or was cancelled "
             "(skipped by design counts as passed): the one check branch protection names",

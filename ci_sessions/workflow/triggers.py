@@ -14,17 +14,63 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 # The events a tier may name (schedules and dispatch have their own keys).
 EVENTS = ("push", "pull_request", "merge_group")
 CRON_FIELD = r"[0-9*/,\-A-Za-z]+"
 CRON = re.compile(rf"^{CRON_FIELD}( {CRON_FIELD}){{4}}$")
+# GitHub's schedule fields (POSIX cron): name, lowest, highest, names for the values.
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_DAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
+CRON_FIELDS: tuple[tuple[str, int, int, tuple[str, ...]], ...] = (
+    ("minute", 0, 59, ()),
+    ("hour", 0, 23, ()),
+    ("day of the month", 1, 31, ()),
+    ("month", 1, 12, _MONTHS),
+    ("day of the week", 0, 6, _DAYS),
+)
+
+
+def cron_problem(line: str) -> str | None:
+    """What is wrong with a schedule line as GitHub reads it, or None."""
+    fields = line.split()
+    if len(fields) != 5 or not CRON.match(line):
+        return "is not a cron line of five fields"
+    for text, (name, low, high, names) in zip(fields, CRON_FIELDS, strict=True):
+        for part in text.split(","):
+            base, slash, step = part.partition("/")
+            if slash and not (step.isdigit() and int(step) > 0):
+                return f"{name} {part!r}: the step after / must be a whole number above 0"
+            if base == "*":
+                continue
+            ends = base.split("-")
+            numbers = [n for end in ends if (n := _cron_value(end, low, names)) is not None]
+            if (
+                len(ends) > 2
+                or len(numbers) < len(ends)
+                or not all(low <= n <= high for n in numbers)
+            ):
+                allowed = f"{low}-{high}" + (f" or {names[0]}-{names[-1]}" if names else "")
+                return f"{name} {part!r} is out of range (expected {allowed})"
+            if numbers != sorted(numbers):
+                return f"{name} {part!r}: a range must go upwards"
+    return None
+
+
+def _cron_value(text: str, low: int, names: tuple[str, ...]) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if text.upper() in names:
+        return names.index(text.upper()) + low
+    return None
 
 
 @dataclass(frozen=True)
 class Trigger:
     """What runs one tier: events, schedules, and whether a manual run may pick it."""
+
+    TOML_KEYS: ClassVar[dict[str, str]] = {"events": "on"}
 
     events: tuple[str, ...] = ()
     cron: tuple[str, ...] = ()

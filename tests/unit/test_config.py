@@ -342,6 +342,14 @@ def test_integration_section(tmp_path: Path) -> None:
         ("ready-timeout = 0", r"ready-timeout: expected a finite number of seconds above 0"),
         ("ready-timeout = inf", r"ready-timeout: expected a finite number of .* 0, got inf"),
         ("ready-timeout = nan", r"ready-timeout: expected a finite number of .* 0, got nan"),
+        (
+            'services = ["redis"]\nimages = { postgres = "postgres:17" }',
+            r"images names postgres, which services does not list \(redis\)",
+        ),
+        (
+            'services = ["redis"]\nurl-env = { postgres = "PG_URL" }',
+            r"url-env names postgres, which services does not list \(redis\)",
+        ),
     ],
 )
 def test_bad_integration_values(tmp_path: Path, table: str, expected: str) -> None:
@@ -555,3 +563,12 @@ def test_a_suites_leak_limit_is_memrays_notation(tmp_path: Path) -> None:
     bad = toml.replace('"4kb"', '"4 kilobytes"')
     with pytest.raises(ConfigError, match=r"memory.leak-limit: expected a size such as"):
         load_config(write_project(tmp_path / "b", bad))
+
+
+def test_a_suite_s_image_for_a_service_it_does_not_start_is_refused(tmp_path: Path) -> None:
+    toml = MINIMAL + (
+        '[tool.ci_sessions.suites.db]\npaths = ["tests"]\nservices = ["redis"]\n'
+        'images = { postgres = "postgres:17" }\n'
+    )
+    with pytest.raises(ConfigError, match=r"db.images names postgres, which services does not"):
+        load_config(write_project(tmp_path, toml))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,28 @@ def test_doctor_lists_what_is_found_and_fails_on_a_missing_interpreter(
     assert "ok      python3.11 (needed by tests-3.11): /" in out
     assert "MISSING noxfile dependencies, as CI installs them (needed by CI)" in out
     assert "2 missing thing(s) that a session needs" in out
+
+
+def test_check_config_is_toml_for_nested_tables_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "tests").mkdir()
+    pyproject.write_text(
+        '[project]\nname = "demo"\n[tool.ci_sessions]\npython = ["3.12", "3.13"]\n'
+        '[tool.ci_sessions.narrow.pr]\npython = ["3.13"]\nskip-slow = true\n'
+        '[tool.ci_sessions.suites.e2e]\npaths = ["tests"]\nmarkers = "not slow"\n'
+        '[tool.ci_sessions.workflow.triggers]\nnightly = { cron = "0 2 * * *" }\n'
+        "[tool.ci_sessions.workflow.jobs.lint]\ntimeout-minutes = 20\n"
+    )
+    assert main(["check-config", str(pyproject)]) == 0
+    out = capsys.readouterr().out
+    for python_repr in ("Narrowing(", "Suite(", "Trigger(", "JobOptions(", "=('"):
+        assert python_repr not in out
+    shown = tomllib.loads(out)["tool"]["ci_sessions"]
+    assert shown["narrow"]["pr"] == {"python": ["3.13"], "skip-slow": True, "affected": False}
+    assert shown["suites"]["e2e"]["markers"] == "not slow"
+    assert shown["suites"]["e2e"]["tier"] == ["pr", "nightly"]
+    assert shown["workflow"]["triggers"]["nightly"]["cron"] == ["0 2 * * *"]
+    assert shown["workflow"]["jobs"]["lint"]["timeout-minutes"] == 20

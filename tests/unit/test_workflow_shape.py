@@ -59,7 +59,10 @@ def test_a_tier_no_trigger_runs_and_a_trigger_of_no_tier_are_errors(tmp_path) ->
     ("table", "message"),
     [
         ('pr = { on = ["pull"] }', r"triggers: pr.on: 'pull'; expected some of push"),
-        ('pr = { cron = "every day" }', r"pr.cron: 'every day' is not a cron line"),
+        ('pr = { cron = "every day" }', r"pr.cron: 'every day': is not a cron line"),
+        ('pr = { cron = "61 * * * *" }', r"pr.cron: '61 \* \* \* \*': minute '61' is out of range"),
+        ('pr = { cron = "0 2 * * 7" }', r"day of the week '7' is out of range \(expected 0-6"),
+        ('pr = { cron = "0 5-2 * * *" }', r"hour '5-2': a range must go upwards"),
         ("pr = {}", r"pr: names no event, cron or dispatch"),
         ('pr = { when = "always" }', r"pr: unknown key 'when'"),
     ],
@@ -88,6 +91,12 @@ def test_one_required_check_needs_every_job_and_fails_on_failure_or_cancel(tmp_p
         config_of(tmp_path / "b", '[tool.ci_sessions.workflow]\nrequired-check = "all-green"\n')
     )
     assert "all-green" in renamed["jobs"]
+    # A job id, never an expression nor a name with spaces.
+    for index, bad in enumerate(("${{ github.head_ref }}", "all green", "2fast")):
+        with pytest.raises(ConfigError, match=r"required-check: expected a job id"):
+            config_of(
+                tmp_path / f"c{index}", f'[tool.ci_sessions.workflow]\nrequired-check = "{bad}"\n'
+            )
 
 
 def test_stages_wait_for_jobs_and_tiers(tmp_path) -> None:
@@ -392,8 +401,9 @@ def test_a_narrowed_tier_runs_fewer_pythons_on_its_own_occasions_only(tmp_path) 
     assert Narrowing(("3.13",), True, "not e2e").label("pr", "slow") == (
         "tier pr: -m (not slow) and (not e2e); Python 3.13"
     )
-    with pytest.raises(WorkflowError, match=r"narrow: pr: Python 3.99 is not in the matrix"):
-        workflow(config_of(tmp_path / "b", '[tool.ci_sessions.narrow.pr]\npython = ["3.99"]\n'))
+    # Refused when the configuration loads, before any session or generator runs.
+    with pytest.raises(ConfigError, match=r"narrow\] pr: Python 3.99 is not in the matrix"):
+        config_of(tmp_path / "b", '[tool.ci_sessions.narrow.pr]\npython = ["3.99"]\n')
 
 
 SUITE_TABLES = """

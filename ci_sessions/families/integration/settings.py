@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ci_sessions.config import values
-from ci_sessions.config.schema import Key, Section
+from ci_sessions.config.schema import Key, ResolveContext, Section
 from ci_sessions.services import SERVICES
 
 # The schema is derived from the registry of services: a new service module
@@ -49,9 +49,35 @@ def image_table(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple(value.items())
 
 
+def unused_service_keys(
+    services: tuple[str, ...],
+    images: tuple[tuple[str, str], ...],
+    url_env: tuple[tuple[str, str], ...],
+) -> str | None:
+    """An `images` or `url-env` entry for a service that `services` does not list: it
+    would be ignored, so it is a mistake to say, not to pass over."""
+    for key, table in (("images", images), ("url-env", url_env)):
+        stray = [service for service, _ in table if service not in services]
+        if stray:
+            listed = ", ".join(services) or "none"
+            return (
+                f"{key} names {stray[0]}, which services does not list ({listed}): add it "
+                "there or remove the entry"
+            )
+    return None
+
+
+def resolve(settings: IntegrationConfig, context: ResolveContext) -> IntegrationConfig:
+    problem = unused_service_keys(settings.services, settings.images, settings.url_env)
+    if problem:
+        raise ValueError(f"[tool.ci_sessions.integration] {problem}")
+    return settings
+
+
 INTEGRATION = Section(
     table="integration",
     build=IntegrationConfig,
+    resolve=resolve,
     optional=True,
     title="its presence defines the `integration` session",
     keys=(

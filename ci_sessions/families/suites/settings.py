@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from ci_sessions.config import values
 from ci_sessions.config.schema import Key, ResolveContext, Section
-from ci_sessions.families.integration.settings import image_table
+from ci_sessions.families.integration.settings import image_table, unused_service_keys
 from ci_sessions.services import SERVICES
 
 # A suite may not take the name of a session ci-sessions defines.
@@ -24,6 +24,10 @@ KEYS = (
 
 @dataclass(frozen=True)
 class Suite:
+    # check-config shows a suite as its table: [tool.ci_sessions.suites.<name>].
+    TOML_KEYS: ClassVar[dict[str, str]] = {"tiers": "tier"}
+    TOML_SKIP: ClassVar[tuple[str, ...]] = ("name", "table")
+
     name: str
     paths: tuple[str, ...]
     markers: str | None = None
@@ -94,7 +98,7 @@ def _suite(name: str, spec: Any) -> Suite:
     def optional(key: str, check: Any, default: Any) -> Any:
         return checked(key, check) if key in spec else default
 
-    return Suite(
+    suite = Suite(
         name=name,
         paths=checked("paths", values.project_paths),
         markers=optional("markers", values.marker_expression, None),
@@ -110,6 +114,10 @@ def _suite(name: str, spec: Any) -> Suite:
         images=optional("images", image_table, ()),
         leak_limit=optional("leak-limit", memory_size, None),
     )
+    problem = unused_service_keys(suite.services, suite.images, suite.url_env)
+    if problem:
+        raise ValueError(f"{name}.{problem}")
+    return suite
 
 
 def memory_size(value: Any) -> str:

@@ -72,14 +72,6 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
 def narrowed_tiers(config: Config, kit: CiKit) -> list[tuple[str, str]]:
     """(tier, `if:` condition) for each narrowed tier that has occasions of its own."""
     settings = config.of(MatrixConfig)
-    outside = narrow.outside_matrix(settings.narrow, config.python)
-    if outside:
-        from ci_sessions.workflow import WorkflowError
-
-        raise WorkflowError(
-            f"{config.key_ref('narrow')}: {', '.join(outside)} is not in the matrix "
-            f"({', '.join(config.python)})"
-        )
     triggers = kit.triggers
     occasions = {
         tier: triggers[tier].occasions(tier)

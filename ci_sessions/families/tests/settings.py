@@ -7,7 +7,7 @@ from typing import Any
 
 from ci_sessions.config import values
 from ci_sessions.config.schema import Key, ResolveContext, Section
-from ci_sessions.families.tests.narrow import Narrowing, narrow_table
+from ci_sessions.families.tests.narrow import Narrowing, narrow_table, outside_matrix
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,13 @@ def resolve(settings: MatrixConfig, context: ResolveContext) -> MatrixConfig:
         raise ValueError(
             f"[tool.ci_sessions] warn-failure-rate {settings.warn_failure_rate:g} is above "
             f"max-failure-rate {settings.max_failure_rate:g}: it could never warn; lower it"
+        )
+    outside = outside_matrix(settings.narrow, context.python)
+    if outside:
+        raise ValueError(
+            f"[tool.ci_sessions.narrow] {outside[0]} is not in the matrix "
+            f"(python = {values.toml(context.python)}): a narrowed tier runs some of the "
+            "matrix' Pythons"
         )
     return settings
 
