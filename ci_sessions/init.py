@@ -36,7 +36,6 @@ ci_sessions.register()
 if __name__ == "__main__":
     nox.main()
 '''
-IGNORED = ("reports/", ".nox/")
 
 
 def starter_table(config: Config, branch: str | None) -> str:
@@ -83,7 +82,7 @@ def init(root: Path, write_workflow: Callable[[Path], Path]) -> list[str]:
         with pyproject.open("a", encoding="utf-8") as file:
             file.write(starter_table(config, default_branch(root)))
         done.append(f"added [{TABLE}] to {pyproject}: " + ", ".join(_found(config)))
-    done += _gitignore(root)
+    done += _gitignore(root, config.reports_dir)
     workflow = root / WORKFLOW_PATH
     others = sorted(p.name for p in workflow.parent.glob("*.y*ml") if p.name != workflow.name)
     if workflow.exists():
@@ -127,9 +126,10 @@ def _found(config: Config) -> list[str]:
     return found
 
 
-def _gitignore(root: Path) -> list[str]:
-    """reports/ and .nox/ kept out of git, so that a first run leaves the tree clean."""
-    missing = [name for name in IGNORED if not _ignored(root, name)]
+def _gitignore(root: Path, reports: str) -> list[str]:
+    """The reports folder and .nox/ kept out of git, so that a first run leaves the tree
+    clean."""
+    missing = [name for name in (f"{reports.rstrip('/')}/", ".nox/") if not _ignored(root, name)]
     if not missing:
         return []
     target = root / ".gitignore"

@@ -97,6 +97,8 @@ CORE = Section(
             values.relative_dir,
             "reports",
             "where reports go, inside the project",
+            default_text="`reports`; `ci-reports` in a setuptools flat layout with no package "
+            "list, where setuptools would take `reports/` for a package and fail the install",
         ),
         Key(
             "venv-backend",

@@ -23,10 +23,13 @@ from ci_sessions import interpreters, pins
 from ci_sessions.config import discover, resolve, values
 from ci_sessions.config.core import CORE, Config
 from ci_sessions.config.project import (
+    FLAT_REPORTS_DIR,
     default_package,
     default_paths,
     default_pythons,
+    discovered_as_package,
     pytest_ini,
+    setuptools_discovers,
     source_dir,
 )
 from ci_sessions.config.schema import TABLE, ConfigError, Key, ResolveContext, Section
@@ -77,6 +80,9 @@ def load(
     core = {**_core_defaults(default_tiers), **checked[id(CORE)]}
     computed, default_notes = _project_defaults(document, pyproject, core)
     core.update(computed)
+    core["reports_dir"] = _reports_dir(
+        document, pyproject, core["reports_dir"], explicit="reports_dir" in checked[id(CORE)]
+    )
     _check_packages(pyproject, core["packages"], explicit="packages" not in computed)
     all_sections = [*top_level[1:], *tables.values()]
     built = {
@@ -335,6 +341,26 @@ def _project_defaults(
         tests = core.get("test_paths") or defaults["test_paths"]
         defaults["paths"] = default_paths(pyproject.parent, packages, tests)
     return defaults, notes
+
+
+def _reports_dir(
+    document: Mapping[str, Any], pyproject: Path, given: str, *, explicit: bool
+) -> str:
+    """Where reports go: never where the project's build would take the folder for a package
+    (setuptools' flat-layout discovery), since what ci-sessions writes must not change how
+    the project builds."""
+    if not setuptools_discovers(pyproject.parent, document):
+        return given
+    if not explicit:
+        return FLAT_REPORTS_DIR
+    if discovered_as_package(given):
+        raise ConfigError(
+            f"{pyproject}: [{TABLE}] reports-dir: setuptools finds this project's packages "
+            f"itself (a flat layout with no package list), so {given}/ would become a package "
+            f"of its build and break every install; use a name that is no Python identifier, "
+            f'such as "{FLAT_REPORTS_DIR}", got {values.toml(given)}'
+        )
+    return given
 
 
 def _with_poetry_python(document: Mapping[str, Any]) -> Mapping[str, Any]:

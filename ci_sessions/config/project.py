@@ -71,6 +71,53 @@ def default_paths(
     return tuple(paths) if paths else packages
 
 
+# The reports folder where setuptools would take `reports/` for a package of the project.
+FLAT_REPORTS_DIR = "ci-reports"
+# Top-level folder names setuptools' flat-layout discovery leaves out (its
+# FlatLayoutPackageFinder._EXCLUDE), and any name that is not an identifier.
+SETUPTOOLS_EXCLUDED = (
+    "ci", "bin", "debian", "doc", "docs", "documentation", "manpages", "news",
+    "newsfragments", "changelog", "test", "tests", "unit_test", "unit_tests", "example",
+    "examples", "scripts", "tools", "util", "utils", "python", "build", "dist", "venv",
+    "env", "requirements", "tasks", "fabfile", "site_scons", "benchmark", "benchmarks",
+    "exercise", "exercises", "htmlcov",
+)  # fmt: skip
+
+
+def setuptools_discovers(root: Path, document: Mapping[str, Any]) -> bool:
+    """Whether setuptools finds the packages itself in a flat layout, so that any new
+    top-level folder with a package-like name (reports/) becomes a package of the build
+    (and two of them fail it: "Multiple top-level packages discovered in a flat-layout").
+
+    True for a setuptools project (its build backend, or a setup.py without a
+    build-system) with no src/ folder and no package list of its own ([tool.setuptools]
+    packages or py-modules, setup.cfg's, setup.py's packages= or py_modules=).
+    """
+    backend = str(document.get("build-system", {}).get("build-backend", ""))
+    setup_py = root / "setup.py"
+    legacy = "build-system" not in document and setup_py.is_file()
+    if not (backend.startswith("setuptools") or legacy) or (root / "src").is_dir():
+        return False
+    tool = document.get("tool", {}).get("setuptools", {})
+    if isinstance(tool, Mapping) and ("packages" in tool or "py-modules" in tool):
+        return False
+    setup_cfg = (
+        _ini_section(root / "setup.cfg", "options") if (root / "setup.cfg").is_file() else None
+    )
+    if setup_cfg and ("packages" in setup_cfg or "py_modules" in setup_cfg):
+        return False
+    if setup_py.is_file():
+        text = setup_py.read_text(encoding="utf-8", errors="replace")
+        return re.search(r"\b(packages|py_modules)\s*=", text) is None
+    return True
+
+
+def discovered_as_package(folder: str) -> bool:
+    """Whether setuptools' flat-layout discovery would take this top-level folder."""
+    top = Path(folder).parts[0] if Path(folder).parts else ""
+    return top.isidentifier() and top not in SETUPTOOLS_EXCLUDED and not top.startswith("_")
+
+
 def source_dir(root: Path, package: str) -> str | None:
     """Where a package's source lives, relative to root (src/ layout first)."""
     relative = package.replace(".", "/")

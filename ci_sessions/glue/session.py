@@ -161,6 +161,12 @@ def install(
         )
 
 
+def written_by_install(session: nox.Session) -> list[str]:
+    """The project's files this venv's install of it wrote (build/, *.egg-info of a
+    setuptools project that does not git-ignore them): not changes of the project."""
+    return installs.read_marker(_read(_marker(session, "project")))[1]
+
+
 def _read(marker: Path) -> str | None:
     return marker.read_text() if marker.is_file() else None
 

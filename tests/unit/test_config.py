@@ -5,11 +5,17 @@ from __future__ import annotations
 import textwrap
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ci_sessions.config import Config, ConfigError, Waiver
-from ci_sessions.config.project import default_pythons, supported
+from ci_sessions.config.project import (
+    default_pythons,
+    discovered_as_package,
+    setuptools_discovers,
+    supported,
+)
 from ci_sessions.families.benchmark.settings import BenchmarkConfig
 from ci_sessions.families.coverage.settings import COVERAGE, CoverageConfig
 from ci_sessions.families.flaky.settings import FlakyConfig
@@ -572,3 +578,56 @@ def test_a_suite_s_image_for_a_service_it_does_not_start_is_refused(tmp_path: Pa
     )
     with pytest.raises(ConfigError, match=r"db.images names postgres, which services does not"):
         load_config(write_project(tmp_path, toml))
+
+
+SETUPTOOLS = '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+
+
+def flat_setuptools(root: Path, extra: str = "") -> Path:
+    (root / "calc").mkdir(parents=True)
+    (root / "calc" / "__init__.py").write_text("")
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(SETUPTOOLS + '[project]\nname = "calc"\n' + extra)
+    return pyproject
+
+
+def test_a_flat_setuptools_layout_keeps_its_reports_out_of_the_build(tmp_path: Path) -> None:
+    # setuptools would take reports/ for a second top-level package and fail the install.
+    assert load_config(flat_setuptools(tmp_path / "a")).reports_dir == "ci-reports"
+    explicit = flat_setuptools(tmp_path / "b", '[tool.ci_sessions]\nreports-dir = "out-put"\n')
+    assert load_config(explicit).reports_dir == "out-put"
+    with pytest.raises(ConfigError, match=r"reports-dir: setuptools finds this project's"):
+        load_config(flat_setuptools(tmp_path / "c", '[tool.ci_sessions]\nreports-dir = "out"\n'))
+    # A package list of its own, or another backend: reports/ changes nothing.
+    listed = flat_setuptools(tmp_path / "d", '[tool.setuptools]\npackages = ["calc"]\n')
+    assert load_config(listed).reports_dir == "reports"
+
+
+@pytest.mark.parametrize(
+    ("files", "document", "discovers"),
+    [
+        ({}, {"build-system": {"build-backend": "setuptools.build_meta"}}, True),
+        ({"setup.py": "from setuptools import setup\nsetup()\n"}, {}, True),
+        ({"setup.py": "setup(packages=['calc'])\n"}, {}, False),
+        ({"setup.cfg": "[options]\npackages = find:\n"}, {"build-system": {}}, False),
+        ({"src/calc/__init__.py": ""}, {"build-system": {"build-backend": "setuptools"}}, False),
+        ({}, {"build-system": {"build-backend": "hatchling.build"}}, False),
+        (
+            {},
+            {
+                "build-system": {"build-backend": "setuptools.build_meta"},
+                "tool": {"setuptools": {"py-modules": ["calc"]}},
+            },
+            False,
+        ),
+    ],
+)
+def test_when_setuptools_discovers_a_flat_layout_s_packages(
+    tmp_path: Path, files: dict[str, str], document: dict[str, Any], discovers: bool
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert setuptools_discovers(tmp_path, document) is discovers
+    assert discovered_as_package("reports") and discovered_as_package("out/reports")
+    assert not discovered_as_package("ci-reports") and not discovered_as_package("build/reports")

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -22,7 +22,7 @@ from ci_sessions.config.project import source_dir
 from ci_sessions.families.tests import affected
 from ci_sessions.families.tests.settings import MatrixConfig
 from ci_sessions.glue.scratch import scratch_dir
-from ci_sessions.glue.session import IN_VENV, reports_dir
+from ci_sessions.glue.session import IN_VENV, reports_dir, written_by_install
 from ci_sessions.test_outcomes import FAILING, Outcomes
 
 MAP_DIR = "affected-map"
@@ -129,7 +129,7 @@ def prepare(
     now = affected.Now(
         python=selection.facts["python"],
         packages=selection.facts["packages"],
-        manifest=project_manifest(config) or {},
+        manifest=project_manifest(config, written_by_install(session)) or {},
         read=lambda path: (config.root / path).read_text(encoding="utf-8", errors="replace"),
         test_paths=config.test_paths,
         ignore=ignored(config),
@@ -182,9 +182,10 @@ def _facts(session: nox.Session, config: Config) -> dict[str, str]:
     return found
 
 
-def project_manifest(config: Config) -> dict[str, str] | None:
+def project_manifest(config: Config, written: Collection[str] = ()) -> dict[str, str] | None:
     """Every project file (tracked, or untracked and not ignored) -> a hash of its content;
-    None outside a git work tree."""
+    None outside a git work tree. `written`: files the install wrote (build/lib/...), which
+    are no change of the project."""
     listing = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=config.root,
@@ -194,9 +195,10 @@ def project_manifest(config: Config) -> dict[str, str] | None:
     if listing.returncode != 0:
         return None
     reports = reports_dir(config).relative_to(config.root).as_posix() + "/"
+    skipped = set(written)
     found = {}
     for path in sorted(set(listing.stdout.decode().split("\0")) - {""}):
-        if path.startswith(reports) or any(part in path for part in NOT_PROJECT):
+        if path.startswith(reports) or path in skipped or any(p in path for p in NOT_PROJECT):
             continue
         try:
             found[path] = hashlib.blake2b(
@@ -274,7 +276,7 @@ def record(
             return
         texts[path] = text
         executed[path] = {int(line): contexts for line, contexts in lines.items()}
-    manifest = project_manifest(config)
+    manifest = project_manifest(config, written_by_install(session))
     if manifest is None:
         session.warn("affected: not a git work tree: no map written")
         return
