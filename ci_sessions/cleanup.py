@@ -113,9 +113,11 @@ def sweep_processes() -> list[str]:
         if owner_alive(owner):
             continue
         left = processes.marked(OWNER_ENV, owner.__eq__)
+        # Named before they are stopped: a stopped process has no command line left to read.
+        named = {pid: processes.command_line(pid).strip()[:80] for pid in left}
         stopped = processes.stop_all(left)
         if stopped:
-            commands = "; ".join(processes.command_line(pid)[:80] for pid in stopped[:5])
+            commands = "; ".join(named[pid] or f"pid {pid}" for pid in stopped[:5])
             said.append(
                 f"an earlier run (pid {owner.partition('.')[0]}) was killed and left "
                 f"{len(stopped)} process(es) running; stopped them: {commands}"

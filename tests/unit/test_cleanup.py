@@ -72,3 +72,21 @@ def test_descendants_and_markers_find_a_process_tree() -> None:
 @pytest.mark.parametrize("value", ["", "  "])
 def test_an_empty_owner_marker_matches_nothing(value: str) -> None:
     assert processes.marked("CI_SESSIONS_TEST_NO_SUCH_VARIABLE", value.__eq__) == []
+
+
+def test_the_sweep_names_each_process_a_killed_run_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CI_SESSIONS_CACHE_DIR", str(tmp_path))
+    owner = dead_owner()
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / f"{owner}.json").write_text(json.dumps({"owner": owner}))
+    left = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(60)"],
+        env={**os.environ, cleanup.OWNER_ENV: owner},
+    )
+    [said] = cleanup.sweep_processes()
+    assert left.wait(timeout=10) != 0
+    # Named before they were stopped (was: "stopped them: ; ").
+    assert said.endswith("stopped them: " + f"{sys.executable} -c import time; time.sleep(60)"[:80])
+    assert not (tmp_path / "runs" / f"{owner}.json").exists()

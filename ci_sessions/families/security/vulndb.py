@@ -145,7 +145,7 @@ def to_safety_db(
     if pypi == 0:
         raise DatabaseError(
             f"{source}: holds no PyPI advisory ({count} advisories of other ecosystems), so "
-            "it cannot vouch for Python dependencies; point it at pypa/advisory-database's vulns/"
+            "it cannot vouch for Python dependencies"
         )
     meta = {
         "schema_version": SAFETY_SCHEMA,
