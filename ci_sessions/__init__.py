@@ -11,6 +11,7 @@ A project's whole noxfile::
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -47,6 +48,7 @@ def register(
     from nox.logger import logger
 
     from ci_sessions import cleanup, invocation, masking, once
+    from ci_sessions.glue import guard
     from ci_sessions.registry import load_config, register_all
     from ci_sessions.services import lifecycle as services
 
@@ -66,6 +68,11 @@ def register(
     notes = [] if child else once.fresh(config.notes, config.root, cleanup.runs_dir().parent)
     for line in [*leftovers, *cleanup.sweep_worktrees(config.root), *notes]:
         logger.warning(f"ci-sessions: {line}")
+    # Before nox makes any venv: a second run in this project would clear the venvs of the
+    # first one under it (the guard takes it again per session, wording any OSError).
+    if guard.runs_sessions(sys.argv[1:]):
+        with contextlib.suppress(OSError):
+            guard.hold_reports(config.root / config.reports_dir)
     register_all(config)
     return config
 

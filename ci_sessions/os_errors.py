@@ -30,11 +30,14 @@ _CAUSES = {
 }
 
 
-def os_problem(exc: OSError) -> str | None:
-    """One line for an OSError the user can fix, or None for one that is a bug."""
+def os_problem(exc: OSError, folder: str = "") -> str | None:
+    """One line for an OSError the user can fix, or None for one that is a bug.
+
+    `folder`: where the session writes, named when the error does not say which file (a
+    write that filled the disk has no file name)."""
     cause = _CAUSES.get(exc.errno or 0)
     if cause is None:
         return None
     what, fix = cause
-    where = f" {exc.filename}" if exc.filename else ""
+    where = f" {exc.filename}" if exc.filename else (f" in {folder}" if folder else "")
     return f"cannot write{where}: {what} (errno {exc.errno}); {fix}"

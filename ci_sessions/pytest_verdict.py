@@ -27,6 +27,7 @@ the JUnit file or coverage data missing    fail, naming the file
 
 from __future__ import annotations
 
+import re
 import signal
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,7 +39,12 @@ from ci_sessions.test_outcomes import FAILING, Case, Outcomes, Progress, counts
 
 # pytest's exit statuses that a failing test, or an empty collection, explains.
 TESTS_FAILED = 1
+INTERNAL_ERROR = 3
 NO_TESTS = 5
+# An OSError as pytest's INTERNALERROR lines print it.
+OS_ERROR = re.compile(
+    r"\b(?:OS|Permission|FileExists|IsADirectory|NotADirectory)Error: \[Errno \d+\][^\n]*"
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,8 @@ class RunFacts:
     # For messages: what the tests were collected from, and where that is configured.
     paths: str = ""
     paths_ref: str = ""
+    # The end of pytest's output: what an internal error was (a full disk, say).
+    output_tail: str = ""
 
 
 @dataclass(frozen=True)
@@ -212,8 +220,16 @@ def _unexplained_status(status: int, failing: Sequence[Case], facts: RunFacts) -
                 "error outside the tests failed the run; see its output"
             )
         else:
-            problems.append(f"pytest exit {status}: {_status_meaning(status)}")
+            cause = _internal_error(facts.output_tail) if status == INTERNAL_ERROR else ""
+            problems.append(f"pytest exit {status}: {_status_meaning(status)}{cause}")
     return problems
+
+
+def _internal_error(tail: str) -> str:
+    """What pytest's INTERNALERROR was, when it was an OSError (a full disk, a read-only
+    folder): the last such line of its output."""
+    found = OS_ERROR.findall(tail)
+    return f" ({found[-1].strip()})" if found else ""
 
 
 def _missing_files(facts: RunFacts) -> list[str]:

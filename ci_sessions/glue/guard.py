@@ -40,11 +40,12 @@ def guarded(func: SessionFunc, config: Config) -> SessionFunc:
 
     @functools.wraps(func)
     def run(session: nox.Session) -> None:
+        reports = config.root / config.reports_dir
         try:
-            hold_reports(config.root / config.reports_dir)
+            hold_reports(reports)
             func(session)
         except OSError as exc:
-            problem = os_problem(exc)
+            problem = os_problem(exc, str(reports))
             if problem is None:
                 raise
             session.error(problem)
@@ -75,6 +76,17 @@ def swept(
             session.error(f"{stray} ({config.key_ref('stray-processes')} = \"fail\")")
 
     return run
+
+
+# nox's options that only list or describe, running no session.
+LISTING = ("-l", "--list", "--list-sessions", "--json", "--usage", "-h", "--help", "--version")
+
+
+def runs_sessions(argv: list[str]) -> bool:
+    """Whether a nox command line runs sessions (not `nox -l`, `nox --json -l`, ...);
+    what follows `--` is the sessions' own."""
+    own = argv[: argv.index("--")] if "--" in argv else argv
+    return not any(arg in LISTING for arg in own)
 
 
 def hold_reports(folder: Path) -> None:

@@ -26,7 +26,7 @@ from ci_sessions.glue.pytest_run import (
     subset_of,
 )
 from ci_sessions.glue.scratch import scratch_dir
-from ci_sessions.glue.session import publish_summary, reports_dir, run_tool, warn_visibly
+from ci_sessions.glue.session import publish_summary, reports_dir, run_streamed, warn_visibly
 from ci_sessions.masking import redact_file
 from ci_sessions.pytest_verdict import Judgement, RunFacts, judge
 
@@ -72,7 +72,7 @@ def run_pytest(
         tty=sys.stdout.isatty(),
     )
     strict = run.quarantine_strict and run.whole_suite and not posargs
-    status = run_tool(
+    ran = run_streamed(
         session,
         command,
         env={
@@ -90,7 +90,7 @@ def run_pytest(
     deselected_all = counts is not None and bool(counts[1]) and not counts[0]
     judgement = judge(
         RunFacts(
-            status=status,
+            status=ran.status,
             outcomes=outcomes,
             progress=test_outcomes.read_progress(files.progress),
             junit=files.junit,
@@ -103,6 +103,7 @@ def run_pytest(
             deselected_all=deselected_all,
             paths=" ".join(run.paths),
             paths_ref=config.key_ref(run.paths_key),
+            output_tail=ran.tail,
         )
     )
     if run.data_file.is_file():

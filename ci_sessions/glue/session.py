@@ -15,7 +15,7 @@ import tempfile
 import threading
 import warnings
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -233,42 +233,65 @@ def require_paths(session: nox.Session, config: Config, key: str, paths: Sequenc
         )
 
 
+# How much of a command's last output a failure's diagnosis may read (pytest's INTERNALERROR).
+TAIL = 8192
+
+
+@dataclass(frozen=True)
+class ToolRun:
+    status: int  # the exit status (negative: killed by that signal)
+    tail: str  # the end of what it printed, secrets masked
+
+
 def run_tool(session: nox.Session, args: Sequence[str], **kwargs: Any) -> int:
-    """Run a command, streaming its output; return its exit status, never raise.
+    """Run a command, streaming its output; return its exit status, never raise."""
+    return run_streamed(session, args, **kwargs).status
+
+
+def run_streamed(session: nox.Session, args: Sequence[str], **kwargs: Any) -> ToolRun:
+    """Run a command, streaming its output; its status and the end of its output.
 
     The output passes through masking.redact on its way to the console: a test that
     prints a URL with its password, an environment variable holding a token, or a
     failing assertion showing one must not show the secret.
     """
     read_end, write_end = os.pipe()
-    pump = threading.Thread(target=_pump, args=(read_end,), daemon=True)
+    kept: list[str] = []
+    pump = threading.Thread(target=_pump, args=(read_end, kept), daemon=True)
     pump.start()
+    status = 0
     with os.fdopen(write_end, "w") as sink:
         try:
             session.run(*args, stdout=sink, stderr=subprocess.STDOUT, **kwargs)
         except nox.command.CommandFailed as exc:
-            return exc.return_code if exc.return_code is not None else 1
+            status = exc.return_code if exc.return_code is not None else 1
         finally:
             sink.close()
             pump.join()
-    return 0
+    return ToolRun(status, "".join(kept)[-TAIL:])
 
 
-def _pump(read_end: int) -> None:
-    """Copy a pipe to stdout, redacted; what may be the start of a secret, or an
-    unfinished line holding an address, waits for the rest."""
+def _pump(read_end: int, kept: list[str]) -> None:
+    """Copy a pipe to stdout, redacted, keeping its end in `kept`; what may be the start
+    of a secret, or an unfinished line holding an address, waits for the rest."""
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
     pending = ""
+
+    def write(text: str) -> None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        kept.append(text)
+        if len(kept) > 64:  # keep the list short; only the end is read
+            kept[:] = ["".join(kept)[-TAIL:]]
+
     with os.fdopen(read_end, "rb", buffering=0) as source:
         while chunk := source.read(65536):
             text = redact(pending + decoder.decode(chunk))
             tail = text.rpartition("\n")[2]
             wait = len(tail) if ("://" in tail or "=" in tail) else held_back(text)
             pending = text[len(text) - wait :] if wait else ""
-            sys.stdout.write(text[: len(text) - wait])
-            sys.stdout.flush()
-    sys.stdout.write(redact(pending + decoder.decode(b"", final=True)))
-    sys.stdout.flush()
+            write(text[: len(text) - wait])
+    write(redact(pending + decoder.decode(b"", final=True)))
 
 
 def run_captured(session: nox.Session, args: Sequence[str]) -> tuple[int, str]:

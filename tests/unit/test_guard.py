@@ -84,3 +84,18 @@ def test_reports_being_a_file_is_one_line(tmp_path: Path) -> None:
     (config.root / "reports").write_text("not a folder")
     with pytest.raises(Quit, match=r"a file is where a folder is needed"):
         guard.guarded(lambda s: None, config)(make_session(tmp_path / "s"))
+
+
+@pytest.mark.parametrize(
+    ("argv", "runs"),
+    [
+        (["-s", "tests-3.12"], True),
+        ([], True),
+        (["-l"], False),
+        (["--json", "-l"], False),
+        (["--version"], False),
+        (["-s", "tests-3.12", "--", "-l"], True),  # pytest's -l, after --
+    ],
+)
+def test_only_a_nox_that_runs_sessions_holds_the_reports(argv: list[str], runs: bool) -> None:
+    assert guard.runs_sessions(argv) is runs

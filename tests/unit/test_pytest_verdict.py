@@ -209,3 +209,14 @@ def test_progress_lines_cut_short_by_a_dying_process_are_ignored(tmp_path: Path)
     assert progress.reported == {"t::a": "passed"}
     assert progress.running == "t::b"
     assert read_progress(tmp_path / "none") == Progress()
+
+
+def test_an_internal_error_names_the_os_error_behind_it() -> None:
+    tail = (
+        'INTERNALERROR>   File "/v/lib/python3.13/site-packages/_pytest/junitxml.py"\n'
+        "INTERNALERROR> OSError: [Errno 28] No space left on device\n"
+    )
+    judgement = judge(facts(3, OK, output_tail=tail))
+    assert judgement.message == (
+        "pytest exit 3: pytest hit an internal error (OSError: [Errno 28] No space left on device)"
+    )
