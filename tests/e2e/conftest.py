@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -156,6 +156,27 @@ def nox_runner(shared_envdir: Path) -> RunNox:
         return NoxRun(completed)
 
     return run
+
+
+def typed(
+    project: Path,
+    *args: str,
+    env: Mapping[str, str | None] | None = None,
+    prefix: Sequence[str] = (),
+) -> NoxRun:
+    """`nox <args>` in the project folder as a user types it: no --envdir, no -r, nothing
+    else (measured, when this run is). `prefix`: a command to run it under (unshare)."""
+    measure, measure_env = coverage_of_subprocess()
+    completed = subprocess.run(
+        [*prefix, *measure, "-m", "nox", *args],
+        cwd=project,
+        env={**clean_env(env), **measure_env},
+        capture_output=True,
+        text=True,
+        timeout=NOX_TIMEOUT,
+        check=False,
+    )
+    return NoxRun(completed)
 
 
 @pytest.fixture

@@ -10,40 +10,14 @@ session starts from nox's own defaults.
 
 from __future__ import annotations
 
-import subprocess
-from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import (
-    ADVISORY_DB,
-    FIXTURES,
-    NOX_TIMEOUT,
-    NoxRun,
-    add_config,
-    clean_env,
-    coverage_of_subprocess,
-    new_copy,
-)
+from tests.e2e.conftest import ADVISORY_DB, FIXTURES, NoxRun, add_config, new_copy, typed
 from tests.e2e.test_coverage import git
 
 pytestmark = [pytest.mark.e2e, pytest.mark.newest_python]
-
-
-def typed(project: Path, *args: str, env: Mapping[str, str | None] | None = None) -> NoxRun:
-    """`nox <args>` in the project folder: no --envdir, no -r, nothing else."""
-    measure, measure_env = coverage_of_subprocess()
-    completed = subprocess.run(
-        [*measure, "-m", "nox", *args],
-        cwd=project,
-        env={**clean_env(env), **measure_env},
-        capture_output=True,
-        text=True,
-        timeout=NOX_TIMEOUT,
-        check=False,
-    )
-    return NoxRun(completed)
 
 
 def committed(project: Path) -> Path:

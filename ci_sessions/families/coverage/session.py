@@ -36,6 +36,8 @@ from ci_sessions.glue.session import (
 DEFAULT_COMPARE_BRANCHES = ("origin/main", "main")
 TOOLS = {"coverage": TEST_TOOLS["coverage"], "diff-cover": "diff-cover>=10,<12"}
 COMBINE = IN_VENV / "combine_coverage.py"
+# What combine_coverage.py names a failure of the combination itself, not of one file.
+COMBINED = "(combined)"
 
 
 def register(config: Config) -> None:
@@ -222,10 +224,13 @@ def _combine(session: nox.Session, config: Config, usable: list[Path], reports: 
         env={"COVERAGE_FILE": str(work / ".coverage")},
     )
     status = json.loads(status_file.read_text(encoding="utf-8"))
-    if status["unreadable"]:
+    # A file that cannot be read, then one that measured nothing of the package, each
+    # named; only then what failed combining them all.
+    unreadable = [item for item in status["unreadable"] if item["file"] != COMBINED]
+    if unreadable:
         named = "; ".join(
             f"{copies.get(Path(item['file']), item['file'])}: {item['error']}"
-            for item in status["unreadable"]
+            for item in unreadable
         )
         session.error(
             f"coverage: unreadable data file: {named}; delete it and run its tests session again"
@@ -245,6 +250,9 @@ def _combine(session: nox.Session, config: Config, usable: list[Path], reports: 
             f"of another project or copy); run its tests session again, and check "
             f"{config.key_ref('package')} names the package the tests import"
         )
+    if status["unreadable"]:
+        errors = "; ".join(item["error"] for item in status["unreadable"])
+        session.error(f"coverage: combining the data files failed: {errors}")
     if status["no_data"]:
         session.error(
             f"coverage: the tests measured no code of {', '.join(config.packages)} "
