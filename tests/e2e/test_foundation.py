@@ -270,7 +270,9 @@ def test_tests_fail_on_a_failing_test(sample: Path, run_nox: RunNox) -> None:
     result = run_nox(sample, "-s", "tests-3.12")
     assert result.returncode != 0, result
     assert "1 failed, 4 passed" in result.output
-    assert "pytest failed (exit 1)" in result.output
+    assert "1 of 5 tests failed (20.0%), above no failure budget: tests/test_broken.py" in (
+        result.output
+    )
 
 
 def test_tests_fail_when_nothing_is_collected(sample: Path, run_nox: RunNox) -> None:

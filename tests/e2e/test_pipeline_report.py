@@ -49,7 +49,7 @@ def test_a_failure_and_a_warning_each_keep_their_own_verdict(sample: Path, run_n
     assert found["lint"]["status"] == "warn"
     assert found["lint"]["warnings"] == ["lint: mypy (exit 1, advisory)"]
     assert found["tests-3.13"]["status"] == "fail"
-    assert "pytest failed (exit 1)" in str(found["tests-3.13"]["reason"])
+    assert "1 of 5 tests failed" in str(found["tests-3.13"]["reason"])
     assert found["tests-3.13"]["figures"] == {"passed": 4, "failed": 1}
     table = (sample / "reports" / "pipeline.md").read_text()
     assert table.startswith("## Pipeline: FAILED\n")

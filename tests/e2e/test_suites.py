@@ -65,7 +65,7 @@ def test_a_failing_suite_test_fails_its_session(sample: Path, run_nox: RunNox) -
     (sample / "journeys" / "test_broken.py").write_text("def test_broken():\n    assert 1 == 2\n")
     result = run_nox(sample, "-s", "journeys")
     assert result.returncode != 0, result
-    assert "pytest failed (exit 1)" in result.output
+    assert "journeys: 1 of 2 tests failed" in result.output
 
 
 def test_the_coverage_gate_combines_an_included_suite_or_names_it_missing(

@@ -70,8 +70,8 @@ def narrow_table(value: Any) -> tuple[tuple[str, Narrowing], ...]:
                 raise ValueError(f"{tier}.{key}: expected true or false")
         if markers is not None and (not isinstance(markers, str) or not markers.strip()):
             raise ValueError(f"{tier}.markers: expected a pytest -m expression")
-        if markers is not None and (found := marker_expression.problem(markers)):
-            raise ValueError(f"{tier}.markers: not a pytest -m expression ({found})")
+        if markers is not None and (problem := marker_expression.problem(markers)):
+            raise ValueError(f"{tier}.markers: not a pytest -m expression ({problem})")
         if not (python or skip_slow or markers or affected):
             raise ValueError(f"{tier}: narrows nothing; set python, skip-slow, markers or affected")
         found.append((tier, Narrowing(tuple(python), skip_slow, markers, affected)))
