@@ -12,6 +12,8 @@ A project's whole noxfile::
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -23,25 +25,29 @@ from ci_sessions.config import Config, ConfigError
 __all__ = ["Config", "ConfigError", "register"]
 __version__ = "0.1.0"
 
+# Set by `python -m ci_sessions workflow` and `doctor` when they list the noxfile's
+# sessions (`nox --json -l`): register() writes there what only= and exclude= chose, so
+# that the generated workflow has the jobs of exactly the sessions the noxfile defines.
+REGISTERED_ENV = "CI_SESSIONS_REGISTERED"
+
 
 def register(
     *,
     only: Sequence[str] | None = None,
     exclude: Sequence[str] = (),
-    **overrides: Any,
+    **given: Any,
 ) -> Config:
     """Define every ci-sessions session from the pyproject.toml beside the noxfile.
 
-    Keyword arguments override ``[tool.ci_sessions]`` keys (``test_paths=`` is
-    ``test-paths``). ``only=["lint", "tests"]`` defines those sessions alone and
-    ``exclude=["lint"]`` all but those, for a project that keeps some of its own
-    (a session it defines before register() is replaced, and named). Sessions
-    are defined here rather than at import so that a noxfile executed twice in
-    one process (script mode) still gets them, and a second call replaces the
-    first call's sessions instead of duplicating them.
+    The configuration has one channel, ``[tool.ci_sessions]`` in pyproject.toml, which
+    the sessions, the workflow generator and ``doctor`` all read. ``only=["lint",
+    "tests"]`` defines those sessions alone and ``exclude=["lint"]`` all but those, for a
+    project that keeps some of its own (a session it defines before register() is
+    replaced, and named); the generator sees both. Sessions are defined here rather than
+    at import, so that a noxfile nox executes again (script mode) still gets them.
 
-    A bad configuration prints one error naming the key and the file, then
-    exits with status 2 before any venv is made.
+    A bad configuration prints one error naming the key and the file, then exits with
+    status 2 before any venv is made.
     """
     # Imported here, not at the top: the families import nox's session
     # machinery, which `import ci_sessions` alone should not load.
@@ -52,12 +58,17 @@ def register(
     from ci_sessions.registry import load_config, register_all
     from ci_sessions.services import lifecycle as services
 
-    pyproject = _caller_dir() / "pyproject.toml"
+    pyproject = noxfile_dir() / "pyproject.toml"
     try:
-        config = select(load_config(pyproject, overrides), only, exclude)
+        if given:
+            raise ConfigError(_moved(pyproject, given))
+        config = select(load_config(pyproject), only, exclude)
     except ConfigError as exc:
         print(f"ci-sessions: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    told = os.environ.get(REGISTERED_ENV)
+    if told:
+        Path(told).write_text(json.dumps({"only": only, "exclude": list(exclude)}))
     # Made before any session starts a process, so that every one inherits them.
     child = invocation.inherited()  # a `nox -j` session: its parent has spoken
     invocation.current()
@@ -90,7 +101,24 @@ def select(config: Config, only: Sequence[str] | None, exclude: Sequence[str]) -
     return replace(config, only=None if only is None else tuple(only), exclude=tuple(exclude))
 
 
-def _caller_dir() -> Path:
-    """The noxfile's folder: nox chdirs there, but `python noxfile.py` may not."""
-    caller_file = sys._getframe(2).f_globals.get("__file__")
-    return Path(caller_file).resolve().parent if caller_file else Path.cwd()
+def _moved(pyproject: Path, given: dict[str, Any]) -> str:
+    key = next(iter(given)).replace("_", "-")
+    return (
+        f"register({next(iter(given))}=...): the configuration has one place, so that the "
+        f"workflow and doctor see what the sessions do: set {key} under [tool.ci_sessions] in "
+        f"{pyproject}; register() takes only= and exclude="
+    )
+
+
+def noxfile_dir() -> Path:
+    """The folder of the noxfile being loaded, found as nox loads it, not by frames.
+
+    nox executes the noxfile as the module ``user_nox_module`` (and chdirs to its folder);
+    `python noxfile.py` first runs it as ``__main__`` before nox.main() loads it again.
+    Outside both (a test calling register()), the working directory.
+    """
+    for name in ("user_nox_module", "__main__"):
+        path = getattr(sys.modules.get(name), "__file__", None)
+        if path and path.endswith(".py") and Path(path).name != "__main__.py":
+            return Path(path).resolve().parent
+    return Path.cwd()

@@ -49,7 +49,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"ci-sessions: error: {exc}", file=sys.stderr)
             return 2
     if args.command == "doctor":
-        found = doctor.run_checks(config, doctor.working_which)
+        try:
+            defined, _ = workflow.project_sessions(config)  # what register() defines
+        except workflow.WorkflowError as exc:
+            print(f"ci-sessions: error: {exc}", file=sys.stderr)
+            return 2
+        found = doctor.run_checks(defined, doctor.working_which)
         print(doctor.render(found))
         return doctor.exit_code(found)
     print(check_config.render(config), end="")

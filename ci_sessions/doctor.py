@@ -30,8 +30,15 @@ Resolver = Callable[[Sequence[str]], "str | None"]
 
 
 def run_checks(config: Config, which: Which, resolver: Resolver | None = None) -> list[Check]:
-    """Every family's checks, uv, and whether CI can install the noxfile's dependencies."""
-    found = [check for family in config.families for check in family.checks(config, which)]
+    """The checks of every family the noxfile defines sessions of (register()'s only= and
+    exclude=, as the generator sees them), uv, and whether CI can install the noxfile's
+    dependencies."""
+    found = [
+        check
+        for family in config.families
+        if any(config.defines(name) for name in family.SESSIONS)
+        for check in family.checks(config, which)
+    ]
     found.insert(
         len(config.python),  # after the interpreters, as the matrix reads first
         Check("uv", which("uv"), "", "`pip install uv`: faster venvs (else virtualenv)"),

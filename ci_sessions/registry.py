@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from ci_sessions import interpreters
 from ci_sessions.config import CORE, Config, Section, load
@@ -69,7 +68,6 @@ def default_tiers(families: Sequence[Family]) -> tuple[tuple[str, tuple[str, ...
 
 def load_config(
     pyproject: Path,
-    overrides: Mapping[str, Any] | None = None,
     *,
     families: Sequence[Family] = FAMILIES,
     environ: Mapping[str, str] | None = None,
@@ -78,7 +76,6 @@ def load_config(
     """A project's configuration, checked against these families' keys and resolved."""
     return load(
         pyproject,
-        overrides,
         sections=sections(families)[1:],
         members=members(families),
         default_tiers=default_tiers(families),

@@ -34,12 +34,9 @@ from ci_sessions.config.project import (
 )
 from ci_sessions.config.schema import TABLE, ConfigError, Key, ResolveContext, Section
 
-ORIGIN_KEYWORD = " (register() keyword)"
-
 
 def load(
     pyproject: Path,
-    overrides: Mapping[str, Any] | None = None,
     *,
     sections: Sequence[Section],
     members: Sequence[str],
@@ -48,7 +45,7 @@ def load(
     environ: Mapping[str, str] | None = None,
     finder: interpreters.Finder = interpreters.find,
 ) -> Config:
-    """Read, merge, check and resolve; one ConfigError on the first problem.
+    """Read, check and resolve; one ConfigError on the first problem.
 
     `sections`: the families' (top-level keys and sub-tables); `members`: what
     a tier may list; `environ` and `finder` (which interpreter starts) are what
@@ -56,27 +53,25 @@ def load(
     """
     environ = os.environ if environ is None else environ
     document = read_pyproject(pyproject)
-    from_keywords = {name.replace("_", "-"): value for name, value in (overrides or {}).items()}
     top_level = [CORE, *(section for section in sections if section.table is None)]
     tables = {section.table: section for section in sections if section.table is not None}
-    merged = _merge(_table(document, pyproject), from_keywords, tables)
+    merged = _table(document, pyproject)
     checked: dict[int, dict[str, Any]] = {
         id(section): {} for section in [*top_level, *tables.values()]
     }
     present: set[str] = set()
     for key, raw in merged.items():
-        origin = ORIGIN_KEYWORD if key in from_keywords else ""
         if key in tables:
-            checked[id(tables[key])] = _load_table(pyproject, tables[key], raw, origin)
+            checked[id(tables[key])] = _load_table(pyproject, tables[key], raw)
             present.add(key)
             continue
         found = next(((s, k) for s in top_level if (k := s.key(key)) is not None), None)
         if found is None:
             known = [k.name for s in top_level for k in s.keys] + list(tables)
-            raise ConfigError(_unknown_key_message(pyproject, TABLE, key, known) + origin)
+            raise ConfigError(_unknown_key_message(pyproject, TABLE, key, known))
         section, spec = found
         check = values.tier_table(tuple(members)) if spec.name == "tiers" else spec.check
-        checked[id(section)][spec.field] = _check(pyproject, TABLE, key, check, raw, origin)
+        checked[id(section)][spec.field] = _check(pyproject, TABLE, key, check, raw)
     core = {**_core_defaults(default_tiers), **checked[id(CORE)]}
     computed, default_notes = _project_defaults(document, pyproject, core)
     core.update(computed)
@@ -209,27 +204,25 @@ def _group_keys(config: Config, sections: Sequence[Section]) -> dict[str, tuple[
     return found
 
 
-def _check(
-    pyproject: Path, table: str, key: str, check: values.Checker, raw: Any, origin: str
-) -> Any:
+def _check(pyproject: Path, table: str, key: str, check: values.Checker, raw: Any) -> Any:
     try:
         return check(raw)
     except ValueError as exc:
         got = values.toml(raw)
-        raise ConfigError(f"{pyproject}: [{table}] {key}: {exc}, got {got}{origin}") from None
+        raise ConfigError(f"{pyproject}: [{table}] {key}: {exc}, got {got}") from None
 
 
-def _load_table(pyproject: Path, section: Section, raw: Any, origin: str) -> dict[str, Any]:
+def _load_table(pyproject: Path, section: Section, raw: Any) -> dict[str, Any]:
     table = f"{TABLE}.{section.table}"
     if not isinstance(raw, dict):
-        raise ConfigError(f"{pyproject}: [{table}] must be a table, got {values.toml(raw)}{origin}")
+        raise ConfigError(f"{pyproject}: [{table}] must be a table, got {values.toml(raw)}")
     found = {}
     for key, value in raw.items():
         spec: Key | None = section.key(key)
         if spec is None:
             known = [k.name for k in section.keys]
-            raise ConfigError(_unknown_key_message(pyproject, table, key, known) + origin)
-        found[spec.field] = _check(pyproject, table, key, spec.check, value, origin)
+            raise ConfigError(_unknown_key_message(pyproject, table, key, known))
+        found[spec.field] = _check(pyproject, table, key, spec.check, value)
     return found
 
 
@@ -268,19 +261,6 @@ def _table(document: Mapping[str, Any], pyproject: Path) -> dict[str, Any]:
         sub_table(document, pyproject, top)
     sub_table(document, pyproject, "tool", "coverage")
     return sub_table(document, pyproject, "tool", "ci_sessions")
-
-
-def _merge(
-    table: dict[str, Any], overrides: dict[str, Any], tables: Mapping[str, Section]
-) -> dict[str, Any]:
-    """Keywords win; a keyword sub-table is merged into the file's, key by key."""
-    merged = dict(table)
-    for key, value in overrides.items():
-        if key in tables and isinstance(value, dict) and isinstance(table.get(key), dict):
-            merged[key] = {**table[key], **value}
-        else:
-            merged[key] = value
-    return merged
 
 
 def _unknown_key_message(pyproject: Path, table: str, key: str, known: list[str]) -> str:

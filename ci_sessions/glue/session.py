@@ -13,7 +13,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import warnings
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,8 +40,9 @@ SessionFunc = Callable[[nox.Session], None]
 IN_VENV = Path(__file__).resolve().parent.parent / "in_venv"
 DownloadPython = Literal["auto", "never", "always"]
 
-# Names this package registered, so that a second register() call replaces
-# them quietly while a clash with a user's own session still warns.
+# Names this package registered: a clash with one of them is a second register() call
+# (nox warns, as it does for any session defined twice), one with another name is the
+# project's own session, which ci-sessions names.
 _OURS: set[str] = set()
 
 
@@ -74,16 +74,13 @@ def session(
         if name != "report":  # the report reads the records; it writes none
             func = recorded(func, kwargs["tags"][1:], lambda: reports_dir(config))
         func = guarded(func, config)
-        with warnings.catch_warnings():
-            if name in _OURS:
-                warnings.simplefilter("ignore", FutureWarning)
-            nox.session(
-                name=name,
-                python=list(python) if isinstance(python, (list, tuple)) else python,
-                venv_backend=kwargs.pop("venv_backend", config.venv_backend),
-                download_python=cast(DownloadPython, config.download_python),
-                **kwargs,
-            )(func)
+        nox.session(
+            name=name,
+            python=list(python) if isinstance(python, (list, tuple)) else python,
+            venv_backend=kwargs.pop("venv_backend", config.venv_backend),
+            download_python=cast(DownloadPython, config.download_python),
+            **kwargs,
+        )(func)
         _OURS.add(name)
         return func
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ci_sessions import select
 from ci_sessions.config import Config
 from ci_sessions.workflow import extend, stages
 from ci_sessions.workflow.dependabot import DEPENDABOT_PATH, dependabot
@@ -100,7 +101,12 @@ def _check_triggers(
 
 def jobs(config: Config, kit: CiKit, own: Sequence[OwnSession] = ()) -> dict[str, Any]:
     settings = config.of(WorkflowConfig)
-    described = [job for family in config.families for job in family.ci_jobs(config, kit)]
+    described = [
+        job
+        for family in config.families
+        for job in family.ci_jobs(config, kit)
+        if config.defines(job.member)
+    ]
     suites = [job for job in described if job.tiers is not None]
     _check_triggers(config, kit, [tag for session in own for tag in session.tags], suites)
     # A session of the noxfile never replaces a job a family describes (a named suite,
@@ -235,9 +241,12 @@ def release(config: Config, pins: Mapping[str, str] | None = None) -> dict[str, 
 
 def generated(config: Config, pins: Mapping[str, str] | None = None) -> dict[str, str | None]:
     """Every workflow file ci-sessions writes, as text; None for one it must not leave
-    (the release workflow of a project that turned release off)."""
+    (the release workflow of a project that turned release off).
+
+    From the noxfile's own listing: the sessions register(only=, exclude=) defines get
+    jobs, and a project session that replaces one of them gets its own."""
     settings = config.of(WorkflowConfig)
-    own = project_sessions(config)
+    config, own = project_sessions(config)
     files: dict[str, str | None] = {WORKFLOW_PATH: render(workflow(config, pins, own))}
     files[RELEASE_PATH] = render(release(config, pins)) if settings.release else None
     theirs = config.root / DEPENDABOT_PATH
@@ -247,15 +256,20 @@ def generated(config: Config, pins: Mapping[str, str] | None = None) -> dict[str
     return files
 
 
-def project_sessions(config: Config) -> tuple[OwnSession, ...]:
-    """The noxfile's own sessions (those ci-sessions does not define), as nox lists them."""
+def project_sessions(config: Config) -> tuple[Config, tuple[OwnSession, ...]]:
+    """The configuration with the noxfile's register(only=, exclude=), and the noxfile's
+    own sessions (those ci-sessions does not define there), as nox lists them."""
     if not (config.root / "noxfile.py").is_file():
-        return ()
-    builtin = [name for family in config.families for name in family.SESSIONS]
+        return config, ()
     try:
-        return own_sessions(list_sessions(config.root), builtin)
+        listing = list_sessions(config.root)
     except ListingError as exc:
         raise WorkflowError(f"{exc}; the workflow needs the noxfile's sessions and tags") from None
+    config = select(config, listing.only, listing.exclude)
+    builtin = [
+        name for family in config.families for name in family.SESSIONS if config.defines(name)
+    ]
+    return config, own_sessions(listing.entries, builtin)
 
 
 def workflow(

@@ -9,18 +9,30 @@ parametrised sessions, `docs-3.11`, `docs-3.12`).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ci_sessions import REGISTERED_ENV
 from ci_sessions.workflow.kit import CiJob, CiKit
 
 
 class ListingError(RuntimeError):
     """nox could not list the noxfile's sessions; says what nox said."""
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The noxfile's sessions as nox lists them, and what its register() call chose."""
+
+    entries: tuple[dict[str, Any], ...]
+    only: tuple[str, ...] | None
+    exclude: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -30,23 +42,35 @@ class OwnSession:
     tags: tuple[str, ...]
 
 
-def list_sessions(root: Path) -> list[dict[str, Any]]:
-    """`nox --json -l` in the project, with the interpreter running ci-sessions."""
-    listing = subprocess.run(
-        [sys.executable, "-m", "nox", "--json", "-l", "-f", "noxfile.py"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def list_sessions(root: Path) -> Listing:
+    """`nox --json -l` in the project, with the interpreter running ci-sessions; its
+    register() says what only= and exclude= chose (ci_sessions.REGISTERED_ENV)."""
+    with tempfile.TemporaryDirectory(prefix="ci-sessions-listing-") as folder:
+        told = Path(folder) / "registered.json"
+        listing = subprocess.run(
+            [sys.executable, "-m", "nox", "--json", "-l", "-f", "noxfile.py"],
+            cwd=root,
+            env={**os.environ, REGISTERED_ENV: str(told)},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        registered = json.loads(told.read_text(encoding="utf-8")) if told.is_file() else None
     if listing.returncode != 0:
         said = (listing.stderr.strip().splitlines() or ["(nothing)"])[-1]
         raise ListingError(f"`nox --json -l` failed in {root} (exit {listing.returncode}): {said}")
+    if registered is None:
+        raise ListingError(f"{root / 'noxfile.py'} does not call ci_sessions.register()")
     try:
         entries = json.loads(listing.stdout)
     except json.JSONDecodeError:
         raise ListingError(f"`nox --json -l` in {root} printed no JSON list") from None
-    return list(entries)
+    only = registered.get("only")
+    return Listing(
+        tuple(entries),
+        None if only is None else tuple(only),
+        tuple(registered.get("exclude", ())),
+    )
 
 
 def own_sessions(

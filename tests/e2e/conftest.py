@@ -191,6 +191,19 @@ def new_copy(projects_dir: Path, source: Path) -> Path:
     return target
 
 
+def set_keys(project: Path, table: str, **keys: str) -> None:
+    """Set keys (TOML values as text) in one table of the project's pyproject, replacing
+    the lines of the same keys: what a user edits, since register() takes no overrides."""
+    pyproject = project / "pyproject.toml"
+    lines = pyproject.read_text().splitlines()
+    start = lines.index(f"[{table}]") + 1
+    end = next((i for i in range(start, len(lines)) if lines[i].startswith("[")), len(lines))
+    names = {name.replace("_", "-"): value for name, value in keys.items()}
+    kept = [line for line in lines[start:end] if line.split("=")[0].strip() not in names]
+    added = [f"{name} = {value}" for name, value in names.items()]
+    pyproject.write_text("\n".join([*lines[:start], *kept, *added, *lines[end:]]) + "\n")
+
+
 def add_config(project: Path, toml: str) -> None:
     """Append TOML (a [tool.ci_sessions...] table) to the project's pyproject."""
     pyproject = project / "pyproject.toml"

@@ -8,7 +8,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import yaml
 
+from ci_sessions import workflow
+from ci_sessions.registry import load_config
 from tests.e2e.conftest import RunNox, add_config
 
 pytestmark = pytest.mark.e2e
@@ -39,25 +42,31 @@ def test_list_shows_lint_and_the_matrix(sample: Path, run_nox: RunNox) -> None:
     ]
 
 
-def test_keyword_overrides_and_a_second_register_call(sample: Path, run_nox: RunNox) -> None:
+def test_the_generator_sees_the_sessions_register_excludes(sample: Path, run_nox: RunNox) -> None:
+    """One configuration channel: the project's own lint replaces ci-sessions' one through
+    register(exclude=...), and the workflow has a job for the project's lint, not ours."""
     noxfile = sample / "noxfile.py"
     noxfile.write_text(
         noxfile.read_text().replace(
             "ci_sessions.register()",
-            'ci_sessions.register()\nci_sessions.register(python=["3.12"])',
+            'ci_sessions.register(exclude=["lint"])\n\n\n'
+            '@nox.session(tags=["pr"])\ndef lint(session: nox.Session) -> None:\n'
+            '    session.log("our own lint")\n',
         )
     )
-    result = run_nox(sample, "--json", "-l")
-    assert result.returncode == 0, result
-    assert session_names(result.stdout) == [
-        "lint",
-        "tests-3.12",
-        "coverage",
-        "security",
-        "build",
-        "report",
-    ]
-    assert "already been registered" not in result.output
+    config = load_config(sample / "pyproject.toml")
+    files = workflow.generated(config)
+    document = yaml.safe_load(files[workflow.WORKFLOW_PATH] or "")
+    job = document["jobs"]["lint"]
+    steps = [step for step in job["steps"] if "SESSION" in step.get("env", {})]
+    assert [step["env"]["SESSION"] for step in steps] == ["lint"]
+    # The project's own session's job: it waits for `changes`, as every project job does,
+    # where ci-sessions' lint job runs on every change (it was kept before).
+    assert job["needs"] == ["changes"]
+    listed = run_nox(sample, "--json", "-l")
+    assert "already been registered" not in listed.output
+    check = run_nox(sample, "-s", "lint")
+    assert "our own lint" in check.output, check
 
 
 def test_lint_passes_on_clean_code(sample: Path, run_nox: RunNox) -> None:

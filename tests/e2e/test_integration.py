@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import FIXTURES, RunNox, add_config, clean_env, new_copy
+from tests.e2e.conftest import FIXTURES, RunNox, add_config, clean_env, new_copy, set_keys
 
 pytestmark = pytest.mark.e2e
 
@@ -122,12 +122,7 @@ def unused_port() -> int:
 
 
 def test_a_given_url_that_never_answers_fails_within_the_budget(app: Path, run_nox: RunNox) -> None:
-    noxfile = app / "noxfile.py"
-    noxfile.write_text(
-        noxfile.read_text().replace(
-            "ci_sessions.register()", 'ci_sessions.register(integration={"ready-timeout": 3})'
-        )
-    )
+    set_keys(app, "tool.ci_sessions.integration", ready_timeout="3")
     url = f"postgresql://app:s3cret-pw@127.0.0.1:{unused_port()}/app"
     start = time.monotonic()
     result = run_nox(app, "-s", "integration", env={"DATABASE_URL": url})
@@ -158,13 +153,7 @@ def test_given_urls_are_used_unchanged(app: Path, run_nox: RunNox, tmp_path: Pat
         stdout=subprocess.DEVNULL,
     )
     try:
-        noxfile = app / "noxfile.py"
-        noxfile.write_text(
-            noxfile.read_text().replace(
-                "ci_sessions.register()",
-                'ci_sessions.register(integration={"services": ["redis"]})',
-            )
-        )
+        set_keys(app, "tool.ci_sessions.integration", services='["redis"]')
         url = f"redis://127.0.0.1:{port}/3"
         result = run_nox(app, "-s", "integration", "--", "-k", "redis", env={"REDIS_URL": url})
     finally:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import FIXTURES, RunNox, clean_env, new_copy
+from tests.e2e.conftest import FIXTURES, RunNox, clean_env, new_copy, set_keys
 from tests.e2e.test_coverage import git
 
 pytestmark = [pytest.mark.e2e, pytest.mark.newest_python]
@@ -134,13 +134,7 @@ def test_passwords_anywhere_in_a_given_url_are_masked_and_its_port_probed(
 ) -> None:
     """A listener that answers like PostgreSQL on the URL's own port: the wait ends
     there (not on 5432), and the tests then fail against it, masked throughout."""
-    noxfile = app / "noxfile.py"
-    noxfile.write_text(
-        noxfile.read_text().replace(
-            "ci_sessions.register()",
-            'ci_sessions.register(integration={"services": ["postgres"], "ready-timeout": 5})',
-        )
-    )
+    set_keys(app, "tool.ci_sessions.integration", services='["postgres"]', ready_timeout="5")
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
@@ -318,13 +312,7 @@ def test_a_redis_server_that_exits_at_once_fails_at_once_saying_why(
         "#!/bin/sh\necho 'FATAL CONFIG FILE ERROR: bad directive' >&2\nexit 1\n"
     )
     (fake / "redis-server").chmod(0o755)
-    noxfile = app / "noxfile.py"
-    noxfile.write_text(
-        noxfile.read_text().replace(
-            "ci_sessions.register()",
-            'ci_sessions.register(integration={"services": ["redis"], "ready-timeout": 60})',
-        )
-    )
+    set_keys(app, "tool.ci_sessions.integration", services='["redis"]', ready_timeout="60")
     start = time.monotonic()
     result = run_nox(app, "-s", "integration", env={"CI_SESSIONS_SERVICE_PATH": str(fake)})
     assert result.returncode != 0, result

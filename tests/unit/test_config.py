@@ -1,4 +1,4 @@
-"""[tool.ci_sessions] loading: defaults, overrides and every kind of bad input."""
+"""[tool.ci_sessions] loading: defaults and every kind of bad input."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+import ci_sessions
 from ci_sessions.config import Config, ConfigError, Waiver
 from ci_sessions.config.project import (
     default_pythons,
@@ -39,9 +40,9 @@ def write_project(
     return pyproject
 
 
-def load(pyproject: Path, overrides: dict[str, object] | None = None, **environ: str) -> Config:
+def load(pyproject: Path, **environ: str) -> Config:
     """load_config on CI (nothing probed) unless the environment given says otherwise."""
-    return load_config(pyproject, overrides, environ=environ or {"CI": "true"})
+    return load_config(pyproject, environ=environ or {"CI": "true"})
 
 
 MINIMAL = """
@@ -108,12 +109,19 @@ def test_table_values_are_read(tmp_path: Path) -> None:
     assert config.venv_backend == "virtualenv"
 
 
-def test_keyword_overrides_win_over_the_file(tmp_path: Path) -> None:
-    toml = MINIMAL + '[tool.ci_sessions]\npython = ["3.11"]\ntest-paths = ["t"]\n'
-    config = load_config(write_project(tmp_path, toml), {"python": ["3.13"], "lint_tools": []})
-    assert config.python == ("3.13",)
-    assert config.test_paths == ("t",)
-    assert config.of(LintConfig).tools == ()
+def test_register_takes_no_keyword_override_and_says_where_the_key_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pyproject = write_project(tmp_path, MINIMAL)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exited:
+        ci_sessions.register(python=["3.13"])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err == (
+        "ci-sessions: error: register(python=...): the configuration has one place, so that "
+        "the workflow and doctor see what the sessions do: set python under [tool.ci_sessions] "
+        f"in {pyproject}; register() takes only= and exclude=\n"
+    )
 
 
 def test_dependency_groups_must_exist(tmp_path: Path) -> None:
@@ -161,13 +169,6 @@ def test_bad_values_name_the_key_and_the_file(tmp_path: Path, table: str, expect
     with pytest.raises(ConfigError, match=expected) as raised:
         load_config(pyproject)
     assert str(raised.value).startswith(f"{pyproject}: [tool.ci_sessions]")
-
-
-def test_bad_keyword_override_says_where_it_came_from(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"unknown key 'pythons'.*\(register\(\) keyword\)"):
-        load_config(write_project(tmp_path, MINIMAL), {"pythons": ["3.12"]})
-    with pytest.raises(ConfigError, match=r"test-paths: expected a list.*\(register\(\) keyword\)"):
-        load_config(tmp_path / "pyproject.toml", {"test_paths": "tests"})
 
 
 def test_table_that_is_not_a_table(tmp_path: Path) -> None:
@@ -224,13 +225,6 @@ def test_coverage_section_defaults_and_values(tmp_path: Path) -> None:
             "worst_files": 3,
         }
     )
-
-
-def test_coverage_keyword_override_merges_into_the_file_table(tmp_path: Path) -> None:
-    toml = MINIMAL + "[tool.ci_sessions.coverage]\nfail-under = 85\nworst-files = 2\n"
-    config = load_config(write_project(tmp_path, toml), {"coverage": {"fail-under": 95}})
-    coverage = config.of(CoverageConfig)
-    assert (coverage.fail_under, coverage.worst_files) == (95.0, 2)
 
 
 @pytest.mark.parametrize(
