@@ -14,7 +14,7 @@ import re
 import sys
 from pathlib import Path
 
-from ci_sessions.config.schema import markdown_table
+from ci_sessions.config.schema import TABLE, Section, keys_of, markdown_table, nested_sections
 from ci_sessions.registry import FAMILIES, sections
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -25,7 +25,7 @@ BLOCK = re.compile(
 
 
 def tables() -> dict[str, str]:
-    found = {f"keys-{section.label}": markdown_table(section) for section in sections()}
+    found = {f"keys-{section.label}": keys_table(section) for section in sections()}
     rows = ["| file | written by |", "|---|---|"]
     rows += [
         f"| {', '.join(f'`{name.strip()}`' for name in files.split(','))} | {what} |"
@@ -41,6 +41,14 @@ def tables() -> dict[str, str]:
             block += f"\nAdded to its noxfile:\n\n```python\n{noxfile.read_text().lstrip()}```\n"
         found[f"pipeline-{path.stem.split('_')[0]}"] = block
     return found
+
+
+def keys_table(section: Section) -> str:
+    """A section's keys, then each nested table's (`[tool.ci_sessions.narrow.<tier>]`)."""
+    text = markdown_table(section.keys)
+    for path, kind in nested_sections(section):
+        text += f"\n`[{TABLE}.{path}]`:\n\n" + markdown_table(keys_of(kind))
+    return text
 
 
 def rewrite(text: str, generated: dict[str, str]) -> str:

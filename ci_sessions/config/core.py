@@ -1,4 +1,4 @@
-"""The project-wide keys of ``[tool.ci_sessions]``, and the Config they build.
+"""The project-wide keys of ``[tool.ci_sessions]``, declared once as the fields of Config.
 
 Keys a single family owns (its sub-table, or top-level keys such as
 ``lint-tools``) are declared by that family; these are the ones several
@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ci_sessions.config import values
+from ci_sessions.config import defaults, values
 from ci_sessions.config.resolve import newest
-from ci_sessions.config.schema import TABLE, Key, Section
+from ci_sessions.config.schema import TABLE, Section, setting
 from ci_sessions.config.values import Waiver
 
 T = TypeVar("T")
@@ -22,213 +22,153 @@ T = TypeVar("T")
 VENV_BACKENDS = ("uv|virtualenv", "uv", "virtualenv")
 DOWNLOAD_PYTHON = ("never", "auto", "always")
 
-CORE = Section(
-    table=None,
-    title="project-wide",
-    build=dict,
-    keys=(
-        Key(
-            "python",
-            "python",
-            values.python_versions,
-            None,
-            "the Pythons of the test matrix (3.10 or newer)",
-            default_text="the project's classifiers, else `requires-python` up to the newest "
-            "CPython released, else every CPython still supported (3.11 to 3.15 in December "
-            "2026); versions older than 3.10 left out with a note; free-threaded builds "
-            '(`"3.14t"`) only when listed',
-        ),
-        Key(
-            "package",
-            "packages",
-            values.str_or_str_list,
-            None,
-            "the import name(s); one not found in `src/` or the project root is refused",
-            default_text="`[project].name` with `-` as `_`",
-        ),
-        Key(
-            "paths",
-            "paths",
-            values.project_paths,
-            None,
-            "what lint checks, inside the project",
-            default_text="the package's folder (`src/<pkg>` or `<pkg>`) and `tests`",
-        ),
-        Key(
-            "test-paths",
-            "test_paths",
-            values.project_paths,
-            None,
-            "the tests, inside the project",
-            default_text="pytest's `testpaths`, else `tests` or `test`, else the project root",
-        ),
-        Key(
-            "test-extras",
-            "test_extras",
-            values.str_list,
-            None,
-            "extras the tests need",
-            default_text="the extras named `test`, `tests` or `testing` (`dev` when it is the "
-            "only one)",
-        ),
-        Key(
-            "test-groups",
-            "test_groups",
-            values.str_list,
-            None,
-            "PEP 735 `[dependency-groups]` the tests need",
-            default_text="the groups named `test`, `tests` or `testing` (`dev` when it is the "
-            "only one)",
-            groups=True,
-        ),
-        Key(
-            "test-requirements",
-            "test_requirements",
-            values.project_paths,
-            None,
-            "requirements files the tests need (`-r`), inside the project",
-            default_text="`requirements-test*.txt`, `test-requirements*.txt`, "
-            "`requirements/test*.txt`, `tests/requirements*.txt` where they exist (the plain "
-            "`tests.txt` over variants such as `tests-min.txt`); Poetry's test groups are read too",
-        ),
-        Key(
-            "reports-dir",
-            "reports_dir",
-            values.relative_dir,
-            "reports",
-            "where reports go, inside the project",
-            default_text="`reports`; `ci-reports` in a setuptools flat layout with no package "
-            "list, where setuptools would take `reports/` for a package and fail the install",
-        ),
-        Key(
-            "venv-backend",
-            "venv_backend",
-            values.choices(VENV_BACKENDS),
-            "uv|virtualenv",
-            "`uv\\|virtualenv`, `uv` or `virtualenv`",
-            default_text="`uv|virtualenv` (uv when installed)",
-        ),
-        Key(
-            "download-python",
-            "download_python",
-            values.choices(DOWNLOAD_PYTHON),
-            # Never fetch interpreters behind the user's back: a missing one is
-            # skipped locally (with a hint) and fails on CI, as nox does.
-            "never",
-            "`never`, `auto` or `always`: whether nox may download a missing interpreter",
-        ),
-        Key(
-            "quarantine",
-            "quarantine",
-            values.waivers("tests/test_api.py::test_fetch", expires_required=True),
-            (),
-            "tests that run but do not gate: `{ id, reason, expires }` (see Flaky tests)",
-        ),
-        Key("slowest", "slowest", values.count, 10, "how many slowest tests a summary lists"),
-        Key(
-            "slow-marker",
-            "slow_marker",
-            values.marker_name,
-            "slow",
-            "the marker `CI_SESSIONS_SKIP_SLOW=1` deselects",
-        ),
-        Key(
-            "test-timeout",
-            "test_timeout",
-            values.seconds_or_zero,
-            # Large enough never to trip a sane test, small enough that a
-            # hanging one ends before the CI job's own limit.
-            900.0,
-            "seconds a test may take (pytest-timeout) when the project sets no `timeout`; "
-            "`0`: none",
-        ),
-        Key(
-            "all-skipped",
-            "all_skipped",
-            values.choices(("fail", "warn")),
-            "fail",
-            "a test run in which every test was skipped (or xfailed without running) checked "
-            "nothing: `fail`, or `warn` where that is meant (a visible warning)",
-        ),
-        Key(
-            "stray-processes",
-            "stray_processes",
-            values.choices(("warn", "fail")),
-            "warn",
-            "what a session does about processes its commands started and left running (a "
-            "test's `Popen`, a server): they are stopped and named either way; `fail` also "
-            "fails the session",
-        ),
-        Key(
-            "test-markers",
-            "test_markers",
-            values.marker_expression,
-            None,
-            "a pytest `-m` expression for every test run, kept with the project's addopts, "
-            "the quick tiers' `not slow` and the posargs' own",
-        ),
-        Key(
-            "pytest-args",
-            "pytest_args",
-            values.str_list,
-            (),
-            "extra pytest options for every test run, before the posargs (the workflow "
-            "cannot pass posargs)",
-        ),
-        Key(
-            "test-env",
-            "test_env",
-            values.environment,
-            (),
-            'environment variables the tests get: `{ NAME = "value" }`',
-        ),
-        Key(
-            "pins",
-            "pins",
-            values.pin_table,
-            (),
-            '`{ pytest = ">=8,<9" }`: replaces the pin ci-sessions installs a tool with (a '
-            "project that pins the tool itself, in its test dependencies or uv.lock, wins anyway)",
-        ),
-        Key(
-            "tiers",
-            "tiers",
-            values.tier_table(()),  # the loader checks members against the families
-            None,
-            "tier -> the session families it runs (nox tags)",
-            default_text="smoke, pr, nightly, from the families' declarations (see Tiers)",
-        ),
-    ),
-)
-
 
 @dataclass(frozen=True)
 class Config:
-    """Everything the sessions need, checked and resolved when it loads."""
+    """Everything the sessions need, checked and resolved when it loads.
+
+    The project-wide keys are its fields, each declared once with ``setting``; the
+    families' settings are in ``sections``.
+    """
 
     root: Path
     pyproject: Path
-    python: tuple[str, ...]
-    packages: tuple[str, ...]
-    paths: tuple[str, ...]
-    test_paths: tuple[str, ...]
-    test_extras: tuple[str, ...]
-    test_groups: tuple[str, ...]
-    test_requirements: tuple[str, ...]
-    reports_dir: str
-    venv_backend: str
-    download_python: str
-    quarantine: tuple[Waiver, ...]
-    slowest: int
-    slow_marker: str
-    test_timeout: float
-    all_skipped: str
-    stray_processes: str
-    test_markers: str | None
-    pytest_args: tuple[str, ...]
-    test_env: tuple[tuple[str, str], ...]
-    pins: tuple[tuple[str, str], ...]
-    tiers: tuple[tuple[str, tuple[str, ...]], ...]
+    python: tuple[str, ...] = setting(
+        values.python_versions,
+        None,
+        "the Pythons of the test matrix (3.10 or newer)",
+        computed=defaults.python,
+        default_text="the project's classifiers, else `requires-python` up to the newest "
+        "CPython released, else every CPython still supported (3.11 to 3.15 in December "
+        "2026); versions older than 3.10 left out with a note; free-threaded builds "
+        '(`"3.14t"`) only when listed',
+    )
+    packages: tuple[str, ...] = setting(
+        values.str_or_str_list,
+        None,
+        "the import name(s); one not found in `src/` or the project root is refused",
+        key="package",
+        computed=defaults.packages,
+        default_text="`[project].name` with `-` as `_`",
+    )
+    paths: tuple[str, ...] = setting(
+        values.project_paths,
+        None,
+        "what lint checks, inside the project",
+        computed=defaults.paths,
+        default_text="the package's folder (`src/<pkg>` or `<pkg>`) and `tests`",
+    )
+    test_paths: tuple[str, ...] = setting(
+        values.project_paths,
+        None,
+        "the tests, inside the project",
+        computed=defaults.test_paths,
+        default_text="pytest's `testpaths`, else `tests` or `test`, else the project root",
+    )
+    test_extras: tuple[str, ...] = setting(
+        values.str_list,
+        None,
+        "extras the tests need",
+        computed=defaults.test_extras,
+        default_text="the extras named `test`, `tests` or `testing` (`dev` when it is the "
+        "only one)",
+    )
+    test_groups: tuple[str, ...] = setting(
+        values.str_list,
+        None,
+        "PEP 735 `[dependency-groups]` the tests need",
+        computed=defaults.test_groups,
+        default_text="the groups named `test`, `tests` or `testing` (`dev` when it is the "
+        "only one)",
+        groups=True,
+    )
+    test_requirements: tuple[str, ...] = setting(
+        values.project_paths,
+        None,
+        "requirements files the tests need (`-r`), inside the project",
+        computed=defaults.test_requirements,
+        default_text="`requirements-test*.txt`, `test-requirements*.txt`, "
+        "`requirements/test*.txt`, `tests/requirements*.txt` where they exist (the plain "
+        "`tests.txt` over variants such as `tests-min.txt`); Poetry's test groups are read too",
+    )
+    reports_dir: str = setting(
+        values.relative_dir,
+        "reports",
+        "where reports go, inside the project",
+        computed=defaults.reports_dir,
+        default_text="`reports`; `ci-reports` in a setuptools flat layout with no package "
+        "list, where setuptools would take `reports/` for a package and fail the install",
+    )
+    venv_backend: str = setting(
+        values.choices(VENV_BACKENDS),
+        "uv|virtualenv",
+        "`uv\\|virtualenv`, `uv` or `virtualenv`",
+        default_text="`uv|virtualenv` (uv when installed)",
+    )
+    # Never fetch interpreters behind the user's back: a missing one is skipped locally
+    # (with a hint) and fails on CI, as nox does.
+    download_python: str = setting(
+        values.choices(DOWNLOAD_PYTHON),
+        "never",
+        "`never`, `auto` or `always`: whether nox may download a missing interpreter",
+    )
+    quarantine: tuple[Waiver, ...] = setting(
+        values.waivers("tests/test_api.py::test_fetch", expires_required=True),
+        (),
+        "tests that run but do not gate: `{ id, reason, expires }` (see Flaky tests)",
+    )
+    slowest: int = setting(values.count, 10, "how many slowest tests a summary lists")
+    slow_marker: str = setting(
+        values.marker_name, "slow", "the marker `CI_SESSIONS_SKIP_SLOW=1` deselects"
+    )
+    # Large enough never to trip a sane test, small enough that a hanging one ends before
+    # the CI job's own limit.
+    test_timeout: float = setting(
+        values.seconds_or_zero,
+        900.0,
+        "seconds a test may take (pytest-timeout) when the project sets no `timeout`; " "`0`: none",
+    )
+    all_skipped: str = setting(
+        values.choices(("fail", "warn")),
+        "fail",
+        "a test run in which every test was skipped (or xfailed without running) checked "
+        "nothing: `fail`, or `warn` where that is meant (a visible warning)",
+    )
+    stray_processes: str = setting(
+        values.choices(("warn", "fail")),
+        "warn",
+        "what a session does about processes its commands started and left running (a "
+        "test's `Popen`, a server): they are stopped and named either way; `fail` also "
+        "fails the session",
+    )
+    test_markers: str | None = setting(
+        values.marker_expression,
+        None,
+        "a pytest `-m` expression for every test run, kept with the project's addopts, "
+        "the quick tiers' `not slow` and the posargs' own",
+    )
+    pytest_args: tuple[str, ...] = setting(
+        values.str_list,
+        (),
+        "extra pytest options for every test run, before the posargs (the workflow "
+        "cannot pass posargs)",
+    )
+    test_env: tuple[tuple[str, str], ...] = setting(
+        values.environment, (), 'environment variables the tests get: `{ NAME = "value" }`'
+    )
+    pins: tuple[tuple[str, str], ...] = setting(
+        values.pin_table,
+        (),
+        '`{ pytest = ">=8,<9" }`: replaces the pin ci-sessions installs a tool with (a '
+        "project that pins the tool itself, in its test dependencies or uv.lock, wins anyway)",
+    )
+    # Its members are checked against the families when the configuration loads.
+    tiers: tuple[tuple[str, tuple[str, ...]], ...] = setting(
+        values.tier_table,
+        None,
+        "tier -> the session families it runs (nox tags)",
+        default_text="smoke, pr, nightly, from the families' declarations (see Tiers)",
+    )
     # The families this configuration was checked against (ci_sessions.registry);
     # the workflow and doctor walk these.
     families: tuple[Any, ...] = ()
@@ -258,6 +198,9 @@ class Config:
     # register(only=..., exclude=...): the sessions to define (None: all of them).
     only: tuple[str, ...] | None = None
     exclude: tuple[str, ...] = ()
+    # Where a value came from when not from its key or default ("security.db" ->
+    # "$CI_SESSIONS_VULN_DB"), for check-config and messages.
+    origins: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def newest_python(self) -> str:
@@ -295,3 +238,7 @@ class Config:
         return (
             f"under [{TABLE}{'.' + table if table else ''}] in {self.pyproject}: {name} = {value}"
         )
+
+
+# The project-wide keys: Config's own fields.
+CORE = Section(table=None, build=Config, title="project-wide")

@@ -9,7 +9,6 @@ runs, so nothing is installed or written on a bad configuration.
 
 from __future__ import annotations
 
-import difflib
 import os
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,18 +20,22 @@ import nox.project
 
 from ci_sessions import interpreters, pins
 from ci_sessions.config import discover, resolve, values
+from ci_sessions.config.checking import (
+    Where,
+    checked,
+    effective,
+    given_values,
+    unknown_key_message,
+)
 from ci_sessions.config.core import CORE, Config
 from ci_sessions.config.project import (
     FLAT_REPORTS_DIR,
-    default_package,
-    default_paths,
-    default_pythons,
     discovered_as_package,
     pytest_ini,
     setuptools_discovers,
     source_dir,
 )
-from ci_sessions.config.schema import TABLE, ConfigError, Key, ResolveContext, Section
+from ci_sessions.config.schema import TABLE, ConfigError, ResolveContext, Section
 
 
 def load(
@@ -53,38 +56,48 @@ def load(
     """
     environ = os.environ if environ is None else environ
     document = read_pyproject(pyproject)
+    where = Where(pyproject, document, environ)
     top_level = [CORE, *(section for section in sections if section.table is None)]
     tables = {section.table: section for section in sections if section.table is not None}
-    merged = _table(document, pyproject)
-    checked: dict[int, dict[str, Any]] = {
-        id(section): {} for section in [*top_level, *tables.values()]
-    }
+    given: dict[int, dict[str, Any]] = {id(s): {} for s in [*top_level, *tables.values()]}
     present: set[str] = set()
-    for key, raw in merged.items():
-        if key in tables:
-            checked[id(tables[key])] = _load_table(pyproject, tables[key], raw)
-            present.add(key)
+    for name, raw in _table(document, pyproject).items():
+        if name in tables:
+            table = f"{TABLE}.{name}"
+            if not isinstance(raw, dict):
+                raise ConfigError(f"{pyproject}: [{table}] must be a table, got {values.toml(raw)}")
+            given[id(tables[name])] = given_values(where, tables[name].keys, raw, table)
+            present.add(name)
             continue
-        found = next(((s, k) for s in top_level if (k := s.key(key)) is not None), None)
+        found = next(((s, k) for s in top_level if (k := s.key(name)) is not None), None)
         if found is None:
             known = [k.name for s in top_level for k in s.keys] + list(tables)
-            raise ConfigError(_unknown_key_message(pyproject, TABLE, key, known))
-        section, spec = found
-        check = values.tier_table(tuple(members)) if spec.name == "tiers" else spec.check
-        checked[id(section)][spec.field] = _check(pyproject, TABLE, key, check, raw)
-    core = {**_core_defaults(default_tiers), **checked[id(CORE)]}
-    computed, default_notes = _project_defaults(document, pyproject, core)
-    core.update(computed)
-    core["reports_dir"] = _reports_dir(
-        document, pyproject, core["reports_dir"], explicit="reports_dir" in checked[id(CORE)]
+            raise ConfigError(unknown_key_message(pyproject, TABLE, name, known))
+        section, key = found
+        given[id(section)][key.field] = checked(where, TABLE, key, raw)
+    origins: dict[str, str] = {}
+    notes: list[str] = []
+    computed: dict[int, dict[str, Any]] = {}
+    for section in [*top_level, *tables.values()]:
+        table = TABLE if section.table is None else f"{TABLE}.{section.table}"
+        ref = "" if section.table is None else f"{section.table}."
+        computed[id(section)], said = effective(
+            where, section.keys, given[id(section)], table, origins, ref
+        )
+        notes += said
+    core = computed[id(CORE)]
+    core.setdefault("tiers", default_tiers)
+    _check_members(pyproject, core["tiers"], members)
+    _check_reports_dir(
+        document, pyproject, core["reports_dir"], explicit="reports_dir" in given[id(CORE)]
     )
-    _check_packages(pyproject, core["packages"], explicit="packages" not in computed)
+    _check_packages(pyproject, core["packages"], explicit="packages" in given[id(CORE)])
     all_sections = [*top_level[1:], *tables.values()]
     built = {
         section.build: (
             None
             if section.optional and section.table not in present
-            else section.make(checked[id(section)])
+            else section.make(computed[id(section)])
         )
         for section in all_sections
     }
@@ -93,20 +106,22 @@ def load(
         pyproject=pyproject,
         families=families,
         sections=built,
+        origins=origins,
         **core,
     )
     _check_groups(document, pyproject, _group_keys(config, all_sections))
-    context = ResolveContext(pyproject, document, environ, config.python)
+    sessions = tuple(name for family in families for name in family.SESSIONS)
+    context = ResolveContext(pyproject, document, environ, config.python, sessions, origins)
     resolved = _resolve(config, all_sections, context, finder)
     poetry, skipped = discover.poetry_test_requirements(document)
     if skipped:
-        default_notes.append(
+        notes.append(
             f"Poetry test dependencies not installed (git or path ones): {', '.join(skipped)}"
         )
     lock = pyproject.parent / "uv.lock"
     return replace(
         resolved,
-        notes=(*default_notes, *resolved.notes),
+        notes=(*notes, *resolved.notes),
         poetry_requirements=tuple(poetry),
         project_pins=_project_pins(resolved, document, poetry, lock),
         pre_commit_versions=discover.pre_commit(pyproject.parent)[0],
@@ -137,11 +152,6 @@ def _project_pins(
     for distribution in pins.locked_names(lock):
         found.setdefault(distribution, "uv.lock")
     return found
-
-
-def _core_defaults(default_tiers: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, Any]:
-    found = {key.field: key.default for key in CORE.keys}
-    return {**found, "tiers": default_tiers}
 
 
 def _resolve(
@@ -204,28 +214,6 @@ def _group_keys(config: Config, sections: Sequence[Section]) -> dict[str, tuple[
     return found
 
 
-def _check(pyproject: Path, table: str, key: str, check: values.Checker, raw: Any) -> Any:
-    try:
-        return check(raw)
-    except ValueError as exc:
-        got = values.toml(raw)
-        raise ConfigError(f"{pyproject}: [{table}] {key}: {exc}, got {got}") from None
-
-
-def _load_table(pyproject: Path, section: Section, raw: Any) -> dict[str, Any]:
-    table = f"{TABLE}.{section.table}"
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{pyproject}: [{table}] must be a table, got {values.toml(raw)}")
-    found = {}
-    for key, value in raw.items():
-        spec: Key | None = section.key(key)
-        if spec is None:
-            known = [k.name for k in section.keys]
-            raise ConfigError(_unknown_key_message(pyproject, table, key, known))
-        found[spec.field] = _check(pyproject, table, key, spec.check, value)
-    return found
-
-
 def read_pyproject(pyproject: Path) -> dict[str, Any]:
     try:
         text = pyproject.read_text(encoding="utf-8")
@@ -263,93 +251,36 @@ def _table(document: Mapping[str, Any], pyproject: Path) -> dict[str, Any]:
     return sub_table(document, pyproject, "tool", "ci_sessions")
 
 
-def _unknown_key_message(pyproject: Path, table: str, key: str, known: list[str]) -> str:
-    message = f"{pyproject}: [{table}] unknown key {key!r}"
-    close = difflib.get_close_matches(key, known, n=1)
-    if close:
-        message += f" (did you mean {close[0]!r}?)"
-    return message + f"; known keys: {', '.join(known)}"
-
-
-def _project_defaults(
-    document: Mapping[str, Any], pyproject: Path, core: Mapping[str, Any]
-) -> tuple[dict[str, Any], list[str]]:
-    """Defaults derived from the project itself, computed only when not given, and
-    what the user should know of them."""
-    defaults: dict[str, Any] = {}
-    notes: list[str] = []
-    if core.get("python") is None:
-        found = default_pythons(_with_poetry_python(document))
-        kept = tuple(version for version in found if not values.too_old_python(version))
-        if len(kept) < len(found):
-            dropped = ", ".join(v for v in found if v not in kept)
-            notes.append(
-                f"the project supports {dropped} too: left out of the matrix, as the sessions' "
-                "tools (pytest 9) need Python 3.10 or newer"
-            )
-        if not kept:
-            raise ConfigError(
-                f"{pyproject}: [{TABLE}] python: the project supports only {', '.join(found)}, "
-                "older than 3.10, which pytest 9 needs; test it with another tool"
-            )
-        defaults["python"] = kept
-    packages = core.get("packages")
-    if packages is None:
-        name = default_package(document)
-        if name is None:
-            raise ConfigError(
-                f"{pyproject}: [{TABLE}] package: not set and [project].name is "
-                'missing; set package = "your_import_name"'
-            )
-        packages = (name,)
-        defaults["packages"] = packages
-    discovered = {
-        "test_paths": discover.test_paths(pyproject.parent, pytest_ini(pyproject.parent, document)),
-        "test_extras": discover.test_extras(document),
-        "test_groups": discover.test_groups(document),
-        "test_requirements": discover.requirement_files(pyproject.parent),
-    }
-    defaults.update({k: value for k, value in discovered.items() if core.get(k) is None})
-    variants = discover.requirement_variants(pyproject.parent)
-    if core.get("test_requirements") is None and variants:
-        chosen = ", ".join(defaults["test_requirements"]) or "none of them"
-        notes.append(
-            f"test requirements: {chosen} installed; {', '.join(variants)} left out as "
-            "alternatives (set test-requirements to choose)"
-        )
-    if core.get("paths") is None:
-        tests = core.get("test_paths") or defaults["test_paths"]
-        defaults["paths"] = default_paths(pyproject.parent, packages, tests)
-    return defaults, notes
-
-
-def _reports_dir(
+def _check_reports_dir(
     document: Mapping[str, Any], pyproject: Path, given: str, *, explicit: bool
-) -> str:
-    """Where reports go: never where the project's build would take the folder for a package
-    (setuptools' flat-layout discovery), since what ci-sessions writes must not change how
-    the project builds."""
-    if not setuptools_discovers(pyproject.parent, document):
-        return given
-    if not explicit:
-        return FLAT_REPORTS_DIR
-    if discovered_as_package(given):
+) -> None:
+    """What ci-sessions writes must not change how the project builds: an explicit reports
+    folder that setuptools' flat-layout discovery would take for a package is refused (the
+    default avoids it: ci_sessions.config.defaults.reports_dir)."""
+    if (
+        explicit
+        and setuptools_discovers(pyproject.parent, document)
+        and discovered_as_package(given)
+    ):
         raise ConfigError(
             f"{pyproject}: [{TABLE}] reports-dir: setuptools finds this project's packages "
             f"itself (a flat layout with no package list), so {given}/ would become a package "
             f"of its build and break every install; use a name that is no Python identifier, "
             f'such as "{FLAT_REPORTS_DIR}", got {values.toml(given)}'
         )
-    return given
 
 
-def _with_poetry_python(document: Mapping[str, Any]) -> Mapping[str, Any]:
-    """A Poetry project's Python constraint stands for requires-python where that is missing."""
-    project = document.get("project", {})
-    python = discover.poetry_python(document)
-    if python is None or project.get("requires-python"):
-        return document
-    return {**document, "project": {**project, "requires-python": python}}
+def _check_members(
+    pyproject: Path, tiers: tuple[tuple[str, tuple[str, ...]], ...], members: Sequence[str]
+) -> None:
+    """Each tier lists session families that exist."""
+    for tier, listed in tiers:
+        unknown = [member for member in listed if member not in members]
+        if unknown:
+            raise ConfigError(
+                f"{pyproject}: [{TABLE}] tiers: {tier}: unknown entry {values.toml(unknown[0])}; "
+                f"expected some of {', '.join(members)}"
+            )
 
 
 def _check_packages(pyproject: Path, packages: tuple[str, ...], *, explicit: bool) -> None:

@@ -114,26 +114,15 @@ def resolve_fail_under(
     return value, "[tool.coverage.report] fail_under"
 
 
-def resolve_vulnerability_db(
-    from_env: str | None, key: str | None, root: Path, *, env_name: str
+def vulnerability_db(
+    given: str | None, root: Path, from_env: str | None
 ) -> tuple[Path | None, str]:
-    """The vulnerability database the security session scans against.
-
-    =========================  ==================  =================================
-    ${env_name}                security db         result
-    =========================  ==================  =================================
-    set (non-empty)            anything            the variable's folder
-    unset or empty             set                 the key's folder (project-relative)
-    unset or empty             unset               None: safety's online service
-    =========================  ==================  =================================
-
-    Returns (absolute path or None, where it came from).
-    """
-    if from_env:
-        source, origin = from_env, f"${env_name}"
-    elif key:
-        source, origin = key, "[tool.ci_sessions.security] db"
-    else:
+    """The vulnerability database the security session scans against: the key's folder
+    (or the environment variable's, which the loader lets win over it), made absolute
+    against the project; None for safety's online service. Returns (path, where from):
+    `from_env` names the variable when it gave the value."""
+    if not given:
         return None, "safety's online service"
-    path = Path(source)
+    path = Path(given)
+    origin = from_env or "[tool.ci_sessions.security] db"
     return (path if path.is_absolute() else root / path), origin

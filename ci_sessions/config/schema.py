@@ -1,16 +1,18 @@
-"""The configuration schema's building blocks: a key, and a table of keys.
+"""The configuration schema's building blocks: a key, declared once, and a table of keys.
 
-A key declares, in one place, its TOML name, the field it fills, its checker,
-its default and a one-line description (as tox's ``add_config`` does). A
-section is a table of keys that builds one frozen dataclass: a family's
-``[tool.ci_sessions.<table>]``, or keys a family owns at the top level. The
-loader, ``check-config`` and the README's key tables are all built from
-these declarations, so they cannot drift apart.
+A key is a field of a frozen settings dataclass, declared with :func:`setting`: its
+checker, its default (a value, or a callable that computes it from the project), its
+description, the environment variable that wins over it, and, for a nested table, the
+settings class of that table. The TOML name is the field's with ``-`` for ``_`` unless
+given. As tox's ``add_config`` and nox's attrs fields do, one declaration carries
+everything: the loader checks every key and sub-key against it, ``check-config``
+prints it, and the README's tables are generated from it, so they cannot drift apart.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -20,33 +22,136 @@ from typing import Any
 from ci_sessions.config.values import Checker, toml
 
 TABLE = "tool.ci_sessions"
+_META = "ci_sessions.key"
 
 
 class ConfigError(Exception):
     """A configuration problem, worded for the user: file, key, what to do."""
 
 
+class Project:
+    """What a computed default may read: the project, and the other keys' values.
+
+    `value(field)` gives another key's effective value (given, or computed first), so a
+    default may depend on others (lint's paths on the package and the test paths).
+    """
+
+    def __init__(
+        self,
+        pyproject: Path,
+        document: Mapping[str, Any],
+        environ: Mapping[str, str],
+        value: Callable[[str], Any],
+    ) -> None:
+        self.pyproject = pyproject
+        self.root = pyproject.parent
+        self.document = document
+        self.environ = environ
+        self.value = value
+        self.notes: list[str] = []
+
+    def note(self, text: str) -> None:
+        """Something the user should know about a default (printed once by register())."""
+        self.notes.append(text)
+
+
 @dataclass(frozen=True)
 class Key:
-    """One key of ``[tool.ci_sessions]`` or of a sub-table."""
+    """One key of ``[tool.ci_sessions]`` or of a sub-table, as its field declares it."""
 
     name: str  # as written in TOML: "fail-under"
     field: str  # the dataclass field it fills: "fail_under"
     check: Checker  # returns the normalised value or raises ValueError saying what it expects
     default: Any
     description: str
-    # The default as the README says it, when it is not a plain value
-    # (computed from the project, or decided by the mode).
+    # The default as the README says it, when it is not a plain value.
     default_text: str | None = None
     # The value names PEP 735 groups, which must exist in [dependency-groups].
     groups: bool = False
+    # An environment variable that wins over the key when set (non-empty).
+    env: str | None = None
+    # The default computed from the project when the key is not given.
+    computed: Callable[[Project], Any] | None = None
+    # A nested table of keys: its settings class; `keyed`: a table of name -> such a table.
+    nested: type | None = None
+    keyed: bool = False
 
     def default_doc(self) -> str:
         if self.default_text is not None:
-            return self.default_text
-        if self.default is None or self.default == ():
-            return "none"
-        return f"`{toml(self.default)}`"
+            text = self.default_text
+        elif self.default is None or self.default == ():
+            text = "none"
+        else:
+            text = f"`{toml(self.default)}`"
+        return text + (f"; `${self.env}` wins over it" if self.env else "")
+
+
+def setting(
+    check: Checker | None = None,
+    default: Any = None,
+    doc: str = "",
+    *,
+    key: str | None = None,
+    default_text: str | None = None,
+    env: str | None = None,
+    groups: bool = False,
+    computed: Callable[[Project], Any] | None = None,
+    nested: type | None = None,
+    keyed: bool = False,
+) -> Any:
+    """A field of a settings dataclass that is also a configuration key (see Key).
+
+    A nested table needs no checker: its keys are its class's own.
+    """
+    spec = {
+        "key": key,
+        "check": check,
+        "doc": doc,
+        "default_text": default_text,
+        "env": env,
+        "groups": groups,
+        "computed": computed,
+        "nested": nested,
+        "keyed": keyed,
+    }
+    return dataclasses.field(default=default, metadata={_META: spec})
+
+
+def keys_of(kind: type) -> tuple[Key, ...]:
+    """The keys a settings class declares, in field order (read once per class)."""
+    if not dataclasses.is_dataclass(kind):
+        return ()
+    return _keys_of(kind)
+
+
+@functools.cache
+def _keys_of(kind: type) -> tuple[Key, ...]:
+    found = []
+    for field in dataclasses.fields(kind):
+        spec = field.metadata.get(_META)
+        if spec is None:
+            continue
+        check = spec["check"] or _no_check
+        found.append(
+            Key(
+                name=spec["key"] or field.name.replace("_", "-"),
+                field=field.name,
+                check=check,
+                default=field.default,
+                description=spec["doc"],
+                default_text=spec["default_text"],
+                groups=spec["groups"],
+                env=spec["env"],
+                computed=spec["computed"],
+                nested=spec["nested"],
+                keyed=spec["keyed"],
+            )
+        )
+    return tuple(found)
+
+
+def _no_check(value: Any) -> Any:
+    return value
 
 
 @dataclass(frozen=True)
@@ -58,11 +163,16 @@ class ResolveContext:
     environ: Mapping[str, str]
     # The Python matrix, as resolved (a key given, or the project's default).
     python: tuple[str, ...] = ()
+    # Every session name the families define: names a suite may not take.
+    sessions: tuple[str, ...] = ()
+    # Where a value came from when not from its key or default ("security.db" ->
+    # "$CI_SESSIONS_VULN_DB"): the environment variable that won over the key.
+    origins: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Section:
-    """A table of keys that builds a frozen dataclass.
+    """A table of keys that builds a frozen settings dataclass.
 
     `table` None: the keys sit at the top level of [tool.ci_sessions].
     `optional`: an absent table gives None (its presence defines a session).
@@ -71,7 +181,6 @@ class Section:
     """
 
     table: str | None
-    keys: tuple[Key, ...]
     build: type[Any]
     title: str = ""
     # What the README's markers call it: the table's name, or (top level) the family's.
@@ -79,13 +188,16 @@ class Section:
     optional: bool = False
     resolve: Callable[[Any, ResolveContext], Any] | None = None
 
+    @property
+    def keys(self) -> tuple[Key, ...]:
+        return keys_of(self.build)
+
     def key(self, name: str) -> Key | None:
         return next((key for key in self.keys if key.name == name), None)
 
     def make(self, values: Mapping[str, Any]) -> Any:
         """The dataclass from checked values (by field), defaults for the rest."""
-        fields = {key.field: key.default for key in self.keys}
-        return self.build(**{**fields, **values})
+        return self.build(**values)
 
     def heading(self) -> str:
         return f"[{TABLE}.{self.table}]" if self.table else f"[{TABLE}]"
@@ -95,28 +207,32 @@ class Section:
         return self.name or self.table or "core"
 
 
-def undeclared_fields(section: Section) -> list[str]:
-    """Dataclass fields no key fills and that have no default of their own
-    (resolved fields carry a default): a declaration that forgot one."""
-    keyed = {key.field for key in section.keys}
-    kind: Any = section.build
-    if not dataclasses.is_dataclass(kind):
-        return []
-    return [
-        field.name
-        for field in dataclasses.fields(kind)
-        if field.name not in keyed
-        and field.default is dataclasses.MISSING
-        and field.default_factory is dataclasses.MISSING
-    ]
+def nested_sections(section: Section) -> list[tuple[str, type]]:
+    """Every nested table under a section, as (TOML path, settings class), depth first:
+    `narrow.<tier>`, `workflow.jobs.<job>`, ..."""
+    found: list[tuple[str, type]] = []
+
+    def walk(prefix: str, kind: type) -> None:
+        for key in keys_of(kind):
+            if key.nested is not None:
+                path = f"{prefix}.{key.name}" if prefix else key.name
+                path += f".<{_placeholder(key.name)}>" if key.keyed else ""
+                found.append((path, key.nested))
+                walk(path, key.nested)
+
+    walk(section.table or "", section.build)
+    return found
 
 
-def markdown_table(section: Section) -> str:
-    """The README's table of a section's keys: key, meaning, default."""
+def _placeholder(name: str) -> str:
+    return {"narrow": "tier", "triggers": "tier", "suites": "name", "jobs": "job"}.get(name, "name")
+
+
+def markdown_table(keys: tuple[Key, ...]) -> str:
+    """A README table of keys: key, meaning, default."""
     rows = ["| key | meaning | default |", "|---|---|---|"]
     rows += [
-        f"| `{key.name}` | {_cell(key.description)} | {_cell(key.default_doc())} |"
-        for key in section.keys
+        f"| `{key.name}` | {_cell(key.description)} | {_cell(key.default_doc())} |" for key in keys
     ]
     return "\n".join(rows) + "\n"
 

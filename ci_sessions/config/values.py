@@ -19,10 +19,9 @@ Checker = Callable[[Any], Any]
 def toml(value: Any) -> str:
     """A value as TOML writes it (for messages and check-config), not as Python reprs it.
 
-    A settings dataclass is an inline table of its keys: a class may name the keys of
-    its fields (``TOML_KEYS``, else the field with ``-`` for ``_``) and leave fields out
-    (``TOML_SKIP``); unset (None) fields are left out, as TOML has no null. A list of
-    dataclasses that leave their ``name`` out is a table by name (the suites).
+    A settings dataclass is an inline table of its keys (fields that are no key left
+    out, and unset ones, as TOML has no null). A list of settings that keep their own
+    name (the suites) is a table by name.
     """
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return "{ " + ", ".join(f"{k} = {toml(v)}" for k, v in _toml_fields(value)) + " }"
@@ -51,18 +50,34 @@ def toml(value: Any) -> str:
     return json.dumps(str(value))
 
 
+# The metadata key of ci_sessions.config.schema.setting (which imports this module).
+_KEY = "ci_sessions.key"
+
+
 def _toml_fields(value: Any) -> list[tuple[str, Any]]:
-    keys = getattr(value, "TOML_KEYS", {})
-    skip = getattr(value, "TOML_SKIP", ())
-    return [
-        (keys.get(field.name, field.name.replace("_", "-")), getattr(value, field.name))
-        for field in dataclasses.fields(value)
-        if field.name not in skip and getattr(value, field.name) is not None
-    ]
+    """A settings dataclass's keys and values, by their TOML names (as schema.keys_of
+    names them); fields that are no key (a suite's own name) and unset ones left out."""
+    found = []
+    for field in dataclasses.fields(value):
+        spec = field.metadata.get(_KEY)
+        if spec is None and not isinstance(value, Waiver):
+            continue
+        name = (spec or {}).get("key") or field.name.replace("_", "-")
+        if getattr(value, field.name) is not None:
+            found.append((name, getattr(value, field.name)))
+    return found
 
 
 def _named(item: Any) -> bool:
-    return dataclasses.is_dataclass(item) and "name" in getattr(item, "TOML_SKIP", ())
+    """A settings dataclass that keeps its table's name (a suite): shown as that table."""
+    return (
+        dataclasses.is_dataclass(item)
+        and not isinstance(item, type)
+        and any(
+            field.name == "name" and _KEY not in field.metadata
+            for field in dataclasses.fields(item)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -373,23 +388,20 @@ def action_pins(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple(value.items())
 
 
-def tier_table(families: tuple[str, ...]) -> Checker:
-    """{ tier = ["lint", "tests", ...] }: each tier names session families."""
-
-    def check(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        if not isinstance(value, dict) or not value:
-            raise ValueError('expected a table of tier = ["lint", "tests", ...]')
-        tiers = []
-        for tier, members in value.items():
-            if not re.fullmatch(r"[a-z][a-z0-9-]*", tier):
-                raise ValueError(f'{tier!r}: expected a tier name such as "pr"')
-            try:
-                tiers.append((tier, subset_of(families)(members)))
-            except ValueError as exc:
-                raise ValueError(f"{tier}: {exc}") from None
-        return tuple(tiers)
-
-    return check
+def tier_table(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """{ tier = ["lint", "tests", ...] }: each tier names session families (which ones
+    exist, the loader checks against the families)."""
+    if not isinstance(value, dict) or not value:
+        raise ValueError('expected a table of tier = ["lint", "tests", ...]')
+    tiers = []
+    for tier, members in value.items():
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", tier):
+            raise ValueError(f'{tier!r}: expected a tier name such as "pr"')
+        try:
+            tiers.append((tier, str_list(members)))
+        except ValueError as exc:
+            raise ValueError(f"{tier}: {exc}") from None
+    return tuple(tiers)
 
 
 def fraction(value: Any) -> float:

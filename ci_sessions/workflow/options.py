@@ -1,4 +1,4 @@
-"""Checkers for the workflow's own keys: triggers, stages, and what each job adds.
+"""The workflow's own keys: stages, the required check, and what each job adds.
 
 Each returns the normalised value or raises ValueError saying what it expects (the
 loader adds the file and the key). They refuse, rather than pass on, anything that
@@ -10,11 +10,14 @@ expression that is not a plain `${{ secrets.NAME }}` / `${{ vars.NAME }}` (a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ci_sessions.config import values
+from ci_sessions.config.schema import setting
 from ci_sessions.config.values import environment
-from ci_sessions.workflow.triggers import EVENTS, Trigger, cron_problem
+from ci_sessions.workflow.triggers import strings
 
 NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 RUNNERS = re.compile(r"^(ubuntu|windows|macos)-[a-z0-9.\-]+$")
@@ -22,60 +25,6 @@ EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}")
 ALLOWED_EXPRESSION = re.compile(r"^\s*(secrets|vars)\.[A-Za-z_][A-Za-z0-9_]*\s*$")
 USES = re.compile(r"^[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-/]+@[0-9a-f]{40}( # \S.*)?$")
 STEP_KEYS = ("name", "uses", "with", "run", "shell", "env", "if")
-
-
-@dataclass(frozen=True)
-class JobOptions:
-    """What the project adds to one generated job."""
-
-    env: tuple[tuple[str, str], ...] = ()
-    steps_before: tuple[dict[str, Any], ...] = ()
-    steps_after: tuple[dict[str, Any], ...] = ()
-    timeout_minutes: int | None = None
-    retention_days: int | None = None
-    os: tuple[str, ...] = ()
-    pr_os: tuple[str, ...] = ()
-    fail_fast: bool | None = None
-    # False: left out of the required check (an informational stage).
-    blocking: bool = True
-
-
-def triggers(value: Any) -> tuple[tuple[str, Trigger], ...]:
-    """{ tier = { on = ["push", ...], cron = "0 2 * * *", dispatch = true } }."""
-    if not isinstance(value, dict) or not value:
-        raise ValueError('expected a table of tier = { on = ["push"], cron = "0 2 * * *" }')
-    found = []
-    for tier, spec in value.items():
-        if not NAME.match(tier):
-            raise ValueError(f'{tier!r}: expected a tier name such as "pr"')
-        if not isinstance(spec, dict):
-            raise ValueError(f"{tier}: expected a table with on, cron and dispatch")
-        unknown = sorted(set(spec) - {"on", "cron", "dispatch", "issue-labels"})
-        if unknown:
-            raise ValueError(
-                f"{tier}: unknown key {unknown[0]!r}; expected on, cron, dispatch, issue-labels"
-            )
-        events = _strings(spec.get("on", []), f"{tier}.on")
-        for event in events:
-            if event not in EVENTS:
-                raise ValueError(f"{tier}.on: {event!r}; expected some of {', '.join(EVENTS)}")
-        crons = _strings(spec.get("cron", []), f"{tier}.cron")
-        for cron in crons:
-            problem = cron_problem(cron)
-            if problem:
-                raise ValueError(f"{tier}.cron: {cron!r}: {problem}")
-        dispatch = spec.get("dispatch", False)
-        if not isinstance(dispatch, bool):
-            raise ValueError(f"{tier}.dispatch: expected true or false")
-        if not (events or crons or dispatch):
-            raise ValueError(f"{tier}: names no event, cron or dispatch, so nothing would run it")
-        labels = _strings(spec.get("issue-labels", []), f"{tier}.issue-labels")
-        if labels and not crons:
-            raise ValueError(
-                f"{tier}.issue-labels: only a scheduled tier files an issue; add a cron"
-            )
-        found.append((tier, Trigger(tuple(events), tuple(crons), dispatch, tuple(labels))))
-    return tuple(found)
 
 
 # GitHub's job ids: a letter or _ first, then letters, digits, - and _.
@@ -98,86 +47,80 @@ def stages(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
         raise ValueError('expected a table of name = ["what it waits for", ...]')
     found = []
     for name, needs in value.items():
-        waits = _strings(needs, name)
+        try:
+            waits = strings(needs)
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
         if name in waits:
             raise ValueError(f"{name}: cannot wait for itself")
         found.append((name, tuple(waits)))
     return tuple(found)
 
 
-def job_options(value: Any) -> tuple[tuple[str, JobOptions], ...]:
-    """{ job = { env = {...}, steps-before = [...], timeout-minutes = 45, os = [...] } }."""
-    if not isinstance(value, dict):
-        raise ValueError("expected a table of job = { env, steps-before, steps-after, ... }")
-    return tuple((job, _one_job(job, spec)) for job, spec in value.items())
+def job_env(value: Any) -> tuple[tuple[str, str], ...]:
+    """A job's or a step's env: secrets and variables by name only."""
+    pairs = environment(value)
+    for name, text in pairs:
+        _expressions_safe(text, name)
+    return pairs
 
 
-def _one_job(job: str, spec: Any) -> JobOptions:
-    keys = {
-        "env", "steps-before", "steps-after", "timeout-minutes", "retention-days",
-        "os", "pr-os", "fail-fast", "blocking",
-    }  # fmt: skip
-    if not isinstance(spec, dict):
-        raise ValueError(f"{job}: expected a table such as {{ timeout-minutes = 45 }}")
-    unknown = sorted(set(spec) - keys)
-    if unknown:
-        raise ValueError(f"{job}: unknown key {unknown[0]!r}; expected {', '.join(sorted(keys))}")
-    env = _env(spec.get("env", {}), f"{job}.env")
-    before = tuple(_step(s, f"{job}.steps-before") for s in _list(spec, "steps-before", job))
-    after = tuple(_step(s, f"{job}.steps-after") for s in _list(spec, "steps-after", job))
-    systems = _runners(spec.get("os", []), f"{job}.os")
-    pr_systems = _runners(spec.get("pr-os", []), f"{job}.pr-os")
-    if pr_systems and not set(pr_systems) <= set(systems or ("ubuntu-latest",)):
-        raise ValueError(f"{job}.pr-os: expected a subset of {job}.os")
-    fail_fast = spec.get("fail-fast")
-    if fail_fast is not None and not isinstance(fail_fast, bool):
-        raise ValueError(f"{job}.fail-fast: expected true or false")
-    blocking = spec.get("blocking", True)
-    if not isinstance(blocking, bool):
-        raise ValueError(f"{job}.blocking: expected true or false")
-    return JobOptions(
-        env=env,
-        steps_before=before,
-        steps_after=after,
-        timeout_minutes=_minutes(spec.get("timeout-minutes"), f"{job}.timeout-minutes", 360),
-        retention_days=_minutes(spec.get("retention-days"), f"{job}.retention-days", 90),
-        os=tuple(systems),
-        pr_os=tuple(pr_systems),
-        fail_fast=fail_fast,
-        blocking=blocking,
+def steps(value: Any) -> tuple[dict[str, Any], ...]:
+    """Steps added to a job: each pinned if it uses an action, no expression in a command."""
+    if not isinstance(value, list):
+        raise ValueError("expected a list of steps ({ uses = ... } or { run = ... })")
+    return tuple(_step(step, f"step {index}") for index, step in enumerate(value, 1))
+
+
+def runners(value: Any) -> tuple[str, ...]:
+    found = strings(value)
+    for runner in found:
+        if not RUNNERS.match(runner):
+            raise ValueError(f"{runner!r}; expected ubuntu-*, windows-* or macos-* labels")
+    return found
+
+
+def minutes(most: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+            raise ValueError(f"expected a whole number from 1 to {most}")
+        return value
+
+    return check
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    """`[tool.ci_sessions.workflow.jobs.<job>]`: what the project adds to one generated job."""
+
+    env: tuple[tuple[str, str], ...] = setting(
+        job_env, (), "variables of the job: secrets as `${{ secrets.NAME }}` only"
+    )
+    steps_before: tuple[dict[str, Any], ...] = setting(
+        steps, (), "steps before the nox step (actions pinned to a commit)"
+    )
+    steps_after: tuple[dict[str, Any], ...] = setting(
+        steps, (), "steps after it (notifications; the same rules)"
+    )
+    timeout_minutes: int | None = setting(minutes(360), None, "the job's time limit")
+    retention_days: int | None = setting(minutes(90), None, "how long its artifacts are kept")
+    os: tuple[str, ...] = setting(
+        runners, (), "an OS axis: runner labels (`ubuntu-latest`, `windows-latest`, ...)"
+    )
+    pr_os: tuple[str, ...] = setting(
+        runners, (), "a narrower OS list for pull requests (a subset of `os`)"
+    )
+    fail_fast: bool | None = setting(values.boolean, None, "the matrix's fail-fast")
+    # False: left out of the required check (an informational stage).
+    blocking: bool = setting(
+        values.boolean,
+        True,
+        "`false`: left out of the required check (an informational stage)",
     )
 
-
-def _list(spec: dict[str, Any], key: str, job: str) -> list[Any]:
-    steps = spec.get(key, [])
-    if not isinstance(steps, list):
-        raise ValueError(
-            f"{job}.{key}: expected a list of steps ({{ uses = ... }} or {{ run = ... }})"
-        )
-    return steps
-
-
-def _strings(value: Any, where: str) -> list[str]:
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list) or not all(isinstance(i, str) and i for i in items):
-        raise ValueError(f"{where}: expected a string or a list of strings")
-    return items
-
-
-def _runners(value: Any, where: str) -> list[str]:
-    runners = _strings(value, where)
-    for runner in runners:
-        if not RUNNERS.match(runner):
-            raise ValueError(f"{where}: {runner!r}; expected ubuntu-*, windows-* or macos-* labels")
-    return runners
-
-
-def _minutes(value: Any, where: str, most: int) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
-        raise ValueError(f"{where}: expected a whole number from 1 to {most}")
-    return value
+    def __post_init__(self) -> None:
+        if self.pr_os and not set(self.pr_os) <= set(self.os or ("ubuntu-latest",)):
+            raise ValueError("pr-os: expected a subset of os")
 
 
 def _expressions_safe(text: str, where: str) -> None:
@@ -188,16 +131,6 @@ def _expressions_safe(text: str, where: str) -> None:
                 "${{ vars.NAME }} may appear, as env values (anything from the event could "
                 "inject commands)"
             )
-
-
-def _env(value: Any, where: str) -> tuple[tuple[str, str], ...]:
-    try:
-        pairs = environment(value)
-    except ValueError as exc:
-        raise ValueError(f"{where}: {exc}") from None
-    for name, text in pairs:
-        _expressions_safe(text, f"{where}.{name}")
-    return pairs
 
 
 def _step(step: Any, where: str) -> dict[str, Any]:
@@ -226,7 +159,10 @@ def _step(step: Any, where: str) -> dict[str, Any]:
         )
     checked = dict(step)
     if "env" in step:
-        checked["env"] = dict(_env(step["env"], f"{where}.env"))
+        try:
+            checked["env"] = dict(job_env(step["env"]))
+        except ValueError as exc:
+            raise ValueError(f"{where}: env: {exc}") from None
     if "with" in step:
         if not isinstance(step["with"], dict) or not all(
             isinstance(v, (str, int, bool)) for v in step["with"].values()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ci_sessions.config import values
-from ci_sessions.config.schema import Key, Section
+from ci_sessions.config.schema import Section, setting
 from ci_sessions.families.changes.docs import DEFAULT_DOCS
 from ci_sessions.workflow import options
 from ci_sessions.workflow.options import JobOptions
@@ -15,27 +15,79 @@ from ci_sessions.workflow.triggers import DEFAULT_TRIGGERS, Trigger
 @dataclass(frozen=True)
 class WorkflowConfig:
     # action -> "sha # tag", replacing the built-in pin of that action.
-    pins: tuple[tuple[str, str], ...]
+    pins: tuple[tuple[str, str], ...] = setting(
+        values.action_pins,
+        (),
+        '`{ "owner/action" = "<40-hex sha> # <tag>" }`: replaces the built-in pin of an action',
+    )
     # A change that touches only these skips every job but lint.
-    docs: tuple[str, ...]
+    docs: tuple[str, ...] = setting(
+        values.str_list,
+        DEFAULT_DOCS,
+        "globs of documentation: a change touching only these skips every job but lint",
+    )
     # The branches whose pushes run the pr tier. Never read off git here: the
     # workflow (and its drift check) must not depend on which branch is checked
     # out; `init` detects the default branch and writes it.
-    branches: tuple[str, ...]
+    branches: tuple[str, ...] = setting(
+        values.non_empty_str_list,
+        ("main",),
+        "the branches whose pushes run the pr tier (`init` writes the repository's "
+        "default branch here)",
+    )
     # Publish the build job's sdist and wheel to PyPI when a v* tag is pushed.
-    release: bool
+    release: bool = setting(
+        values.boolean,
+        False,
+        "on a pushed `v*` tag, once every job passed, publish the build job's sdist and wheel "
+        "to PyPI with trusted publishing (`id-token: write` on that job alone)",
+    )
     # tier -> what runs it (events, crons, a manual dispatch that picks it).
-    triggers: tuple[tuple[str, Trigger], ...] = DEFAULT_TRIGGERS
+    triggers: tuple[tuple[str, Trigger], ...] = setting(
+        nested=Trigger,
+        keyed=True,
+        default=DEFAULT_TRIGGERS,
+        doc="what runs each tier, `[tool.ci_sessions.workflow.triggers.<tier>]` (below); every "
+        "tier with members needs one (smoke is local)",
+        default_text='`pr = { on = ["push", "pull_request", "merge_group"] }`, '
+        '`nightly = { cron = "17 3 * * *", dispatch = true }`',
+    )
     # job or tier -> the jobs or tiers that must pass first.
-    needs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    needs: tuple[tuple[str, tuple[str, ...]], ...] = setting(
+        options.stages,
+        (),
+        "stages: a job or a tier -> the jobs or tiers that must pass first, `{ coverage = "
+        '["tests"], pr = ["smoke"] }`',
+    )
     # job -> what the project adds to it (env, steps, timeout, OS axis, ...).
-    jobs: tuple[tuple[str, JobOptions], ...] = ()
+    jobs: tuple[tuple[str, JobOptions], ...] = setting(
+        nested=JobOptions,
+        keyed=True,
+        default=(),
+        doc="what the project adds to a generated job, `[tool.ci_sessions.workflow.jobs.<job>]` "
+        "(below)",
+    )
     # The one job that needs every other: the check branch protection names.
-    required_check: str = "ci-passed"
+    required_check: str = setting(
+        options.job_id,
+        "ci-passed",
+        "the job that needs every other one and fails if any failed or was cancelled "
+        "(skipped by design counts as passed): the one check branch protection names",
+    )
     # Pushes and pull requests touching only these do not start the workflow at all.
-    paths_ignore: tuple[str, ...] = ()
+    paths_ignore: tuple[str, ...] = setting(
+        values.str_list,
+        (),
+        "globs: pushes and pull requests touching only these do not start the workflow "
+        "(no check reports then; the `docs` key skips jobs and still reports)",
+    )
     # Write .github/dependabot.yml (unless the project has its own).
-    dependabot: bool = True
+    dependabot: bool = setting(
+        values.boolean,
+        True,
+        "write `.github/dependabot.yml` (actions and the project's packages, grouped, with "
+        "a cooldown) unless the project has one of its own",
+    )
 
     def options(self, job: str) -> JobOptions:
         return dict(self.jobs).get(job, JobOptions())
@@ -45,90 +97,4 @@ WORKFLOW = Section(
     table="workflow",
     build=WorkflowConfig,
     title="the generated workflow",
-    keys=(
-        Key(
-            "pins",
-            "pins",
-            values.action_pins,
-            (),
-            '`{ "owner/action" = "<40-hex sha> # <tag>" }`: replaces the built-in pin of an action',
-        ),
-        Key(
-            "docs",
-            "docs",
-            values.str_list,
-            DEFAULT_DOCS,
-            "globs of documentation: a change touching only these skips every job but lint",
-        ),
-        Key(
-            "branches",
-            "branches",
-            values.non_empty_str_list,
-            ("main",),
-            "the branches whose pushes run the pr tier (`init` writes the repository's "
-            "default branch here)",
-        ),
-        Key(
-            "release",
-            "release",
-            values.boolean,
-            False,
-            "on a pushed `v*` tag, once every job passed, publish the build job's sdist and wheel "
-            "to PyPI with trusted publishing (`id-token: write` on that job alone)",
-        ),
-        Key(
-            "triggers",
-            "triggers",
-            options.triggers,
-            DEFAULT_TRIGGERS,
-            'tier -> what runs it: `{ on = ["push", "pull_request", "merge_group"], cron = '
-            '"0 2 * * *", dispatch = true, issue-labels = ["ci", "nightly-failure"] }` (a failed '
-            "scheduled run opens or updates one issue with those labels); every tier with "
-            "members needs one (smoke is local)",
-            default_text='`pr = { on = ["push", "pull_request", "merge_group"] }`, '
-            '`nightly = { cron = "17 3 * * *", dispatch = true }`',
-        ),
-        Key(
-            "needs",
-            "needs",
-            options.stages,
-            (),
-            "stages: a job or a tier -> the jobs or tiers that must pass first, `{ coverage = "
-            '["tests"], pr = ["smoke"] }`',
-        ),
-        Key(
-            "jobs",
-            "jobs",
-            options.job_options,
-            (),
-            "job -> what it adds: `env` (secrets as `${{ secrets.NAME }}` only), `steps-before`, "
-            "`steps-after` (actions pinned to a commit), `timeout-minutes`, `retention-days`, "
-            "`os`, `pr-os` (a narrower OS list for pull requests), `fail-fast`, `blocking = "
-            "false` (left out of the required check: an informational stage)",
-        ),
-        Key(
-            "required-check",
-            "required_check",
-            options.job_id,
-            "ci-passed",
-            "the job that needs every other one and fails if any failed or was cancelled "
-            "(skipped by design counts as passed): the one check branch protection names",
-        ),
-        Key(
-            "paths-ignore",
-            "paths_ignore",
-            values.str_list,
-            (),
-            "globs: pushes and pull requests touching only these do not start the workflow "
-            "(no check reports then; the `docs` key skips jobs and still reports)",
-        ),
-        Key(
-            "dependabot",
-            "dependabot",
-            values.boolean,
-            True,
-            "write `.github/dependabot.yml` (actions and the project's packages, grouped, with "
-            "a cooldown) unless the project has one of its own",
-        ),
-    ),
 )

@@ -14,7 +14,10 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
+
+from ci_sessions.config import values
+from ci_sessions.config.schema import setting
 
 # The events a tier may name (schedules and dispatch have their own keys).
 EVENTS = ("push", "pull_request", "merge_group")
@@ -66,17 +69,55 @@ def _cron_value(text: str, low: int, names: tuple[str, ...]) -> int | None:
     return None
 
 
+def strings(value: Any) -> tuple[str, ...]:
+    """A string, or a list of strings (none empty)."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(i, str) and i for i in items):
+        raise ValueError("expected a string or a list of strings")
+    return tuple(items)
+
+
+def event_names(value: Any) -> tuple[str, ...]:
+    found = strings(value)
+    for event in found:
+        if event not in EVENTS:
+            raise ValueError(f"{event!r}; expected some of {', '.join(EVENTS)}")
+    return found
+
+
+def cron_lines(value: Any) -> tuple[str, ...]:
+    found = strings(value)
+    for cron in found:
+        problem = cron_problem(cron)
+        if problem:
+            raise ValueError(f"{cron!r}: {problem}")
+    return found
+
+
 @dataclass(frozen=True)
 class Trigger:
-    """What runs one tier: events, schedules, and whether a manual run may pick it."""
+    """`[tool.ci_sessions.workflow.triggers.<tier>]`: what runs one tier (events, schedules,
+    a manual run that picks it)."""
 
-    TOML_KEYS: ClassVar[dict[str, str]] = {"events": "on"}
-
-    events: tuple[str, ...] = ()
-    cron: tuple[str, ...] = ()
-    dispatch: bool = False
+    events: tuple[str, ...] = setting(
+        event_names, (), f"the events that run it: some of {', '.join(EVENTS)}", key="on"
+    )
+    cron: tuple[str, ...] = setting(
+        cron_lines, (), 'schedules (`"0 2 * * *"`, UTC), GitHub\'s cron'
+    )
+    dispatch: bool = setting(values.boolean, False, "a manual run (workflow_dispatch) may pick it")
     # A scheduled run of the tier that fails opens (or comments on) an issue with these labels.
-    issue_labels: tuple[str, ...] = ()
+    issue_labels: tuple[str, ...] = setting(
+        strings,
+        (),
+        "a failed scheduled run opens, or comments on, one issue with these labels",
+    )
+
+    def __post_init__(self) -> None:
+        if not (self.events or self.cron or self.dispatch):
+            raise ValueError("names no event, cron or dispatch, so nothing would run it")
+        if self.issue_labels and not self.cron:
+            raise ValueError("issue-labels: only a scheduled tier files an issue; add a cron")
 
     def occasions(self, tier: str) -> tuple[str, ...]:
         return (

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import nox
 
-from ci_sessions.config import Config, Key, Section, values
+from ci_sessions.config import Config, Section, values
+from ci_sessions.config.schema import setting
 from ci_sessions.families.base import Check, CiJob, CiKit, Which
 from ci_sessions.glue.session import install_tools, session
 
@@ -23,26 +24,11 @@ REPORTS = {"docs/": "`docs`: the built HTML"}
 
 @dataclass(frozen=True)
 class DocsConfig:
-    source: str
-    builder: str
+    source: str = setting(values.relative_dir, "docs", "the Sphinx source folder")
+    builder: str = setting(values.choices(("html", "dirhtml")), "html", "the Sphinx builder")
 
 
-SECTIONS = (
-    Section(
-        table="docs",
-        build=DocsConfig,
-        keys=(
-            Key("source", "source", values.relative_dir, "docs", "the Sphinx source folder"),
-            Key(
-                "builder",
-                "builder",
-                values.choices(("html", "dirhtml")),
-                "html",
-                "the Sphinx builder",
-            ),
-        ),
-    ),
-)
+SECTIONS = (Section(table="docs", build=DocsConfig),)
 
 
 def register(config: Config) -> None:

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from ci_sessions.config import ConfigError
 from ci_sessions.families.tests import affected
 from ci_sessions.families.tests.affected_run import occasion, source_path
 from ci_sessions.families.tests.fingerprints import fingerprint
-from ci_sessions.families.tests.narrow import narrow_table
+from ci_sessions.families.tests.settings import MatrixConfig
+from tests.unit.test_workflow import config_of
 
 SHAPES = """import sys
 
@@ -228,14 +230,17 @@ def test_fingerprints_ignore_positions_and_see_decorators() -> None:
     assert fingerprint("def f(:\n") is None
 
 
-def test_take_option_and_the_tier_key() -> None:
+def test_take_option_and_the_tier_key(tmp_path: Path) -> None:
     assert affected.take_option(["--affected", "-k", "x"]) == (True, ["-k", "x"])
     assert affected.take_option(["-x"]) == (False, ["-x"])
-    [(tier, narrowing)] = narrow_table({"pr": {"affected": True}})
+    config = config_of(tmp_path / "a", "[tool.ci_sessions.narrow.pr]\naffected = true\n")
+    [(tier, narrowing)] = config.of(MatrixConfig).narrow
     assert tier == "pr" and narrowing.affected
     assert "the affected tests" in narrowing.label("pr", "slow")
-    with pytest.raises(ValueError, match=r"pr\.affected: expected true or false"):
-        narrow_table({"pr": {"affected": "yes"}})
+    with pytest.raises(
+        ConfigError, match=r"\[tool.ci_sessions.narrow.pr\] affected: expected true or false"
+    ):
+        config_of(tmp_path / "b", '[tool.ci_sessions.narrow.pr]\naffected = "yes"\n')
 
 
 def test_code_a_wider_fixture_runs_reaches_every_test_sharing_that_fixture() -> None:

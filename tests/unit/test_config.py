@@ -561,7 +561,9 @@ def test_a_suites_leak_limit_is_memrays_notation(tmp_path: Path) -> None:
     [suite] = load_config(write_project(tmp_path / "a", toml)).of(SuitesConfig).suites
     assert suite.leak_limit == "4 KB"
     bad = toml.replace('"4kb"', '"4 kilobytes"')
-    with pytest.raises(ConfigError, match=r"memory.leak-limit: expected a size such as"):
+    with pytest.raises(
+        ConfigError, match=r"\[tool.ci_sessions.suites.memory\] leak-limit: expected a size such as"
+    ):
         load_config(write_project(tmp_path / "b", bad))
 
 
@@ -570,7 +572,9 @@ def test_a_suite_s_image_for_a_service_it_does_not_start_is_refused(tmp_path: Pa
         '[tool.ci_sessions.suites.db]\npaths = ["tests"]\nservices = ["redis"]\n'
         'images = { postgres = "postgres:17" }\n'
     )
-    with pytest.raises(ConfigError, match=r"db.images names postgres, which services does not"):
+    with pytest.raises(
+        ConfigError, match=r"\[tool.ci_sessions.suites.db\] images names postgres, which services"
+    ):
         load_config(write_project(tmp_path, toml))
 
 

@@ -37,10 +37,13 @@ def test_expressions_pytest_refuses_say_where(expression: str, found: str) -> No
     ("table", "key"),
     [
         ('test-markers = "(not slow"', "[tool.ci_sessions] test-markers"),
-        ('[tool.ci_sessions.narrow.pr]\nmarkers = "(not slow"', "[tool.ci_sessions] narrow"),
+        (
+            '[tool.ci_sessions.narrow.pr]\nmarkers = "(not slow"',
+            "[tool.ci_sessions.narrow.pr] markers",
+        ),
         (
             '[tool.ci_sessions.suites.e2e]\npaths = ["tests"]\nmarkers = "(not slow"',
-            "[tool.ci_sessions] suites",
+            "[tool.ci_sessions.suites.e2e] markers",
         ),
     ],
 )

@@ -9,8 +9,8 @@ import pytest
 from ci_sessions.config.resolve import (
     newest,
     resolve_session_python,
-    resolve_vulnerability_db,
     version_key,
+    vulnerability_db,
 )
 
 
@@ -45,13 +45,10 @@ def test_session_python_for_pythons_this_machine_cannot_have() -> None:
     assert resolve_session_python(matrix, [], on_ci=True)[0] == "3.15"
 
 
-def test_vulnerability_db_precedence(tmp_path: Path) -> None:
-    assert resolve_vulnerability_db("/srv/db", "mirror", tmp_path, env_name="V") == (
-        Path("/srv/db"),
-        "$V",
-    )
-    assert resolve_vulnerability_db("", "mirror", tmp_path, env_name="V") == (
+def test_vulnerability_db_is_made_absolute_and_says_where_from(tmp_path: Path) -> None:
+    assert vulnerability_db("/srv/db", tmp_path, "$V") == (Path("/srv/db"), "$V")
+    assert vulnerability_db("mirror", tmp_path, None) == (
         tmp_path / "mirror",
         "[tool.ci_sessions.security] db",
     )
-    assert resolve_vulnerability_db(None, None, tmp_path, env_name="V")[0] is None
+    assert vulnerability_db(None, tmp_path, None) == (None, "safety's online service")

@@ -58,13 +58,13 @@ def test_a_tier_no_trigger_runs_and_a_trigger_of_no_tier_are_errors(tmp_path) ->
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ('pr = { on = ["pull"] }', r"triggers: pr.on: 'pull'; expected some of push"),
-        ('pr = { cron = "every day" }', r"pr.cron: 'every day': is not a cron line"),
-        ('pr = { cron = "61 * * * *" }', r"pr.cron: '61 \* \* \* \*': minute '61' is out of range"),
+        ('pr = { on = ["pull"] }', r"triggers.pr\] on: 'pull'; expected some of push"),
+        ('pr = { cron = "every day" }', r"triggers.pr\] cron: 'every day': is not a cron line"),
+        ('pr = { cron = "61 * * * *" }', r"cron: '61 \* \* \* \*': minute '61' is out of range"),
         ('pr = { cron = "0 2 * * 7" }', r"day of the week '7' is out of range \(expected 0-6"),
         ('pr = { cron = "0 5-2 * * *" }', r"hour '5-2': a range must go upwards"),
-        ("pr = {}", r"pr: names no event, cron or dispatch"),
-        ('pr = { when = "always" }', r"pr: unknown key 'when'"),
+        ("pr = {}", r"triggers.pr\] names no event, cron or dispatch"),
+        ('pr = { when = "always" }', r"triggers.pr\] unknown key 'when'"),
     ],
 )
 def test_bad_triggers_name_the_key(tmp_path, table: str, message: str) -> None:
@@ -154,7 +154,7 @@ steps-after = [
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ('env = { T = "${{ github.event.issue.title }}" }', r"env.T: .*only .*secrets.NAME"),
+        ('env = { T = "${{ github.event.issue.title }}" }', r"env: T: .*only .*secrets.NAME"),
         ('steps-after = [{ uses = "codecov/codecov-action@v5" }]', r"pin the action to a full"),
         ('steps-after = [{ run = "echo ${{ secrets.X }}" }]', r"run contains .*pass the value"),
         ('steps-after = [{ run = "a", uses = "b" }]', r"a step has either uses or run"),
@@ -165,9 +165,7 @@ steps-after = [
     ],
 )
 def test_unsafe_or_bad_job_options_name_the_key(tmp_path, table: str, message: str) -> None:
-    with pytest.raises(
-        ConfigError, match=r"\[tool.ci_sessions.workflow\] jobs: tests[.:].*" + message
-    ):
+    with pytest.raises(ConfigError, match=r"\[tool.ci_sessions.workflow.jobs.tests\] .*" + message):
         config_of(tmp_path, f"[tool.ci_sessions.workflow.jobs.tests]\n{table}\n")
 
 
@@ -263,7 +261,7 @@ def test_a_failed_scheduled_run_files_one_issue_with_gh(tmp_path) -> None:
     assert "${{" not in step["run"]  # everything from the event goes through env
     assert "report-nightly" not in jobs["ci-passed"]["needs"]
     assert "report-weekly" not in jobs
-    with pytest.raises(ConfigError, match=r"pr.issue-labels: only a scheduled tier"):
+    with pytest.raises(ConfigError, match=r"triggers.pr\] issue-labels: only a scheduled tier"):
         config_of(
             tmp_path / "b",
             '[tool.ci_sessions.workflow.triggers]\npr = { on = ["push"], issue-labels = ["x"] }\n',
@@ -441,19 +439,28 @@ def test_a_suite_no_trigger_runs_is_an_error(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ('[tool.ci_sessions.suites.lint]\npaths = ["tests"]\n', r"'lint': expected a new session"),
-        ("[tool.ci_sessions.suites.e2e]\nmarkers = 'x'\n", r"e2e: paths is required"),
-        ('[tool.ci_sessions.suites.e2e]\npaths = ["tests"]\nshards = 2\n', r"unknown key 'shards'"),
+        (
+            '[tool.ci_sessions.suites.lint]\npaths = ["tests"]\n',
+            r"suites.lint\]: 'lint' is the name of a session ci-sessions defines",
+        ),
+        ("[tool.ci_sessions.suites.e2e]\nmarkers = 'x'\n", r"suites.e2e\] paths is required"),
+        (
+            '[tool.ci_sessions.suites.e2e]\npaths = ["tests"]\nshards = 2\n',
+            r"suites.e2e\] unknown key 'shards'",
+        ),
         (
             '[tool.ci_sessions.suites.e2e]\npaths = ["tests"]\nservices = ["kafka"]\n',
-            r"e2e.services",
+            r"suites.e2e\] services: unknown entry \"kafka\"",
         ),
-        ('[tool.ci_sessions.suites.e2e]\npaths = ["tests"]\npython = "2.7"\n', r"e2e.python"),
+        (
+            '[tool.ci_sessions.suites.e2e]\npaths = ["tests"]\npython = "2.7"\n',
+            r'suites.e2e\] python: expected "matrix" or a version such as "3.12", got "2.7"',
+        ),
     ],
 )
 def test_bad_suites_name_the_key(tmp_path, table: str, message: str) -> None:
     (tmp_path / "tests").mkdir()
-    with pytest.raises(ConfigError, match=r"\] suites: .*" + message):
+    with pytest.raises(ConfigError, match=r"\[tool.ci_sessions\." + message):
         config_of(tmp_path, table)
 
 

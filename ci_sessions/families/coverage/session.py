@@ -16,7 +16,6 @@ from ci_sessions.families.coverage import gate as coverage_gate
 from ci_sessions.families.coverage import ratchet
 from ci_sessions.families.coverage.rc import write_rc
 from ci_sessions.families.coverage.settings import CoverageConfig
-from ci_sessions.families.suites import family as suites_family
 from ci_sessions.families.tests import narrow, shards
 from ci_sessions.families.tests.settings import MatrixConfig
 from ci_sessions.git import first_commit, merge_base_problem
@@ -50,13 +49,6 @@ def register(config: Config) -> None:
         folders = [reports_data_dir(config)]
         if settings.include_integration:
             folders.append(reports_data_dir(config) / "integration")
-        named = {suite.name for suite in suites_family.suites(config)}
-        unknown = [suite for suite in settings.include_suites if suite not in named]
-        if unknown:
-            session.error(
-                f"{config.key_ref('coverage.include-suites')}: {', '.join(unknown)} is not a "
-                f"suite of [tool.ci_sessions.suites] ({', '.join(sorted(named)) or 'none'})"
-            )
         folders += [reports_data_dir(config) / suite for suite in settings.include_suites]
         data_files = sorted(
             path

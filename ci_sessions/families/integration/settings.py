@@ -7,26 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ci_sessions.config import values
-from ci_sessions.config.schema import Key, ResolveContext, Section
+from ci_sessions.config.schema import ResolveContext, Section, setting
 from ci_sessions.services import SERVICES
 
 # The schema is derived from the registry of services: a new service module
 # is a valid entry of `services` and `url-env` at once.
 SERVICE_NAMES = tuple(SERVICES)
-
-
-@dataclass(frozen=True)
-class IntegrationConfig:
-    paths: tuple[str, ...]
-    markers: str | None
-    services: tuple[str, ...]
-    # Service -> the variable that gives its URL (and that the tests read).
-    url_env: tuple[tuple[str, str], ...]
-    ready_timeout: float
-    # Service -> the container image CI runs it from (a tag, or pinned by digest).
-    images: tuple[tuple[str, str], ...] = ()
-    # Turned into a named suite (families/integration/family.py), whose Suite.variable and
-    # Suite.image read url_env and images.
 
 
 IMAGE = re.compile(r"^[a-z0-9][a-z0-9._/\-]*(:[A-Za-z0-9._\-]+)?(@sha256:[0-9a-f]{64})?$")
@@ -67,6 +53,43 @@ def unused_service_keys(
     return None
 
 
+@dataclass(frozen=True)
+class IntegrationConfig:
+    """Turned into a named suite (families/integration/family.py)."""
+
+    paths: tuple[str, ...] = setting(
+        values.project_paths, ("tests/integration",), "the integration tests"
+    )
+    markers: str | None = setting(values.marker_expression, None, "a pytest `-m` expression")
+    services: tuple[str, ...] = setting(
+        values.subset_of(SERVICE_NAMES),
+        (),
+        f"some of {', '.join(f'`{name}`' for name in SERVICE_NAMES)}",
+    )
+    # Service -> the variable that gives its URL (and that the tests read).
+    url_env: tuple[tuple[str, str], ...] = setting(
+        values.env_table(SERVICE_NAMES),
+        (),
+        "service -> the variable a given URL is read from, and that the tests get",
+        default_text=", ".join(
+            f"`{name}`: `{service.URL_ENV}`" for name, service in SERVICES.items()
+        ),
+    )
+    ready_timeout: float = setting(
+        values.seconds, 30.0, "seconds a service has to answer (wall clock, finite)"
+    )
+    # Service -> the container image CI runs it from (a tag, or pinned by digest).
+    images: tuple[tuple[str, str], ...] = setting(
+        image_table,
+        (),
+        "service -> the container image CI runs it from; pin it by digest "
+        '(`"postgres:17@sha256:..."`, from `docker buildx imagetools inspect`)',
+        default_text=", ".join(
+            f"`{name}`: `{service.CI_CONTAINER['image']}`" for name, service in SERVICES.items()
+        ),
+    )
+
+
 def resolve(settings: IntegrationConfig, context: ResolveContext) -> IntegrationConfig:
     problem = unused_service_keys(settings.services, settings.images, settings.url_env)
     if problem:
@@ -80,45 +103,4 @@ INTEGRATION = Section(
     resolve=resolve,
     optional=True,
     title="its presence defines the `integration` session",
-    keys=(
-        Key(
-            "paths", "paths", values.project_paths, ("tests/integration",), "the integration tests"
-        ),
-        Key("markers", "markers", values.marker_expression, None, "a pytest `-m` expression"),
-        Key(
-            "services",
-            "services",
-            values.subset_of(SERVICE_NAMES),
-            (),
-            f"some of {', '.join(f'`{name}`' for name in SERVICE_NAMES)}",
-        ),
-        Key(
-            "url-env",
-            "url_env",
-            values.env_table(SERVICE_NAMES),
-            (),
-            "service -> the variable a given URL is read from, and that the tests get",
-            default_text=", ".join(
-                f"`{name}`: `{service.URL_ENV}`" for name, service in SERVICES.items()
-            ),
-        ),
-        Key(
-            "ready-timeout",
-            "ready_timeout",
-            values.seconds,
-            30.0,
-            "seconds a service has to answer (wall clock, finite)",
-        ),
-        Key(
-            "images",
-            "images",
-            image_table,
-            (),
-            "service -> the container image CI runs it from; pin it by digest "
-            '(`"postgres:17@sha256:..."`, from `docker buildx imagetools inspect`)',
-            default_text=", ".join(
-                f"`{name}`: `{service.CI_CONTAINER['image']}`" for name, service in SERVICES.items()
-            ),
-        ),
-    ),
 )

@@ -4,19 +4,57 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ci_sessions.config import Key, ResolveContext, Section, discover, values
+from ci_sessions.config import ResolveContext, Section, discover, values
+from ci_sessions.config.schema import setting
 from ci_sessions.families.lint import choice
 
 
 @dataclass(frozen=True)
 class LintConfig:
     # None until resolved: chosen, or found, in the project.
-    tools: tuple[str, ...]
-    extras: tuple[str, ...]
-    groups: tuple[str, ...]
-    requirements: tuple[str, ...] = ()
+    tools: tuple[str, ...] = setting(
+        values.subset_of(choice.TOOLS),
+        None,
+        f"some of {', '.join(f'`{tool}`' for tool in choice.TOOLS)}",
+        key="lint-tools",
+        default_text="ruff (with the rules E4, E7, E9, F unless ruff is configured), then "
+        "the formatter and the type checkers the project configures (black if `[tool.black]` "
+        "or a black pre-commit hook, else `ruff format` if `[tool.ruff.format]` or a "
+        "ruff-format hook; mypy, pyright, basedpyright, ty, pyrefly each when configured); "
+        "the versions a `.pre-commit-config.yaml` pins install",
+    )
+    extras: tuple[str, ...] = setting(
+        values.str_list,
+        (),
+        "extras the type checkers need",
+        key="lint-extras",
+    )
+    groups: tuple[str, ...] = setting(
+        values.str_list,
+        None,
+        "PEP 735 groups the type checkers need (a `typing` group with stub packages)",
+        key="lint-groups",
+        computed=lambda project: discover.lint_groups(project.document),
+        default_text="the groups named " + ", ".join(f"`{n}`" for n in discover.LINT_NAMES),
+        groups=True,
+    )
+    requirements: tuple[str, ...] = setting(
+        values.project_paths,
+        None,
+        "requirements files the type checkers need, project-relative",
+        key="lint-requirements",
+        computed=lambda project: discover.lint_requirement_files(project.root),
+        default_text="`requirements/typing.txt`, `requirements/lint.txt`, "
+        "`requirements-typing.txt` or `requirements-lint.txt`, when there is one",
+    )
     # Tools that run and annotate but never fail the gate ("style warnings don't fail").
-    advisory: tuple[str, ...] = ()
+    advisory: tuple[str, ...] = setting(
+        values.subset_of(choice.TOOLS),
+        (),
+        "lint tools that run and annotate as warnings but never fail the gate "
+        '(`["mypy"]`: "style warnings don\'t fail the build")',
+        key="lint-advisory",
+    )
     # Resolved at load: why each tool was chosen (empty when lint-tools is set),
     # whether the project tells mypy its files (then no paths are passed), and
     # whether ruff runs with the baseline rules (the project does not configure it).
@@ -32,11 +70,6 @@ def resolve(settings: LintConfig, context: ResolveContext) -> LintConfig:
         mypy_files=choice.mypy_files_configured(root, context.document),
         ruff_baseline=choice.ruff_configured(root, context.document) is None,
     )
-    # What the type checkers need, where the project keeps it for its own CI.
-    if settings.groups is None:
-        found = replace(found, groups=discover.lint_groups(context.document))
-    if settings.requirements is None:
-        found = replace(found, requirements=discover.lint_requirement_files(root))
     if settings.tools is None:
         tools, reasons = choice.choose(root, context.document)
         found = replace(found, tools=tools, reasons=tuple(reasons))
@@ -55,45 +88,4 @@ LINT = Section(
     name="lint",
     build=LintConfig,
     resolve=resolve,
-    keys=(
-        Key(
-            "lint-tools",
-            "tools",
-            values.subset_of(choice.TOOLS),
-            None,
-            f"some of {', '.join(f'`{tool}`' for tool in choice.TOOLS)}",
-            default_text="ruff (with the rules E4, E7, E9, F unless ruff is configured), then "
-            "the formatter and the type checkers the project configures (black if `[tool.black]` "
-            "or a black pre-commit hook, else `ruff format` if `[tool.ruff.format]` or a "
-            "ruff-format hook; mypy, pyright, basedpyright, ty, pyrefly each when configured); "
-            "the versions a `.pre-commit-config.yaml` pins install",
-        ),
-        Key(
-            "lint-advisory",
-            "advisory",
-            values.subset_of(choice.TOOLS),
-            (),
-            "lint tools that run and annotate as warnings but never fail the gate "
-            '(`["mypy"]`: "style warnings don\'t fail the build")',
-        ),
-        Key("lint-extras", "extras", values.str_list, (), "extras the type checkers need"),
-        Key(
-            "lint-groups",
-            "groups",
-            values.str_list,
-            None,
-            "PEP 735 groups the type checkers need (a `typing` group with stub packages)",
-            default_text="the groups named " + ", ".join(f"`{n}`" for n in discover.LINT_NAMES),
-            groups=True,
-        ),
-        Key(
-            "lint-requirements",
-            "requirements",
-            values.project_paths,
-            None,
-            "requirements files the type checkers need, project-relative",
-            default_text="`requirements/typing.txt`, `requirements/lint.txt`, "
-            "`requirements-typing.txt` or `requirements-lint.txt`, when there is one",
-        ),
-    ),
 )

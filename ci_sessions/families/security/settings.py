@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ci_sessions.config import values
-from ci_sessions.config.resolve import resolve_vulnerability_db
-from ci_sessions.config.schema import Key, ResolveContext, Section
+from ci_sessions.config.resolve import vulnerability_db
+from ci_sessions.config.schema import ResolveContext, Section, setting
 from ci_sessions.config.values import Waiver
 
 SEVERITIES = ("low", "medium", "high")
@@ -17,21 +17,74 @@ DB_ENV = "CI_SESSIONS_VULN_DB"
 
 @dataclass(frozen=True)
 class SecurityConfig:
-    scanners: tuple[str, ...]
-    bandit_paths: tuple[str, ...] | None  # None: the packages' source folders
-    bandit_severity: str
-    bandit_confidence: str
-    bandit_baseline: str | None
-    # Resolved at load: $CI_SESSIONS_VULN_DB, else this key, made absolute;
-    # None: safety's online service.
-    db: str | None
-    max_db_age_days: int
-    ignore: tuple[Waiver, ...]
+    scanners: tuple[str, ...] = setting(
+        values.subset_of(SCANNERS, at_least_one=True),
+        SCANNERS,
+        "at least one of `bandit`, `safety`",
+    )
+    bandit_paths: tuple[str, ...] | None = setting(
+        values.project_paths,
+        None,
+        "what bandit scans, inside the project",
+        default_text="the packages' source folders",
+    )
+    bandit_severity: str = setting(
+        values.choices(SEVERITIES),
+        "medium",
+        "lowest severity that fails: `low`, `medium`, `high`",
+    )
+    bandit_confidence: str = setting(
+        values.choices(SEVERITIES),
+        "medium",
+        "lowest confidence that fails: `low`, `medium`, `high`",
+    )
+    bandit_baseline: str | None = setting(
+        values.non_empty_str,
+        None,
+        "a bandit JSON report; only findings not in it fail",
+    )
+    # $CI_SESSIONS_VULN_DB, else this key, made absolute at load; None: safety's online
+    # service.
+    db: str | None = setting(
+        values.non_empty_str,
+        None,
+        "a folder of OSV advisories as published (a mirror of pypa/advisory-database's "
+        "`vulns/`), or a safety database folder",
+        env=DB_ENV,
+        default_text="none: safety's online service (`SAFETY_API_KEY` for its current service)",
+    )
+    max_db_age_days: int = setting(
+        values.positive_int,
+        30,
+        "fail when the newest advisory of the database is older than this",
+    )
+    ignore: tuple[Waiver, ...] = setting(
+        values.waivers("PYSEC-2018-28", expires_required=False),
+        (),
+        '`[{ id = "PYSEC-2018-28", reason = "...", expires = 2026-12-31 }]`: the ID or an '
+        "alias (CVE, GHSA); a reason is required; past `expires` the advisory fails again; "
+        "an ID the local database does not know fails",
+    )
     # In CI, bandit's SARIF goes to GitHub code scanning.
-    code_scanning: bool = True
+    code_scanning: bool = setting(
+        values.boolean,
+        True,
+        "in the workflow, upload bandit's SARIF to GitHub code scanning (`security-events: "
+        "write` on that job alone); a private repository without code scanning sets `false`",
+    )
     # Findings from these levels up, below the failing ones, are warnings.
-    bandit_warn_severity: str | None = None
-    bandit_warn_confidence: str | None = None
+    bandit_warn_severity: str | None = setting(
+        values.choices(SEVERITIES),
+        None,
+        "findings from this severity up to below `bandit-severity` are warnings "
+        "(summary, `::warning`, exit 0): an advisory level",
+    )
+    bandit_warn_confidence: str | None = setting(
+        values.choices(SEVERITIES),
+        None,
+        "the same for confidence: findings from this confidence up to below "
+        "`bandit-confidence` warn",
+    )
     db_origin: str = "safety's online service"
     # Resolved at load: whether the project has [tool.bandit] (bandit reads it
     # only when pointed at the file), and whether it declares runtime
@@ -41,8 +94,8 @@ class SecurityConfig:
 
 
 def resolve(settings: SecurityConfig, context: ResolveContext) -> SecurityConfig:
-    db, origin = resolve_vulnerability_db(
-        context.environ.get(DB_ENV), settings.db, context.pyproject.parent, env_name=DB_ENV
+    db, origin = vulnerability_db(
+        settings.db, context.pyproject.parent, context.origins.get("security.db")
     )
     project = context.document.get("project", {})
     for kind, warn, fail in (
@@ -68,91 +121,4 @@ SECURITY = Section(
     table="security",
     build=SecurityConfig,
     resolve=resolve,
-    keys=(
-        Key(
-            "scanners",
-            "scanners",
-            values.subset_of(SCANNERS, at_least_one=True),
-            SCANNERS,
-            "at least one of `bandit`, `safety`",
-        ),
-        Key(
-            "bandit-paths",
-            "bandit_paths",
-            values.project_paths,
-            None,
-            "what bandit scans, inside the project",
-            default_text="the packages' source folders",
-        ),
-        Key(
-            "bandit-severity",
-            "bandit_severity",
-            values.choices(SEVERITIES),
-            "medium",
-            "lowest severity that fails: `low`, `medium`, `high`",
-        ),
-        Key(
-            "bandit-confidence",
-            "bandit_confidence",
-            values.choices(SEVERITIES),
-            "medium",
-            "lowest confidence that fails: `low`, `medium`, `high`",
-        ),
-        Key(
-            "bandit-baseline",
-            "bandit_baseline",
-            values.non_empty_str,
-            None,
-            "a bandit JSON report; only findings not in it fail",
-        ),
-        Key(
-            "db",
-            "db",
-            values.non_empty_str,
-            None,
-            "a folder of OSV advisories as published (a mirror of pypa/advisory-database's "
-            "`vulns/`), or a safety database folder; `$CI_SESSIONS_VULN_DB` wins over it",
-            default_text="none: safety's online service (`SAFETY_API_KEY` for its current service)",
-        ),
-        Key(
-            "max-db-age-days",
-            "max_db_age_days",
-            values.positive_int,
-            30,
-            "fail when the newest advisory of the database is older than this",
-        ),
-        Key(
-            "ignore",
-            "ignore",
-            values.waivers("PYSEC-2018-28", expires_required=False),
-            (),
-            '`[{ id = "PYSEC-2018-28", reason = "...", expires = 2026-12-31 }]`: the ID or an '
-            "alias (CVE, GHSA); a reason is required; past `expires` the advisory fails again; "
-            "an ID the local database does not know fails",
-        ),
-        Key(
-            "bandit-warn-severity",
-            "bandit_warn_severity",
-            values.choices(SEVERITIES),
-            None,
-            "findings from this severity up to below `bandit-severity` are warnings "
-            "(summary, `::warning`, exit 0): an advisory level",
-        ),
-        Key(
-            "bandit-warn-confidence",
-            "bandit_warn_confidence",
-            values.choices(SEVERITIES),
-            None,
-            "the same for confidence: findings from this confidence up to below "
-            "`bandit-confidence` warn",
-        ),
-        Key(
-            "code-scanning",
-            "code_scanning",
-            values.boolean,
-            True,
-            "in the workflow, upload bandit's SARIF to GitHub code scanning (`security-events: "
-            "write` on that job alone); a private repository without code scanning sets `false`",
-        ),
-    ),
 )

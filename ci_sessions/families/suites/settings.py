@@ -4,50 +4,93 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from ci_sessions.config import values
-from ci_sessions.config.schema import Key, ResolveContext, Section
+from ci_sessions.config.schema import ResolveContext, Section, setting
 from ci_sessions.families.integration.settings import image_table, unused_service_keys
 from ci_sessions.services import SERVICES
 
-# A suite may not take the name of a session ci-sessions defines.
-RESERVED = (
-    "lint", "format", "tests", "collect", "durations", "coverage",
-    "security", "build", "flaky", "benchmark-compare", "changes", "report",
-)  # fmt: skip
-KEYS = (
-    "paths", "markers", "python", "extras", "groups", "env", "timeout", "tier", "services",
-    "url-env", "ready-timeout", "images", "leak-limit",
-)  # fmt: skip
+
+def python_choice(value: Any) -> str:
+    """`"matrix"` (one session per Python of the matrix), or one version."""
+    if value == "matrix":
+        return "matrix"
+    try:
+        return values.python_versions([value])[0]
+    except ValueError:
+        raise ValueError('expected "matrix" or a version such as "3.12"') from None
+
+
+def memory_size(value: Any) -> str:
+    """memray's notation, checked here so that a typo is a config error: "4 KB", "1.5MB"."""
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMG]?B)\s*", str(value), re.IGNORECASE)
+    if isinstance(value, bool) or not isinstance(value, str) or found is None:
+        raise ValueError('expected a size such as "4 KB" (B, KB, MB or GB)')
+    return f"{found.group(1)} {found.group(2).upper()}"
 
 
 @dataclass(frozen=True)
 class Suite:
-    # check-config shows a suite as its table: [tool.ci_sessions.suites.<name>].
-    TOML_KEYS: ClassVar[dict[str, str]] = {"tiers": "tier"}
-    TOML_SKIP: ClassVar[tuple[str, ...]] = ("name", "table")
+    """`[tool.ci_sessions.suites.<name>]`: a named suite, its own session."""
 
-    name: str
-    paths: tuple[str, ...]
-    markers: str | None = None
-    # "matrix": one session per Python of the matrix; a version; None: the newest that starts.
-    python: str | None = None
-    extras: tuple[str, ...] = ()
-    groups: tuple[str, ...] = ()
-    env: tuple[tuple[str, str], ...] = ()
-    timeout: float | None = None
-    tiers: tuple[str, ...] = ("pr", "nightly")
-    services: tuple[str, ...] = ()
-    # service -> the variable its URL is read from; seconds to answer; the CI images.
-    url_env: tuple[tuple[str, str], ...] = ()
-    ready_timeout: float = 30.0
-    images: tuple[tuple[str, str], ...] = ()
-    # memray's leak limit per allocating place and test ("4 KB"); None: no leak check.
-    leak_limit: str | None = None
-
+    # The table's name: the session's (not a key of the table).
+    name: str = ""
+    paths: tuple[str, ...] = setting(
+        values.project_paths, (), "the suite's test files or folders (required)"
+    )
+    markers: str | None = setting(values.marker_expression, None, "a pytest `-m` expression")
+    python: str | None = setting(
+        python_choice,
+        None,
+        '`"matrix"`: one session per Python of the matrix (`unit-3.12`); a version: that one',
+        default_text="the newest Python of the matrix that starts here",
+    )
+    extras: tuple[str, ...] = setting(values.str_list, (), "extras it needs beside the tests'")
+    groups: tuple[str, ...] = setting(
+        values.str_list, (), "PEP 735 groups it needs beside the tests'"
+    )
+    env: tuple[tuple[str, str], ...] = setting(
+        values.environment, (), 'environment variables its tests get: `{ NAME = "value" }`'
+    )
+    timeout: float | None = setting(
+        values.seconds, None, "seconds a test may take", default_text="`test-timeout`"
+    )
+    tiers: tuple[str, ...] = setting(
+        values.non_empty_str_list,
+        ("pr", "nightly"),
+        "the tiers (nox tags) that run it; the workflow places it where they are triggered",
+        key="tier",
+    )
+    services: tuple[str, ...] = setting(
+        values.subset_of(tuple(SERVICES)), (), "services it starts (or reads from `url-env`)"
+    )
+    url_env: tuple[tuple[str, str], ...] = setting(
+        values.env_table(tuple(SERVICES)),
+        (),
+        "service -> the variable a given URL is read from, and that the tests get",
+    )
+    ready_timeout: float = setting(
+        values.seconds, 30.0, "seconds a service has to answer (wall clock, finite)"
+    )
+    images: tuple[tuple[str, str], ...] = setting(
+        image_table, (), "service -> the container image CI runs it from"
+    )
+    leak_limit: str | None = setting(
+        memory_size,
+        None,
+        '`"4 KB"`: every test fails that leaves more than that allocated at one place '
+        "(pytest-memray)",
+    )
     # Where its keys live, for messages: "integration" for the older table.
     table: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.paths:
+            raise ValueError("paths is required (the suite's test files or folders)")
+        problem = unused_service_keys(self.services, self.images, self.url_env)
+        if problem:
+            raise ValueError(problem)
 
     @property
     def paths_key(self) -> str:
@@ -62,73 +105,28 @@ class Suite:
 
 @dataclass(frozen=True)
 class SuitesConfig:
-    suites: tuple[Suite, ...]
-
-
-def suite_table(value: Any) -> tuple[Suite, ...]:
-    """{ name = { paths = [...], markers = "...", python = "matrix", tier = ["pr"], ... } }."""
-    if not isinstance(value, dict):
-        raise ValueError(
-            'expected tables such as [tool.ci_sessions.suites.e2e] paths = ["tests/e2e"]'
-        )
-    return tuple(_suite(name, spec) for name, spec in value.items())
-
-
-def _suite(name: str, spec: Any) -> Suite:
-    if not re.fullmatch(r"[a-z][a-z0-9-]*", name) or name in RESERVED:
-        raise ValueError(f'{name!r}: expected a new session name such as "e2e" (not one of ours)')
-    if not isinstance(spec, dict):
-        raise ValueError(f"{name}: expected a table with paths and more")
-    unknown = sorted(set(spec) - set(KEYS))
-    if unknown:
-        raise ValueError(f"{name}: unknown key {unknown[0]!r}; expected {', '.join(KEYS)}")
-    if "paths" not in spec:
-        raise ValueError(f"{name}: paths is required (the suite's test files or folders)")
-
-    def checked(key: str, check: Any) -> Any:
-        try:
-            return check(spec[key])
-        except ValueError as exc:
-            raise ValueError(f"{name}.{key}: {exc}") from None
-
-    python = spec.get("python")
-    if python is not None and python != "matrix":
-        checked("python", lambda v: values.python_versions([v]))
-
-    def optional(key: str, check: Any, default: Any) -> Any:
-        return checked(key, check) if key in spec else default
-
-    suite = Suite(
-        name=name,
-        paths=checked("paths", values.project_paths),
-        markers=optional("markers", values.marker_expression, None),
-        python=python,
-        extras=optional("extras", values.str_list, ()),
-        groups=optional("groups", values.str_list, ()),
-        env=optional("env", values.environment, ()),
-        timeout=optional("timeout", values.seconds, None),
-        tiers=optional("tier", values.non_empty_str_list, ("pr", "nightly")),
-        services=optional("services", values.subset_of(tuple(SERVICES)), ()),
-        url_env=optional("url-env", values.env_table(tuple(SERVICES)), ()),
-        ready_timeout=optional("ready-timeout", values.seconds, 30.0),
-        images=optional("images", image_table, ()),
-        leak_limit=optional("leak-limit", memory_size, None),
+    suites: tuple[Suite, ...] = setting(
+        nested=Suite,
+        keyed=True,
+        default=(),
+        doc="named suites, each its own session, `[tool.ci_sessions.suites.<name>]` (below); "
+        "`integration` may be declared here too",
     )
-    problem = unused_service_keys(suite.services, suite.images, suite.url_env)
-    if problem:
-        raise ValueError(f"{name}.{problem}")
-    return suite
-
-
-def memory_size(value: Any) -> str:
-    """memray's notation, checked here so that a typo is a config error: "4 KB", "1.5MB"."""
-    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMG]?B)\s*", str(value), re.IGNORECASE)
-    if isinstance(value, bool) or not isinstance(value, str) or found is None:
-        raise ValueError('expected a size such as "4 KB" (B, KB, MB or GB)')
-    return f"{found.group(1)} {found.group(2).upper()}"
 
 
 def resolve(settings: SuitesConfig, context: ResolveContext) -> SuitesConfig:
+    # A suite may not take the name of a session the families define; integration is a
+    # suite itself, declared by its own table or here.
+    taken = [
+        suite.name
+        for suite in settings.suites
+        if suite.name in context.sessions and suite.name != "integration"
+    ]
+    if taken:
+        raise ValueError(
+            f"[tool.ci_sessions.suites.{taken[0]}]: {taken[0]!r} is the name of a session "
+            'ci-sessions defines; name the suite otherwise (such as "e2e")'
+        )
     own = context.document.get("tool", {}).get("ci_sessions", {})
     if "integration" in own and any(suite.name == "integration" for suite in settings.suites):
         raise ValueError(
@@ -138,23 +136,4 @@ def resolve(settings: SuitesConfig, context: ResolveContext) -> SuitesConfig:
     return settings
 
 
-SUITES = Section(
-    table=None,
-    name="suites",
-    build=SuitesConfig,
-    resolve=resolve,
-    keys=(
-        Key(
-            "suites",
-            "suites",
-            suite_table,
-            (),
-            "named suites, each its own session: `[tool.ci_sessions.suites.e2e] paths = "
-            '["tests/e2e"]`, with `markers`, `python` (`"matrix"`, a version, or the newest), '
-            "`extras`, `groups`, `env`, `timeout` (seconds per test), `tier` (default pr and "
-            "nightly), `services` with `url-env`, `ready-timeout` and `images`, `leak-limit` "
-            '(`"4 KB"`: every test fails that leaves more than that allocated at one place, '
-            "pytest-memray); `integration` may be declared here too",
-        ),
-    ),
-)
+SUITES = Section(table=None, name="suites", build=SuitesConfig, resolve=resolve)

@@ -11,23 +11,33 @@ Pure: settings and names in, decisions out.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from ci_sessions import marker_expression
+from ci_sessions.config import values
+from ci_sessions.config.schema import setting
 
 TIER_ENV = "CI_SESSIONS_TIER"
 
 
 @dataclass(frozen=True)
 class Narrowing:
-    python: tuple[str, ...] = ()  # empty: every Python of the matrix
-    skip_slow: bool = False
-    markers: str | None = None
-    # Only the tests the change reaches (families.tests.affected), from main's map.
-    affected: bool = False
+    """`[tool.ci_sessions.narrow.<tier>]`: what a narrowed tier runs of the tests."""
+
+    python: tuple[str, ...] = setting(
+        values.str_list, (), "the Pythons of the matrix it runs (empty: every one)"
+    )
+    skip_slow: bool = setting(values.boolean, False, "leave out the tests marked slow")
+    markers: str | None = setting(values.marker_expression, None, "a pytest `-m` expression")
+    affected: bool = setting(
+        values.boolean,
+        False,
+        "only the tests the change reaches (see Affected-test selection), from main's map",
+    )
+
+    def __post_init__(self) -> None:
+        if not (self.python or self.skip_slow or self.markers or self.affected):
+            raise ValueError("narrows nothing; set python, skip-slow, markers or affected")
 
     def expression(self, slow_marker: str) -> str | None:
         """The -m expression the narrowed tier adds, None when it adds none."""
@@ -41,41 +51,6 @@ class Narrowing:
         what += [f"Python {', '.join(self.python)}"] if self.python else []
         what += ["the affected tests"] if self.affected else []
         return f"tier {tier}: {'; '.join(what) or 'as configured'}"
-
-
-def narrow_table(value: Any) -> tuple[tuple[str, Narrowing], ...]:
-    """{ tier = { python = ["3.13"], skip-slow = true, markers = "not e2e", affected = true } }."""
-    if not isinstance(value, dict):
-        raise ValueError('expected a table of tier = { python = ["3.13"], skip-slow = true }')
-    found = []
-    for tier, spec in value.items():
-        if not re.fullmatch(r"[a-z][a-z0-9-]*", tier) or not isinstance(spec, dict):
-            raise ValueError(
-                f"{tier!r}: expected tier = {{ python, skip-slow, markers, affected }}"
-            )
-        unknown = sorted(set(spec) - {"python", "skip-slow", "markers", "affected"})
-        if unknown:
-            raise ValueError(
-                f"{tier}: unknown key {unknown[0]!r}; expected python, skip-slow, markers, "
-                "affected"
-            )
-        python = spec.get("python", [])
-        if not isinstance(python, list) or not all(isinstance(p, str) for p in python):
-            raise ValueError(f"{tier}.python: expected a list of versions of the matrix")
-        skip_slow = spec.get("skip-slow", False)
-        markers = spec.get("markers")
-        affected = spec.get("affected", False)
-        for key, flag in (("skip-slow", skip_slow), ("affected", affected)):
-            if not isinstance(flag, bool):
-                raise ValueError(f"{tier}.{key}: expected true or false")
-        if markers is not None and (not isinstance(markers, str) or not markers.strip()):
-            raise ValueError(f"{tier}.markers: expected a pytest -m expression")
-        if markers is not None and (problem := marker_expression.problem(markers)):
-            raise ValueError(f"{tier}.markers: not a pytest -m expression ({problem})")
-        if not (python or skip_slow or markers or affected):
-            raise ValueError(f"{tier}: narrows nothing; set python, skip-slow, markers or affected")
-        found.append((tier, Narrowing(tuple(python), skip_slow, markers, affected)))
-    return tuple(found)
 
 
 def in_force(

@@ -6,22 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ci_sessions.config import values
-from ci_sessions.config.schema import Key, ResolveContext, Section
-from ci_sessions.families.tests.narrow import Narrowing, narrow_table, outside_matrix
-
-
-@dataclass(frozen=True)
-class MatrixConfig:
-    shards: int
-    durations_file: str
-    xdist: bool
-    # Failure budgets: the share of run tests that may fail (fail above max, warn above warn).
-    max_failure_rate: float = 0.0
-    warn_failure_rate: float = 0.0
-    # Tiers that narrow the tests (PR-fast): tier -> what they run.
-    narrow: tuple[tuple[str, Narrowing], ...] = ()
-    # Globs of files whose change runs no test (affected selection); None: the default.
-    affected_ignore: tuple[str, ...] | None = None
+from ci_sessions.config.schema import ResolveContext, Section, setting
+from ci_sessions.families.tests.narrow import Narrowing, outside_matrix
 
 
 def rate(value: Any) -> float:
@@ -29,6 +15,58 @@ def rate(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
         raise ValueError("expected a share from 0 up to (not including) 1, such as 0.10 for 10%")
     return float(value)
+
+
+@dataclass(frozen=True)
+class MatrixConfig:
+    """The tests family's own top-level keys."""
+
+    shards: int = setting(
+        values.positive_int,
+        1,
+        "split each `tests-<python>` run across this many workflow jobs (pytest-split)",
+    )
+    durations_file: str = setting(
+        values.relative_dir,
+        ".test_durations",
+        "the committed test durations pytest-split balances shards with",
+    )
+    xdist: bool = setting(
+        values.boolean,
+        False,
+        "run each tests session's pytest with `-n auto` (pytest-xdist); under `nox -j` it "
+        "stays at `-n 0`, since the sessions already share the cores",
+    )
+    # Failure budgets: the share of run tests that may fail (fail above max, warn above warn).
+    max_failure_rate: float = setting(
+        rate,
+        0.0,
+        "a failure budget: `tests-<python>` fails when more than this share of the tests it "
+        "ran failed (`0.10`: more than 10% blocks); within it, every failed test is still "
+        "listed and annotated, and the run warns",
+    )
+    warn_failure_rate: float = setting(
+        rate,
+        0.0,
+        "within the budget, warn only above this share (below it, failures are listed, "
+        "not warned); at most `max-failure-rate`",
+    )
+    narrow: tuple[tuple[str, Narrowing], ...] = setting(
+        nested=Narrowing,
+        keyed=True,
+        default=(),
+        doc="tiers that run fewer tests, `[tool.ci_sessions.narrow.<tier>]` (below); their "
+        "coverage figure is partial",
+    )
+    # None: the default (documentation, unless pytest reads it).
+    affected_ignore: tuple[str, ...] | None = setting(
+        values.str_list,
+        None,
+        "globs of files whose change runs no test under affected selection (any other "
+        "file the map cannot see runs the whole suite)",
+        default_text="`*.md`, `*.rst`, `docs/**` (kept when pytest runs `--doctest-glob`), "
+        "`.github/**`, `LICENSE*`, `AUTHORS*`, `.gitignore`, `.pre-commit-config.yaml`",
+    )
 
 
 def resolve(settings: MatrixConfig, context: ResolveContext) -> MatrixConfig:
@@ -47,69 +85,4 @@ def resolve(settings: MatrixConfig, context: ResolveContext) -> MatrixConfig:
     return settings
 
 
-TESTS = Section(
-    table=None,
-    name="tests",
-    build=MatrixConfig,
-    resolve=resolve,
-    keys=(
-        Key(
-            "shards",
-            "shards",
-            values.positive_int,
-            1,
-            "split each `tests-<python>` run across this many workflow jobs (pytest-split)",
-        ),
-        Key(
-            "durations-file",
-            "durations_file",
-            values.relative_dir,
-            ".test_durations",
-            "the committed test durations pytest-split balances shards with",
-        ),
-        Key(
-            "xdist",
-            "xdist",
-            values.boolean,
-            False,
-            "run each tests session's pytest with `-n auto` (pytest-xdist); under `nox -j` it "
-            "stays at `-n 0`, since the sessions already share the cores",
-        ),
-        Key(
-            "max-failure-rate",
-            "max_failure_rate",
-            rate,
-            0.0,
-            "a failure budget: `tests-<python>` fails when more than this share of the tests it "
-            "ran failed (`0.10`: more than 10% blocks); within it, every failed test is still "
-            "listed and annotated, and the run warns",
-        ),
-        Key(
-            "warn-failure-rate",
-            "warn_failure_rate",
-            rate,
-            0.0,
-            "within the budget, warn only above this share (below it, failures are listed, "
-            "not warned); at most `max-failure-rate`",
-        ),
-        Key(
-            "narrow",
-            "narrow",
-            narrow_table,
-            (),
-            'tiers that run fewer tests: `[tool.ci_sessions.narrow.pr] python = ["3.13"]`, '
-            '`skip-slow = true`, `markers = "not e2e"`, `affected = true` (only the tests the '
-            "change reaches, from main's map); their coverage figure is partial",
-        ),
-        Key(
-            "affected-ignore",
-            "affected_ignore",
-            values.str_list,
-            None,
-            "globs of files whose change runs no test under affected selection (any other "
-            "file the map cannot see runs the whole suite)",
-            default_text="`*.md`, `*.rst`, `docs/**` (kept when pytest runs `--doctest-glob`), "
-            "`.github/**`, `LICENSE*`, `AUTHORS*`, `.gitignore`, `.pre-commit-config.yaml`",
-        ),
-    ),
-)
+TESTS = Section(table=None, name="tests", build=MatrixConfig, resolve=resolve)
