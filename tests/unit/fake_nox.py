@@ -7,8 +7,9 @@ session glue's decisions run in milliseconds.
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,13 @@ from unittest import mock
 import nox._options
 import nox.command
 import nox.manifest
+import nox.registry
 import nox.sessions
 import nox.virtualenv
 import pytest
+
+from ci_sessions.config import Config
+from ci_sessions.registry import load_config, register_all
 
 # What a scripted program does: given its arguments and environment, an exit
 # status and the output it prints.
@@ -99,3 +104,55 @@ def commands(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeCommands]:
     fake = FakeCommands()
     monkeypatch.setattr(nox.command, "run", fake.run)
     yield fake
+
+
+Quit = nox.sessions._SessionQuit  # what session.error raises
+
+
+def project(tmp_path: Path, table: str = "") -> Config:
+    """A project in tmp_path/project; the fake session's venv lives beside it."""
+    root = tmp_path / "project"
+    (root / "src" / "demo").mkdir(parents=True)
+    (root / "src" / "demo" / "__init__.py").write_text("")
+    (root / "tests").mkdir()
+    (root / "tests" / "test_demo.py").write_text("def test_demo() -> None:\n    pass\n")
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\n[tool.ci_sessions]\npython = ["3.13"]\n' + table
+    )
+    return load_config(root / "pyproject.toml", environ={"CI": "true"})
+
+
+def pytest_writes(
+    status: int,
+    tests: Sequence[Mapping[str, object]] | None,
+    data: bool = True,
+    junit: bool = True,
+    output: str = "",
+) -> Script:
+    """A fake pytest: writes the plugin's outcomes (unless None), its JUnit report and the
+    coverage data, and prints `output`."""
+
+    def script(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
+        if tests is not None:
+            document = {"exitstatus": status, "tests": tests}
+            Path(env["CI_SESSIONS_OUTCOMES"]).write_text(json.dumps(document))
+        if data:
+            Path(env["COVERAGE_FILE"]).write_text("data")
+        target = next(arg.partition("=")[2] for arg in argv if arg.startswith("--junitxml="))
+        if junit:
+            Path(target).write_text(f"<testsuites>{output}</testsuites>")
+        return status, output
+
+    return script
+
+
+PASSED = [{"id": "tests/test_a.py::test_ok", "outcome": "passed", "seconds": 0.1}]
+FAILED = [{"id": "tests/test_a.py::TestB::test_x", "outcome": "failed", "message": "assert 1 == 2"}]
+
+
+def registered(config: Config, name: str) -> Callable[[nox.Session], None]:
+    """The session function register() defines as `name`, wrapped as nox runs it (guard,
+    record), from a fresh nox registry."""
+    nox.registry.reset()
+    register_all(config)
+    return nox.registry.get()[name]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 import nox.sessions
@@ -14,46 +14,18 @@ from ci_sessions.glue.pytest_run import PytestRun
 from ci_sessions.glue.pytest_session import run_pytest
 from ci_sessions.glue.session import install, run_all
 from ci_sessions.registry import load_config
-from tests.unit.fake_nox import FakeCommands, Script, commands, make_session
+from tests.unit.fake_nox import (
+    FAILED,
+    PASSED,
+    FakeCommands,
+    Quit,
+    commands,
+    make_session,
+    project,
+    pytest_writes,
+)
 
 __all__ = ["commands"]  # the fixture, imported for pytest
-
-Quit = nox.sessions._SessionQuit  # what session.error raises
-
-
-def project(tmp_path: Path, table: str = "") -> Config:
-    """A project in tmp_path/project; the fake session's venv lives beside it."""
-    root = tmp_path / "project"
-    (root / "src" / "demo").mkdir(parents=True)
-    (root / "tests").mkdir()
-    (root / "pyproject.toml").write_text(
-        '[project]\nname = "demo"\n[tool.ci_sessions]\npython = ["3.13"]\n' + table
-    )
-    return load_config(root / "pyproject.toml", environ={"CI": "true"})
-
-
-def pytest_writes(
-    status: int,
-    tests: Sequence[Mapping[str, object]] | None,
-    data: bool = True,
-    junit: bool = True,
-    output: str = "",
-) -> Script:
-    """A fake pytest: writes the plugin's outcomes (unless None), its JUnit report and the
-    coverage data, and prints `output`."""
-
-    def script(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
-        if tests is not None:
-            document = {"exitstatus": status, "tests": tests}
-            Path(env["CI_SESSIONS_OUTCOMES"]).write_text(json.dumps(document))
-        if data:
-            Path(env["COVERAGE_FILE"]).write_text("data")
-        target = next(arg.partition("=")[2] for arg in argv if arg.startswith("--junitxml="))
-        if junit:
-            Path(target).write_text(f"<testsuites>{output}</testsuites>")
-        return status, output
-
-    return script
 
 
 def run(session: nox.Session, config: Config) -> Path:
@@ -62,10 +34,6 @@ def run(session: nox.Session, config: Config) -> Path:
     request = PytestRun(name="tests-3.13", paths=("tests",), paths_key="test-paths", data_file=data)
     run_pytest(session, config, request)
     return data
-
-
-PASSED = [{"id": "tests/test_a.py::test_ok", "outcome": "passed", "seconds": 0.1}]
-FAILED = [{"id": "tests/test_a.py::TestB::test_x", "outcome": "failed", "message": "assert 1 == 2"}]
 
 
 def test_a_clean_run_passes_and_records_its_data(tmp_path: Path, commands: FakeCommands) -> None:

@@ -15,8 +15,7 @@ import pytest
 from ci_sessions import processes
 from ci_sessions.glue import guard
 from ci_sessions.glue.session import run_tool
-from tests.unit.fake_nox import FakeCommands, commands, make_session
-from tests.unit.test_glue import Quit, project
+from tests.unit.fake_nox import FakeCommands, Quit, commands, make_session, project
 
 __all__ = ["commands"]  # the fixture, imported for pytest
 

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from ci_sessions.families.security import session as security_session
-from tests.unit.fake_nox import make_session
-from tests.unit.test_glue import Quit, project
+from tests.unit.fake_nox import Quit, make_session, project
 
 
 def test_a_database_of_other_ecosystems_says_where_to_point_it_once(
