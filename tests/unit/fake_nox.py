@@ -109,15 +109,16 @@ def commands(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeCommands]:
 Quit = nox.sessions._SessionQuit  # what session.error raises
 
 
-def project(tmp_path: Path, table: str = "") -> Config:
-    """A project in tmp_path/project; the fake session's venv lives beside it."""
+def project(tmp_path: Path, table: str = "", project_keys: str = "") -> Config:
+    """A project in tmp_path/project; the fake session's venv lives beside it.
+    `project_keys`: more lines of its [project] table (dependencies, say)."""
     root = tmp_path / "project"
     (root / "src" / "demo").mkdir(parents=True)
     (root / "src" / "demo" / "__init__.py").write_text("")
     (root / "tests").mkdir()
     (root / "tests" / "test_demo.py").write_text("def test_demo() -> None:\n    pass\n")
     (root / "pyproject.toml").write_text(
-        '[project]\nname = "demo"\n[tool.ci_sessions]\npython = ["3.13"]\n' + table
+        f'[project]\nname = "demo"\n{project_keys}[tool.ci_sessions]\npython = ["3.13"]\n' + table
     )
     return load_config(root / "pyproject.toml", environ={"CI": "true"})
 
