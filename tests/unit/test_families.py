@@ -42,7 +42,8 @@ def test_a_new_family_is_validated_generated_and_checked(tmp_path: Path) -> None
     (pyproject.parent / "noxfile.py").write_text('# /// script\n# dependencies = ["nox"]\n# ///\n')
     found = doctor.run_checks(config, {"python3.12": "/usr/bin/python3.12"}.get, lambda d: None)
     assert [c.name for c in found if c.missing_but_needed] == ["sphinx-build"]
-    # Its sessions are defined.
+    # Its sessions are defined (in a registry of their own: a second definition warns).
+    nox.registry.reset()
     register_all(config)
     assert "docs" in nox.registry.get()
     # The README's tables include it.
