@@ -74,12 +74,6 @@ def from_ruff(output: str, root: Path) -> list[Annotation]:
     ]
 
 
-def from_tool(tool: str, output: str, root: Path) -> list[Annotation]:
-    """The annotations in a lint tool's output (black's diff has none to give)."""
-    readers = {"ruff": from_ruff, "mypy": from_mypy}
-    return readers[tool](output, root) if tool in readers else []
-
-
 def command(annotation: Annotation) -> str:
     """The workflow command, with every secret ci-sessions knows of masked."""
     return (

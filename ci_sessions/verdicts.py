@@ -15,22 +15,15 @@ class Verdict:
     warnings: tuple[str, ...] = ()
 
 
-# What a tool prints when it exits 0 having checked nothing: every path was
-# excluded by its settings or by a .gitignore (black reads the enclosing
-# repository's). That is not a pass.
-NOTHING_CHECKED: dict[str, str] = {
-    "ruff": "No Python files found",
-    "ruff-format": "No Python files found",
-    "black": "No Python files are present",
-}
+def tool_problem(exit_code: int, output: str, nothing_checked: str | None = None) -> str | None:
+    """Why a tool's run is a failure, or None when it really passed.
 
-
-def tool_problem(tool: str, exit_code: int, output: str) -> str | None:
-    """Why a tool's run is a failure, or None when it really passed."""
+    `nothing_checked`: what the tool prints when it exits 0 having checked nothing (every
+    path excluded by its settings or by a .gitignore, which black reads from an enclosing
+    repository): that is not a pass."""
     if exit_code != 0:
         return f"exit {exit_code}"
-    marker = NOTHING_CHECKED.get(tool)
-    if marker is not None and marker in output:
+    if nothing_checked is not None and nothing_checked in output:
         return "checked no file: every path is excluded by the tool's settings or a .gitignore"
     return None
 

@@ -317,17 +317,19 @@ def run_all(
     extra: Mapping[str, str | None] | None = None,
     annotate: Callable[[str, str], list[github.Annotation]] | None = None,
     advisory: Collection[str] = (),
+    nothing_checked: Mapping[str, str] | None = None,
 ) -> None:
     """Run every command even after a failure, then fail naming all that failed.
 
     `extra` adds checks made in Python (name -> problem or None) to the verdict;
     `annotate` turns a tool's output into GitHub annotations; an `advisory` tool's
-    findings are warnings (annotated as such), and its failure never fails the gate.
+    findings are warnings (annotated as such), and its failure never fails the gate;
+    `nothing_checked`: tool -> what it prints when it checked no file (a failure).
     """
     problems: dict[str, str | None] = {}
     for tool, args in commands:
         status, output = run_captured(session, args)
-        problems[tool] = checks.tool_problem(tool, status, output)
+        problems[tool] = checks.tool_problem(status, output, (nothing_checked or {}).get(tool))
         if annotate is not None:
             level = "warning" if tool in advisory else "error"
             github.emit(replace(found, level=level) for found in annotate(tool, output))

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from ci_sessions.families.lint.family import NOTHING_CHECKED
 from ci_sessions.verdicts import (
     all_passed,
     distribution_problem,
@@ -69,14 +70,14 @@ def test_path_problems(tmp_path: Path) -> None:
     ],
 )
 def test_a_tool_that_checked_nothing_failed(tool: str, output: str) -> None:
-    assert tool_problem(tool, 0, output) == (
+    assert tool_problem(0, output, NOTHING_CHECKED[tool]) == (
         "checked no file: every path is excluded by the tool's settings or a .gitignore"
     )
 
 
 def test_tool_problem_on_exit_status_and_real_pass() -> None:
-    assert tool_problem("mypy", 2, "") == "exit 2"
-    assert tool_problem("ruff", 0, "All checks passed!") is None
+    assert tool_problem(2, "") == "exit 2"
+    assert tool_problem(0, "All checks passed!", NOTHING_CHECKED["ruff"]) is None
 
 
 def test_distribution_problem() -> None:

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from ci_sessions.github import Annotation, command, emit, from_mypy, from_tool, relative
+from ci_sessions.families.lint.tools import annotations_of
+from ci_sessions.github import Annotation, command, emit, from_mypy, relative
 
 MYPY = """src/pkg/a.py:12: error: Incompatible return value type (got "str", expected "int")  \
 [return-value]
@@ -51,8 +52,8 @@ def test_from_ruff_concise_output(tmp_path: Path) -> None:
         "src/pkg/b.py:3:1: E402 Module level import not at top of file\n"
         "Found 2 errors.\n"
     )
-    assert from_tool("ruff", output, tmp_path) == [
+    assert annotations_of("ruff", output, tmp_path) == [
         Annotation("src/pkg/a.py", 1, "ruff F401", "`os` imported but unused"),
         Annotation("src/pkg/b.py", 3, "ruff E402", "Module level import not at top of file"),
     ]
-    assert from_tool("black", "would reformat src/pkg/a.py", tmp_path) == []
+    assert annotations_of("black", "would reformat src/pkg/a.py", tmp_path) == []

@@ -100,7 +100,11 @@ def test_a_tool_that_checked_nothing_fails_the_gate(tmp_path: Path, commands: Fa
         "ruff", lambda argv, env: (0, "warning: No Python files found under the given path(s)\n")
     )
     with pytest.raises(Quit, match=r"failed: ruff \(checked no file"):
-        run_all(make_session(tmp_path / "s", name="lint"), [("ruff", ["ruff", "check"])])
+        run_all(
+            make_session(tmp_path / "s", name="lint"),
+            [("ruff", ["ruff", "check"])],
+            nothing_checked={"ruff": "No Python files found"},
+        )
 
 
 def test_a_reused_venv_installs_again_only_after_a_change(

@@ -85,7 +85,7 @@ def test_a_narrowed_tier_skips_the_pythons_it_does_not_run(
     config = project(tmp_path, '[tool.ci_sessions.narrow.pr]\npython = ["3.13"]\n')
     monkeypatch.setenv("CI_SESSIONS_TIER", "pr")
     session = make_session(tmp_path / "s")
-    session._runner.func.python = "3.12"  # type: ignore[attr-defined]
+    session._runner.func.python = "3.12"
     with pytest.raises(Skip, match=r"tier pr runs the tests on Python 3.13 only"):
         registered(config, "tests")(session)
 

@@ -30,33 +30,28 @@ from pathlib import Path
 from typing import Any
 
 from ci_sessions.config.discover import pre_commit
+from ci_sessions.families.lint.tools import BY_NAME, NAMES, of_kind
 
-FORMATTERS = ("black", "ruff-format")
-TYPE_CHECKERS = ("mypy", "pyright", "basedpyright", "ty", "pyrefly")
-TOOLS = ("ruff", *FORMATTERS, *TYPE_CHECKERS)
-
-# Where each tool's own configuration can live besides pyproject.toml's [tool.<name>].
-CONFIG_FILES: dict[str, tuple[str, ...]] = {
-    "ruff": ("ruff.toml", ".ruff.toml"),
-    "black": (),
-    "mypy": ("mypy.ini", ".mypy.ini"),
-    "pyright": ("pyrightconfig.json",),
-    "basedpyright": (),
-    "ty": ("ty.toml",),
-    "pyrefly": ("pyrefly.toml",),
-}
+TOOLS = NAMES
+TYPE_CHECKERS = of_kind("type checker")
 
 
 def configured(tool: str, root: Path, document: Mapping[str, Any]) -> str | None:
     """Where the project configures a tool ("[tool.mypy]", "mypy.ini", ...), or None."""
-    if tool in document.get("tool", {}):
-        return f"[tool.{tool}]"
-    for name in CONFIG_FILES.get(tool, ()):
+    record = BY_NAME[tool]
+    if record.table is not None and record.table in document.get("tool", {}):
+        return f"[tool.{record.table}]"
+    for name in record.config_files:
         if (root / name).is_file():
             return name
     if tool == "mypy" and _setup_cfg_has(root, "mypy"):
         return "[mypy] in setup.cfg"
     return None
+
+
+def _hooked(tool: str, hooks: set[str]) -> str | None:
+    hook = BY_NAME[tool].hook
+    return f"a {hook} pre-commit hook" if hook is not None and hook in hooks else None
 
 
 def _setup_cfg_has(root: Path, section: str) -> bool:
@@ -79,9 +74,7 @@ RUFF_BASELINE = ("--select", "E4,E7,E9,F")
 def ruff_configured(root: Path, document: Mapping[str, Any]) -> str | None:
     """Where the project configures ruff (its settings, or a ruff pre-commit hook)."""
     _, hooks = pre_commit(root)
-    return configured("ruff", root, document) or (
-        "a ruff pre-commit hook" if "ruff" in hooks else None
-    )
+    return configured("ruff", root, document) or _hooked("ruff", hooks)
 
 
 def choose(root: Path, document: Mapping[str, Any]) -> tuple[tuple[str, ...], list[str]]:
@@ -96,13 +89,11 @@ def choose(root: Path, document: Mapping[str, Any]) -> tuple[tuple[str, ...], li
             else "ruff check, the baseline rules (E4, E7, E9, F): ruff is not configured"
         )
     ]
-    black = configured("black", root, document) or (
-        "a black pre-commit hook" if "black" in hooks else None
-    )
+    black = configured("black", root, document) or _hooked("black", hooks)
     ruff_format = (
         "[tool.ruff.format]"
         if isinstance(document.get("tool", {}).get("ruff", {}).get("format"), dict)
-        else ("a ruff-format pre-commit hook" if "ruff-format" in hooks else None)
+        else _hooked("ruff-format", hooks)
     )
     if black:
         tools.append("black")

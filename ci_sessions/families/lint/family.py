@@ -8,9 +8,9 @@ import nox
 
 from ci_sessions import github, workflow
 from ci_sessions.config import Config
-from ci_sessions.families.base import CiJob, CiKit, no_checks, pins
+from ci_sessions.families.base import CiJob, CiKit, no_checks
 from ci_sessions.families.lint import choice
-from ci_sessions.families.lint.choice import TYPE_CHECKERS
+from ci_sessions.families.lint import tools as lint_tools
 from ci_sessions.families.lint.settings import LINT, LintConfig
 from ci_sessions.glue.pytest_run import TEST_TOOLS
 from ci_sessions.glue.session import install, install_tools, require_paths, run_all, session
@@ -19,46 +19,17 @@ NAME = "lint"
 MEMBERS = {"lint": ("smoke", "pr", "nightly")}
 SESSIONS = ("lint", "format")
 SECTIONS = (LINT,)
-TOOLS = {
-    "ruff": "ruff>=0.17,<0.18",
-    "black": "black>=26.1,<27",
-    "mypy": "mypy>=2.4,<3",
-    "pyright": "pyright>=1.1.400,<2",
-    "basedpyright": "basedpyright>=1.30,<2",
-    "ty": "ty>=0.0.100,<0.1",
-    "pyrefly": "pyrefly>=1.0,<2",
-}
+# The lint tools' pins, by package (one record per tool: ci_sessions.families.lint.tools).
+TOOLS = {tool.package: tool.pin for tool in lint_tools.TOOLS}
 REPORTS: dict[str, str] = {}
+# What each tool prints when it checked no file.
+NOTHING_CHECKED = {t.name: t.nothing_checked for t in lint_tools.TOOLS if t.nothing_checked}
 checks = no_checks
 
 
 def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
     # Light: a documentation-only change is still linted (the workflow too).
     return [CiJob("lint", "lint", kit.job("lint"), light=True)]
-
-
-# How each lint tool checks without touching a file. `--no-fix` wins over a
-# project's `fix = true`; `--force-exclude` keeps the project's excludes even
-# for paths named on the command line.
-CHECK_COMMANDS: dict[str, list[str]] = {
-    "ruff": ["ruff", "check", "--no-fix", "--force-exclude"],
-    "black": ["black", "--check", "--diff"],
-    "ruff-format": ["ruff", "format", "--check", "--diff", "--force-exclude"],
-    "mypy": ["mypy"],
-    "pyright": ["pyright"],
-    "basedpyright": ["basedpyright"],
-    "ty": ["ty", "check"],
-    "pyrefly": ["pyrefly", "check"],
-}
-
-FIX_COMMANDS: dict[str, list[str]] = {
-    "ruff": ["ruff", "check", "--fix", "--force-exclude"],
-    "black": ["black"],
-    "ruff-format": ["ruff", "format", "--force-exclude"],
-}
-
-# The pinned package that provides each tool.
-PACKAGES: dict[str, str] = {tool: tool for tool in TOOLS} | {"ruff-format": "ruff"}
 
 
 def register(config: Config) -> None:
@@ -73,18 +44,18 @@ def register(config: Config) -> None:
         # A type checker must see what the checked code imports: the project,
         # its test dependencies (tests are linted too) and the lint extras and
         # groups. The formatters need none of it: then only the tools install.
-        if set(tools) & set(TYPE_CHECKERS):
+        if any(lint_tools.BY_NAME[tool].type_checker for tool in tools):
             install(
                 session,
                 config,
                 extras=(*config.test_extras, *settings.extras),
                 groups=(*config.test_groups, *settings.groups),
                 requirement_files=settings.requirements,
-                tools=(*_packages(tools), TEST_TOOLS["pytest"]),
+                tools=(*lint_tools.pins_for(tools), TEST_TOOLS["pytest"]),
                 for_tests=True,
             )
         else:
-            install_tools(session, config, *_packages(tools))
+            install_tools(session, config, *lint_tools.pins_for(tools))
         # On GitHub, ruff's one-line format is read back into annotations.
         ruff_output = ["--output-format=concise"] if github.on_github() else []
         run_all(
@@ -93,7 +64,7 @@ def register(config: Config) -> None:
                 (
                     tool,
                     [
-                        *CHECK_COMMANDS[tool],
+                        *lint_tools.BY_NAME[tool].check,
                         *(ruff_output if tool == "ruff" else []),
                         *(
                             choice.RUFF_BASELINE
@@ -112,17 +83,23 @@ def register(config: Config) -> None:
                 for tool in tools
             ],
             extra=_workflow_drift(session, config),
-            annotate=lambda tool, output: github.from_tool(tool, output, config.root),
+            annotate=lambda tool, output: lint_tools.annotations_of(tool, output, config.root),
             advisory=settings.advisory,
+            nothing_checked=NOTHING_CHECKED,
         )
 
     @session(config, "format", python=config.session_python, default=False)
     def format_(session: nox.Session) -> None:
         """Apply ruff's fixes and the formatter; the only session that edits files."""
         paths = _targets(session, config)
-        fixers = [tool for tool in config.of(LintConfig).tools if tool in FIX_COMMANDS]
-        install_tools(session, config, *_packages(fixers))
-        run_all(session, [(tool, [*FIX_COMMANDS[tool], *paths]) for tool in fixers])
+        fixers = [lint_tools.BY_NAME[tool] for tool in config.of(LintConfig).tools]
+        fixers = [tool for tool in fixers if tool.fix is not None]
+        install_tools(session, config, *lint_tools.pins_for([tool.name for tool in fixers]))
+        run_all(
+            session,
+            [(tool.name, [*(tool.fix or ()), *paths]) for tool in fixers],
+            nothing_checked=NOTHING_CHECKED,
+        )
 
 
 def _workflow_drift(session: nox.Session, config: Config) -> dict[str, str | None]:
@@ -169,7 +146,7 @@ def checked_paths(
     mypy without `files` checks the code but not the tests (few projects type
     their tests, and a first run must not go red on them): set mypy's `files`
     to check the tests too."""
-    if explicit or tool not in TYPE_CHECKERS:
+    if explicit or not lint_tools.BY_NAME[tool].type_checker:
         return paths
     if tool == "mypy" and not settings.mypy_files:
         code = [path for path in paths if path not in tests]
@@ -182,8 +159,3 @@ def _targets(session: nox.Session, config: Config) -> Sequence[str]:
         return session.posargs
     require_paths(session, config, "paths", config.paths)
     return config.paths
-
-
-def _packages(tools: Sequence[str]) -> list[str]:
-    """The pinned requirements that provide these tools (ruff-format is ruff's)."""
-    return pins(TOOLS, *dict.fromkeys(PACKAGES[tool] for tool in tools))
