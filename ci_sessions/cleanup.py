@@ -21,13 +21,12 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-from ci_sessions import processes
+from ci_sessions import git, processes
 from ci_sessions.platforms import kill_signal
 
 OWNER_ENV = "CI_SESSIONS_OWNER"
@@ -159,31 +158,16 @@ def sweep_service_folders(folders: list[Path]) -> list[str]:
 
 def sweep_worktrees(root: Path) -> list[str]:
     """Remove git worktrees (benchmark-compare's baseline) whose owning run is gone."""
-    listed = subprocess.run(
-        ["git", "worktree", "list", "--porcelain"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
     said = []
-    for line in listed.stdout.splitlines():
-        if not line.startswith("worktree "):
-            continue
-        tree = Path(line.removeprefix("worktree "))
+    for tree in git.worktrees(root):
         record = worktree_record(tree)
         if record.is_file() and abandoned(record):
-            subprocess.run(
-                ["git", "worktree", "remove", "--force", str(tree)],
-                cwd=root,
-                capture_output=True,
-                check=False,
-            )
+            git.remove_worktree(root, tree)
             shutil.rmtree(tree, ignore_errors=True)
             record.unlink(missing_ok=True)
             said.append(f"removed the worktree {tree}, left by a run that was killed")
     if said:
-        subprocess.run(["git", "worktree", "prune"], cwd=root, capture_output=True, check=False)
+        git.prune_worktrees(root)
     return said
 
 

@@ -1,4 +1,6 @@
-"""Read-only git queries the sessions share, run directly: nox would log each miss as an error."""
+"""Every git command ci-sessions runs, in one place: run directly (not through nox, which
+would log each miss as an error), each returning what it found or None where git could
+not tell."""
 
 from __future__ import annotations
 
@@ -23,7 +25,75 @@ def first_commit(root: Path, refs: Iterable[str]) -> tuple[str, str] | None:
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+    try:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+    except OSError as exc:  # no git at all: as git itself failing
+        return subprocess.CompletedProcess(["git", *args], 127, "", str(exc))
+
+
+def project_files(root: Path) -> list[str] | None:
+    """The files git tracks or would track in root (untracked and not ignored); None when
+    git cannot tell: outside a work tree, or where an enclosing repository ignores the
+    project (it lists nothing then: its pyproject.toml must be listed)."""
+    listed = _git(root, "ls-files", "--cached", "--others", "--exclude-standard", "-z")
+    if listed.returncode != 0:
+        return None
+    names = [name for name in listed.stdout.split("\0") if name]
+    return names if "pyproject.toml" in names else None
+
+
+def ignored(root: Path, name: str) -> bool | None:
+    """Whether git ignores a path (a trailing slash: matched as a folder, existing or not);
+    None outside a work tree."""
+    probe = _git(root, "check-ignore", "-q", name)
+    return probe.returncode == 0 if probe.returncode in (0, 1) else None
+
+
+def changed_since(root: Path, base: str) -> tuple[list[str] | None, str]:
+    """The files changed between base and HEAD (`git diff base...HEAD`); None and git's
+    words when it cannot tell (a shallow checkout)."""
+    diff = _git(root, "diff", "--name-only", f"{base}...HEAD")
+    if diff.returncode != 0:
+        return None, diff.stderr.strip()
+    return diff.stdout.split(), ""
+
+
+def head(root: Path) -> str:
+    """HEAD's commit, and whether the work tree has changes on top of it."""
+    sha = _git(root, "rev-parse", "HEAD").stdout.strip()
+    dirty = bool(_git(root, "status", "--porcelain").stdout.strip())
+    return f"{sha}{' + uncommitted changes' if dirty else ''}"
+
+
+def merge_base(root: Path, ref: str) -> str | None:
+    found = _git(root, "merge-base", "HEAD", ref)
+    return found.stdout.strip() if found.returncode == 0 and found.stdout.strip() else None
+
+
+def worktrees(root: Path) -> list[Path]:
+    listed = _git(root, "worktree", "list", "--porcelain").stdout
+    return [
+        Path(line.removeprefix("worktree "))
+        for line in listed.splitlines()
+        if line.startswith("worktree ")
+    ]
+
+
+def add_worktree(root: Path, tree: Path, sha: str) -> None:
+    """A detached worktree of sha at tree (one left there by an earlier run replaced);
+    RuntimeError saying git's words when it cannot."""
+    remove_worktree(root, tree)
+    added = _git(root, "worktree", "add", "--detach", str(tree), sha)
+    if added.returncode != 0:
+        raise RuntimeError(f"git worktree add {tree} {sha}: {added.stderr.strip()}")
+
+
+def remove_worktree(root: Path, tree: Path) -> None:
+    _git(root, "worktree", "remove", "--force", str(tree))
+
+
+def prune_worktrees(root: Path) -> None:
+    _git(root, "worktree", "prune")
 
 
 def merge_base_problem(root: Path, ref: str) -> str | None:

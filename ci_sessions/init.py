@@ -9,10 +9,10 @@ Everything is checked before anything is written.
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from ci_sessions import git
 from ci_sessions.config import TABLE, Config, ConfigError, read_pyproject
 from ci_sessions.config.values import toml
 from ci_sessions.families.lint.settings import LintConfig
@@ -141,14 +141,9 @@ def _gitignore(root: Path, reports: str) -> list[str]:
 
 def _ignored(root: Path, name: str) -> bool:
     """Whether git ignores a folder (a trailing slash: git matches it as one, existing or not)."""
-    try:
-        probe = subprocess.run(
-            ["git", "check-ignore", "-q", name], cwd=root, capture_output=True, check=False
-        )
-    except OSError:
-        probe = None
-    if probe is not None and probe.returncode in (0, 1):
-        return probe.returncode == 0
+    found = git.ignored(root, name)
+    if found is not None:
+        return found
     gitignore = root / ".gitignore"  # not a git work tree: read the file itself
     lines = gitignore.read_text(encoding="utf-8").splitlines() if gitignore.is_file() else []
     return any(line.strip().strip("/") == name.strip("/") for line in lines)

@@ -16,11 +16,9 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
+
 NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-
-
-def canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def requirement_name(requirement: str) -> str | None:
@@ -28,7 +26,7 @@ def requirement_name(requirement: str) -> str | None:
     if requirement.lstrip().startswith("-"):
         return None
     match = NAME.match(requirement)
-    return canonical(match.group(1)) if match else None
+    return canonicalize_name(match.group(1)) if match else None
 
 
 def names_in(requirements: Iterable[str]) -> set[str]:
@@ -47,7 +45,7 @@ def locked_names(lock: Path) -> set[str]:
         document = tomllib.loads(lock.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError):
         return set()
-    return {canonical(str(package["name"])) for package in document.get("package", [])}
+    return {canonicalize_name(str(package["name"])) for package in document.get("package", [])}
 
 
 def adjust(

@@ -23,7 +23,6 @@ from ci_sessions import invocation
 
 RECORDS = "pipeline.d"
 MERGED = "pipeline.json"
-STATUSES = ("pass", "warn", "fail", "skipped")
 
 # What the running session has said so far: its warnings and figures.
 _current: dict[str, Any] = {"warnings": [], "figures": {}}

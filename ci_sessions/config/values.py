@@ -338,6 +338,7 @@ def environment(value: Any) -> tuple[tuple[str, str], ...]:
 def pin_table(value: Any) -> tuple[tuple[str, str], ...]:
     """{ tool = ">=8,<9" }: a version specifier per tool, replacing ci-sessions' pin."""
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.utils import canonicalize_name
 
     if not isinstance(value, dict):
         raise ValueError('expected a table of tool = ">=8,<9"')
@@ -349,7 +350,7 @@ def pin_table(value: Any) -> tuple[tuple[str, str], ...]:
             SpecifierSet(spec)
         except InvalidSpecifier:
             raise ValueError(f"{name}: {spec!r} is not a version specifier") from None
-        pins.append((re.sub(r"[-_.]+", "-", name).lower(), spec))
+        pins.append((str(canonicalize_name(name)), spec))
     return tuple(pins)
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -68,27 +67,6 @@ def outside(paths: Iterable[str], skipped: Sequence[str]) -> list[str]:
         and "__pycache__/" not in path
         and not path.endswith(".pyc")
     )
-
-
-def project_files(root: Path) -> list[str] | None:
-    """The files git tracks or would track in root; None when git cannot tell.
-
-    Git cannot tell outside a work tree, and where an enclosing repository
-    ignores the project (it lists nothing then): its pyproject.toml must be listed.
-    """
-    try:
-        listed = subprocess.run(
-            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-            cwd=root,
-            capture_output=True,
-            check=False,
-        )
-    except OSError:  # no git at all
-        return None
-    if listed.returncode != 0:  # not a git work tree
-        return None
-    names = [name for name in listed.stdout.decode().split("\0") if name]
-    return names if "pyproject.toml" in names else None
 
 
 def file_states(root: Path, paths: Iterable[str]) -> list[FileState]:

@@ -9,12 +9,11 @@ from collections.abc import Sequence
 
 import nox
 
-from ci_sessions import github, invocation, pipeline_report, test_outcomes
+from ci_sessions import git, github, invocation, pipeline_report, test_outcomes
 from ci_sessions.config import Config
 from ci_sessions.families.coverage import data as coverage_data
 from ci_sessions.families.coverage.rc import write_rc
 from ci_sessions.families.tests import affected_run
-from ci_sessions.glue import installs
 from ci_sessions.glue.pytest_run import (
     PytestRun,
     RunFiles,
@@ -143,7 +142,7 @@ def _data_record(
         invocation.current(),
         config.root,
         measured_code(config, run.paths),
-        installs.project_files(config.root),
+        git.project_files(config.root),
         subset,
     )
 

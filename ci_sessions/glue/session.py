@@ -25,7 +25,7 @@ import nox.registry
 import nox.virtualenv
 from nox.logger import logger
 
-from ci_sessions import github
+from ci_sessions import git, github
 from ci_sessions import verdicts as checks
 from ci_sessions.config import Config
 from ci_sessions.families.coverage import data as coverage_data
@@ -97,7 +97,7 @@ class _ProjectFiles:
         self.written = set(written_by_install)
 
     def states(self) -> list[installs.FileState] | None:
-        files = installs.project_files(self.root)
+        files = git.project_files(self.root)
         if files is None:
             return None  # git does not see the project: nothing tells what changed
         kept = [path for path in installs.outside(files, self.skipped) if path not in self.written]

@@ -19,6 +19,8 @@ from pathlib import Path
 
 
 def _normal(name: str) -> str:
+    # PEP 503's normal form, written out: this runs in the project's venv, where
+    # packaging may not be installed.
     return re.sub(r"[-_.]+", "-", name).lower()
 
 

@@ -12,17 +12,10 @@ import json
 from typing import Any
 
 from ci_sessions.workflow.emit import Uses
+from ci_sessions.workflow.kit import nox_step_index
 from ci_sessions.workflow.options import JobOptions
 
 DEFAULT_OS = "ubuntu-latest"
-
-
-def nox_step_index(body: dict[str, Any]) -> int:
-    """Where the job's nox step is (the one whose env names a SESSION)."""
-    for index, step in enumerate(body["steps"]):
-        if "SESSION" in step.get("env", {}):
-            return index
-    raise ValueError("the job has no nox step")
 
 
 def _user_step(step: dict[str, Any]) -> dict[str, Any]:

@@ -64,6 +64,20 @@ class CiJob:
     tiers: tuple[str, ...] | None = None
 
 
+def nox_step_index(body: Mapping[str, Any]) -> int:
+    """Where a job's nox step is: the one whose env names a SESSION."""
+    for index, step in enumerate(body["steps"]):
+        if "SESSION" in step.get("env", {}):
+            return index
+    raise ValueError("the job has no nox step")
+
+
+def nox_step(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A job's nox step, to add to its env or command."""
+    step: dict[str, Any] = body["steps"][nox_step_index(body)]
+    return step
+
+
 @dataclass(frozen=True)
 class CiKit:
     """Step and job builders bound to a configuration and its pinned actions."""
@@ -172,8 +186,7 @@ class CiKit:
             "with": {"path": stored, "key": key + "${{ github.sha }}", "restore-keys": key},
         }
         steps = body["steps"]
-        nox = next(i for i, step in enumerate(steps) if "SESSION" in step.get("env", {}))
-        steps.insert(nox, restore)
+        steps.insert(nox_step_index(body), restore)
         if produced is not None:
             steps.append(
                 {

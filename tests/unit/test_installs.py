@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from ci_sessions import git
 from ci_sessions.glue import installs
 
 STATE = [("pyproject.toml", 120, 1), ("src/pkg/__init__.py", 40, 2)]
@@ -68,7 +69,7 @@ def test_project_files_lists_tracked_and_untracked_not_ignored(tmp_path: Path) -
     (tmp_path / "new.py").write_text("y = 2\n")
     (tmp_path / "build").mkdir()
     (tmp_path / "build" / "out.txt").write_text("ignored\n")
-    assert sorted(installs.project_files(tmp_path) or []) == sorted(
+    assert sorted(git.project_files(tmp_path) or []) == sorted(
         [".gitignore", "new.py", "pyproject.toml", "tracked.py"]
     )
 
@@ -77,7 +78,7 @@ def test_project_files_is_none_outside_git(tmp_path: Path, monkeypatch: pytest.M
     # Wherever the tests run (nox puts their temporary folder inside this repository).
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     (tmp_path / "pyproject.toml").write_text("")
-    assert installs.project_files(tmp_path) is None
+    assert git.project_files(tmp_path) is None
 
 
 def test_project_files_is_none_where_an_enclosing_repository_ignores_it(tmp_path: Path) -> None:
@@ -86,7 +87,7 @@ def test_project_files_is_none_where_an_enclosing_repository_ignores_it(tmp_path
     project = tmp_path / "project"
     project.mkdir()
     (project / "pyproject.toml").write_text("")
-    assert installs.project_files(project) is None
+    assert git.project_files(project) is None
 
 
 def test_file_states_mark_deleted_files(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from types import SimpleNamespace
 
 from ci_sessions.platforms import kill_signal, python_in, venv_bin, venv_python
-from ci_sessions.workflow.extend import nox_step_index
+from ci_sessions.workflow.kit import nox_step_index
 from tests.unit.test_workflow import config_of
 
 

@@ -14,7 +14,6 @@ from ci_sessions.families.security.vulndb import (
     advisory_ids,
     affected_packages,
     age_problem,
-    canonical_name,
     check_safety_db,
     database_time,
     fingerprint,
@@ -123,10 +122,6 @@ def test_age_problem() -> None:
     assert age_problem(None, built, 30) == (
         "the database carries no date, so its age cannot be checked"
     )
-
-
-def test_canonical_name() -> None:
-    assert canonical_name("Zope.Interface_x") == "zope-interface-x"
 
 
 def write_mirror(folder: Path) -> Path:

@@ -8,6 +8,7 @@ from ci_sessions.config import Config
 from ci_sessions.families.base import Check, CiJob, CiKit, Which
 from ci_sessions.families.benchmark import runs, session
 from ci_sessions.families.benchmark.settings import BENCHMARK, INSTRUCTIONS, BenchmarkConfig
+from ci_sessions.workflow.kit import nox_step
 
 NAME = "benchmark"
 MEMBERS = {"benchmark-compare": ("nightly",)}
@@ -42,7 +43,7 @@ def _stored_baseline(body: dict[str, Any], kit: CiKit) -> None:
     request, and each run on main against the one before it), then store main's own. Without
     them (the first run) the session builds the baseline revision, and its report says so."""
     stored = kit.keep_main_figures(body, "benchmark-baseline", "benchmark-results.json")
-    step = next(step for step in body["steps"] if "SESSION" in step.get("env", {}))
+    step = nox_step(body)
     step["env"]["BASELINE"] = "${{ steps.benchmark-baseline.outputs.cache-matched-key }}"
     step["run"] += f" ${{BASELINE:+-- --baseline-file {stored}/benchmark-results.json}}"
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import nox
 import nox.command
 
-from ci_sessions import cleanup, pipeline_report
+from ci_sessions import cleanup, git, pipeline_report
 from ci_sessions.config import Config
 from ci_sessions.families.benchmark import runs
 from ci_sessions.families.benchmark import stats as benchstats
@@ -77,9 +77,12 @@ def register(config: Config) -> None:
             baseline = f"the file {stored_path}"
         else:
             baseline = _baseline(session, config, settings)
-            with _worktree(config.root, tmp / "baseline-tree", baseline) as tree:
-                sides["baseline"] = _side_python(session, tmp, "baseline", tree, tools)
-                known = runs.collected_ids(sides["baseline"], tree, settings.paths, env)
+            try:
+                with _worktree(config.root, tmp / "baseline-tree", baseline) as tree:
+                    sides["baseline"] = _side_python(session, tmp, "baseline", tree, tools)
+                    known = runs.collected_ids(sides["baseline"], tree, settings.paths, env)
+            except RuntimeError as exc:  # git could not make the worktree
+                session.error(f"benchmark-compare: {exc}")
         failures: runs.Failures = {}
         outcome = _measure(session, config, settings, sides, rounds, posargs, env, failures)
         _refuse_baseline_errors(session, failures.get("baseline", {}), known, baseline)
@@ -196,20 +199,13 @@ def _stored(
     return stored
 
 
-def _git(root: Path, *args: str, check: bool = True) -> str:
-    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
-    if check and done.returncode != 0:
-        raise nox.command.CommandFailed(f"git {' '.join(args)}: {done.stderr.strip()}")
-    return done.stdout.strip()
-
-
 def _baseline(session: nox.Session, config: Config, settings: BenchmarkConfig) -> str:
     """The baseline commit: the configured ref, else the merge-base with main."""
     configured = settings.baseline
     found = first_commit(config.root, (configured,) if configured else DEFAULT_BASES)
     if found is not None:
         ref, sha = found
-        return _git(config.root, "merge-base", "HEAD", ref, check=False) or sha
+        return git.merge_base(config.root, ref) or sha
     wanted = configured or " / ".join(DEFAULT_BASES)
     session.error(
         f"benchmark-compare: the baseline {wanted} is not a git ref here; fetch it or set "
@@ -227,12 +223,11 @@ def _worktree(root: Path, tree: Path, sha: str) -> Iterator[Path]:
     record = cleanup.worktree_record(tree)
     cleanup.mark_owned(record)
     try:
-        _git(root, "worktree", "remove", "--force", str(tree), check=False)
-        _git(root, "worktree", "add", "--detach", str(tree), sha)
+        git.add_worktree(root, tree, sha)
         yield tree
     finally:
-        _git(root, "worktree", "remove", "--force", str(tree), check=False)
-        _git(root, "worktree", "prune", check=False)
+        git.remove_worktree(root, tree)
+        git.prune_worktrees(root)
         record.unlink(missing_ok=True)
 
 
@@ -260,12 +255,10 @@ def _report(
     version: str,
     candidate_rounds: list[benchstats.Round],
 ) -> None:
-    head = _git(config.root, "rev-parse", "HEAD", check=False)
-    dirty = _git(config.root, "status", "--porcelain", check=False)
     meta = {
         "mode": settings.mode,
         "baseline": baseline,
-        "candidate": f"{head}{' + uncommitted changes' if dirty else ''}",
+        "candidate": git.head(config.root),
         "python": version,
         "machine": f"{platform.machine()} {platform.node()}",
         "load average": " ".join(f"{x:.2f}" for x in os.getloadavg()),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import subprocess
 
 import nox
 
+from ci_sessions import git
 from ci_sessions.config import Config
 from ci_sessions.families.changes import docs as changes
 from ci_sessions.glue.session import session
@@ -22,19 +22,11 @@ def register(config: Config) -> None:
             code = True
             session.log("no base to compare with: every job runs")
         else:
-            diff = subprocess.run(
-                ["git", "diff", "--name-only", f"{base}...HEAD"],
-                cwd=config.root,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if diff.returncode != 0:
+            paths, problem = git.changed_since(config.root, base)
+            if paths is None:
                 session.error(
-                    f"git diff against {base} failed: {diff.stderr.strip()} "
-                    "(the checkout needs fetch-depth: 0)"
+                    f"git diff against {base} failed: {problem} (the checkout needs fetch-depth: 0)"
                 )
-            paths = diff.stdout.split()
             code = not changes.docs_only(paths, config.of(WorkflowConfig).docs)
             session.log(f"{len(paths)} changed file(s): {'code' if code else 'documentation only'}")
         output = os.environ.get("GITHUB_OUTPUT")

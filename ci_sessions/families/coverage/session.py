@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nox
 
-from ci_sessions import invocation, pipeline_report
+from ci_sessions import git, invocation, pipeline_report
 from ci_sessions.config import Config
 from ci_sessions.families.base import pins
 from ci_sessions.families.coverage import data as coverage_data
@@ -19,7 +19,6 @@ from ci_sessions.families.coverage.settings import CoverageConfig
 from ci_sessions.families.tests import narrow, shards
 from ci_sessions.families.tests.settings import MatrixConfig
 from ci_sessions.git import first_commit, merge_base_problem
-from ci_sessions.glue import installs
 from ci_sessions.glue.pytest_run import TEST_TOOLS
 from ci_sessions.glue.scratch import scratch_dir
 from ci_sessions.glue.session import (
@@ -158,7 +157,7 @@ def _freshness(
     """Each data file's verdict: written this run, or earlier on the same code (`accepted`:
     the narrowed tier's label, whose partial data counts)."""
     current = invocation.current()
-    listed = installs.project_files(config.root)
+    listed = git.project_files(config.root)
     found = {}
     for path in data_files:
         record = coverage_data.read_record(path)

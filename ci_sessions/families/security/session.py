@@ -10,6 +10,7 @@ from pathlib import Path
 import nox
 import nox.command
 import nox.virtualenv
+from packaging.utils import canonicalize_name
 
 from ci_sessions import github, pipeline_report
 from ci_sessions.config import Config, resolve
@@ -239,7 +240,7 @@ def _safety(
         )
         return [f"safety failed ({exc}) and scanned nothing: {hint}"], None, 0
     # safety counts distinct names; the same package at two versions (one per Python) is one.
-    names = {vulndb.canonical_name(name) for name, _ in dependencies}
+    names = {canonicalize_name(name) for name, _ in dependencies}
     problems = security_gate.safety_problems(report, len(names))
     problems += _stale_ignores(config, database)
     outcome = security_gate.apply_ignores(
@@ -339,6 +340,4 @@ def _resolved_dependencies(
             env={"UV_PYTHON_DOWNLOADS": "never"},
         )
     pairs = vulndb.pinned_pairs(resolved.read_text(encoding="utf-8"))
-    return [
-        (name, version) for name, version in pairs if vulndb.canonical_name(name) not in INSTALLERS
-    ]
+    return [(name, version) for name, version in pairs if canonicalize_name(name) not in INSTALLERS]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
 
 SAFETY_SCHEMA = "2.0.0"
 SAFETY_FILES = ("insecure.json", "insecure_full.json")
@@ -26,10 +26,6 @@ SAFETY_FILES = ("insecure.json", "insecure_full.json")
 
 class DatabaseError(Exception):
     """The vulnerability database cannot be used; the message says what to do."""
-
-
-def canonical_name(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def range_specifiers(events: Iterable[Mapping[str, str]]) -> list[str]:
@@ -102,7 +98,7 @@ def affected_packages(advisory: Mapping[str, Any]) -> list[Affected]:
         if not specs:  # some advisories list exact versions only
             specs = [f"=={v}" for v in affected.get("versions", []) if _valid(f"=={v}")]
         if specs:
-            found.append(Affected(canonical_name(package["name"]), tuple(specs), tuple(fixed)))
+            found.append(Affected(canonicalize_name(package["name"]), tuple(specs), tuple(fixed)))
     return found
 
 

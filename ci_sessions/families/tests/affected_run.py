@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import nox
 
+from ci_sessions import git
 from ci_sessions.config import Config
 from ci_sessions.config.project import source_dir
 from ci_sessions.families.tests import affected
@@ -186,18 +186,13 @@ def project_manifest(config: Config, written: Collection[str] = ()) -> dict[str,
     """Every project file (tracked, or untracked and not ignored) -> a hash of its content;
     None outside a git work tree. `written`: files the install wrote (build/lib/...), which
     are no change of the project."""
-    listing = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=config.root,
-        capture_output=True,
-        check=False,
-    )
-    if listing.returncode != 0:
+    listed = git.project_files(config.root)
+    if listed is None:
         return None
     reports = reports_dir(config).relative_to(config.root).as_posix() + "/"
     skipped = set(written)
     found = {}
-    for path in sorted(set(listing.stdout.decode().split("\0")) - {""}):
+    for path in sorted(set(listed)):
         if path.startswith(reports) or path in skipped or any(p in path for p in NOT_PROJECT):
             continue
         try:

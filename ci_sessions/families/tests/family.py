@@ -9,6 +9,7 @@ from ci_sessions.config import Config
 from ci_sessions.families.base import Check, CiJob, CiKit, Which
 from ci_sessions.families.tests import affected_run, narrow, session
 from ci_sessions.families.tests.settings import TESTS, MatrixConfig
+from ci_sessions.workflow.kit import nox_step
 
 NAME = "tests"
 MEMBERS = {"tests": ("pr", "nightly"), "collect": ("smoke",)}
@@ -39,14 +40,14 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
     matrix: dict[str, Any] = {"python": list(config.python)}
     if shards > 1:
         matrix["shard"] = list(range(1, shards + 1))
-        step = body["steps"][3]
+        step = nox_step(body)
         step["env"]["SHARD"] = f"${{{{ matrix.shard }}}}/{shards}"
         step["run"] += ' -- --shard "$SHARD"'
     narrowed = narrowed_tiers(config, kit)
     if narrowed:
         # PR-fast: on the occasions only a narrowed tier runs, fewer Pythons and the
         # tier's name for the session (which then skips slow tests, adds its markers).
-        body["steps"][3]["env"][narrow.TIER_ENV] = tier_expression(narrowed)
+        nox_step(body)["env"][narrow.TIER_ENV] = tier_expression(narrowed)
         settings = dict(config.of(MatrixConfig).narrow)
         choices = [
             (condition, list(settings[tier].python))
