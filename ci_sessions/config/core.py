@@ -183,9 +183,11 @@ class Config:
     absent_pythons: tuple[str, ...] = ()
     # what the user should know about those choices, printed once by register();
     notes: tuple[str, ...] = ()
-    # the project's name, and the settings of the file pytest reads;
+    # the project's name, the settings of the file pytest reads, and its [tool.coverage]
+    # tables (every measuring session measures with them);
     project_name: str = ""
     pytest_ini: Mapping[str, Any] = field(default_factory=dict)
+    coverage_tables: Mapping[str, Any] = field(default_factory=dict)
     # the requirements of each PEP 735 group named in the configuration, and
     # those of the Poetry groups meant for tests (as PEP 508).
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

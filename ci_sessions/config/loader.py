@@ -191,6 +191,7 @@ def _resolve(
         notes=(*hints, *((note,) if note else ())),
         project_name=str(project.get("name", "")),
         pytest_ini=pytest_ini(config.root, context.document),
+        coverage_tables=dict(context.document.get("tool", {}).get("coverage", {})),
         groups={
             group: tuple(nox.project.dependency_groups(dict(context.document), group))
             for names in groups.values()

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
 
 import nox
 
-from ci_sessions import git, github, invocation, pipeline_report, test_outcomes
+from ci_sessions import coverage_data, git, github, invocation, pipeline_report, test_outcomes
 from ci_sessions.config import Config
-from ci_sessions.families.coverage import data as coverage_data
-from ci_sessions.families.coverage.rc import write_rc
-from ci_sessions.families.tests import affected_run
+from ci_sessions.glue.coverage_rc import write_rc
 from ci_sessions.glue.pytest_run import (
     PytestRun,
     RunFiles,
@@ -28,13 +28,33 @@ from ci_sessions.glue.scratch import scratch_dir
 from ci_sessions.glue.session import publish_summary, reports_dir, run_streamed, warn_visibly
 from ci_sessions.masking import redact_file
 from ci_sessions.pytest_verdict import Judgement, RunFacts, judge
+from ci_sessions.test_outcomes import Outcomes
+
+
+class Selection(Protocol):
+    """Affected-test selection's part in a run (ci_sessions.families.tests.affected_run):
+    glue knows this shape, not the family."""
+
+    def args(self) -> list[str]: ...
+
+    def env(self) -> dict[str, str]: ...
+
+    def subset(self) -> str: ...
+
+    def counts(self) -> tuple[int, int] | None: ...
+
+    def summary(self) -> str: ...
+
+    def after_run(
+        self, session: nox.Session, config: Config, data_file: Path, outcomes: Outcomes
+    ) -> None: ...
 
 
 def run_pytest(
     session: nox.Session,
     config: Config,
     run: PytestRun,
-    selection: affected_run.Selection | None = None,
+    selection: Selection | None = None,
 ) -> None:
     """Run pytest measured into run.data_file, JUnit as reports/junit-<name>.xml, and fail
     the session unless the judgement of what ran passes (ci_sessions.pytest_verdict).
@@ -109,8 +129,8 @@ def run_pytest(
         coverage_data.write_record(run.data_file, record)
     if selection:
         pipeline_report.figure("selection", selection.summary())
-        if selection.records and run.data_file.is_file() and outcomes is not None:
-            affected_run.record(session, config, selection, run.data_file, outcomes)
+        if run.data_file.is_file() and outcomes is not None:
+            selection.after_run(session, config, run.data_file, outcomes)
     if outcomes is not None:
         _report(session, config, run.name, outcomes.cases, judgement, selection)
     if not judgement.passed:
@@ -123,7 +143,7 @@ def _data_record(
     config: Config,
     run: PytestRun,
     posargs: Sequence[str],
-    selection: affected_run.Selection | None,
+    selection: Selection | None,
 ) -> coverage_data.RunRecord:
     """Taken before the run: the code these data measure, and how much of the suite runs.
 
@@ -153,7 +173,7 @@ def _report(
     name: str,
     cases: Sequence[test_outcomes.Case],
     judgement: Judgement,
-    selection: affected_run.Selection | None,
+    selection: Selection | None,
 ) -> None:
     """The summary, each failing test's annotation, the figures and the warnings."""
     for outcome, count in test_outcomes.counts(cases).items():

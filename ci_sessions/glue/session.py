@@ -25,10 +25,9 @@ import nox.registry
 import nox.virtualenv
 from nox.logger import logger
 
-from ci_sessions import git, github
+from ci_sessions import coverage_data, git, github
 from ci_sessions import verdicts as checks
 from ci_sessions.config import Config
-from ci_sessions.families.coverage import data as coverage_data
 from ci_sessions.glue import installs, requirements
 from ci_sessions.glue.guard import guarded, swept
 from ci_sessions.glue.recording import recorded

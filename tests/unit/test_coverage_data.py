@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ci_sessions.families.coverage.data import (
+from ci_sessions.coverage_data import (
     RunRecord,
     code_fingerprint,
     data_name,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import configparser
 
-from ci_sessions.families.coverage.rc import coverage_settings, render_ini
+from ci_sessions.glue.coverage_rc import coverage_settings, render_ini
 
 
 def test_user_settings_kept_and_matrix_settings_forced() -> None:
@@ -36,7 +36,7 @@ def test_render_ini_reads_back_with_configparser() -> None:
 
 
 def test_a_single_module_package_maps_its_installed_copy_back() -> None:
-    from ci_sessions.families.coverage.rc import coverage_settings
+    from ci_sessions.glue.coverage_rc import coverage_settings
 
     settings = coverage_settings(
         {}, ["typing_extensions"], {"typing_extensions": "src/typing_extensions.py"}

@@ -13,9 +13,8 @@ from pathlib import Path
 import coverage
 import pytest
 
-from ci_sessions import invocation
+from ci_sessions import coverage_data, invocation
 from ci_sessions.config import Config
-from ci_sessions.families.coverage import data as coverage_data
 from ci_sessions.registry import load_config
 from tests.unit.fake_nox import (
     FakeCommands,

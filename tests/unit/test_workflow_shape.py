@@ -328,7 +328,7 @@ def test_pypy_and_free_threaded_entries_join_the_matrix_but_not_the_single_sessi
     tmp_path,
 ) -> None:
     from ci_sessions.config.resolve import language_version, newest
-    from ci_sessions.families.coverage.data import python_of
+    from ci_sessions.coverage_data import python_of
 
     config_of(tmp_path, "")
     table = (

@@ -8,17 +8,16 @@ from pathlib import Path
 
 import nox
 
-from ci_sessions import git, invocation, pipeline_report
+from ci_sessions import coverage_data, git, invocation, pipeline_report
 from ci_sessions.config import Config
 from ci_sessions.families.base import pins
-from ci_sessions.families.coverage import data as coverage_data
 from ci_sessions.families.coverage import gate as coverage_gate
 from ci_sessions.families.coverage import ratchet
-from ci_sessions.families.coverage.rc import write_rc
 from ci_sessions.families.coverage.settings import CoverageConfig
 from ci_sessions.families.tests import narrow, shards
 from ci_sessions.families.tests.settings import MatrixConfig
 from ci_sessions.git import first_commit, merge_base_problem
+from ci_sessions.glue.coverage_rc import write_rc
 from ci_sessions.glue.pytest_run import TEST_TOOLS
 from ci_sessions.glue.scratch import scratch_dir
 from ci_sessions.glue.session import (

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, replace
 
 from ci_sessions.config import values
 from ci_sessions.config.resolve import resolve_fail_under
@@ -84,10 +82,8 @@ class CoverageConfig:
         (),
         "named suites (`[tool.ci_sessions.suites.<name>]`) whose data the gate combines too",
     )
-    # Resolved at load: where fail_under came from, and the project's
-    # [tool.coverage] tables (the sessions measure with them).
+    # Resolved at load: where fail_under came from.
     fail_under_origin: str = "not set"
-    project_settings: Mapping[str, Any] = field(default_factory=dict)
 
 
 def resolve(settings: CoverageConfig, context: ResolveContext) -> CoverageConfig:
@@ -114,9 +110,7 @@ def resolve(settings: CoverageConfig, context: ResolveContext) -> CoverageConfig
             f"[tool.ci_sessions.coverage] warn-under {settings.warn_under:g} is not above "
             f"fail-under {fail_under:g} ({origin}): nothing could warn; raise warn-under"
         )
-    return replace(
-        settings, fail_under=fail_under, fail_under_origin=origin, project_settings=dict(tables)
-    )
+    return replace(settings, fail_under=fail_under, fail_under_origin=origin)
 
 
 COVERAGE = Section(

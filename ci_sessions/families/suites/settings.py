@@ -8,8 +8,8 @@ from typing import Any
 
 from ci_sessions.config import values
 from ci_sessions.config.schema import ResolveContext, Section, setting
-from ci_sessions.families.integration.settings import image_table, unused_service_keys
 from ci_sessions.services import SERVICES
+from ci_sessions.services.keys import image_table, unused_service_keys
 
 
 def python_choice(value: Any) -> str:

@@ -72,6 +72,14 @@ class Selection:
         counts = json.loads(found.read_text(encoding="utf-8"))
         return int(counts["selected"]), int(counts["deselected"])
 
+    def after_run(
+        self, session: nox.Session, config: Config, data_file: Path, outcomes: Outcomes
+    ) -> None:
+        """After a whole-suite run that measured per test: the map of which tests ran which
+        functions."""
+        if self.records:
+            record(session, config, self, data_file, outcomes)
+
     def summary(self) -> str:
         """The summary's line: how many tests ran out of how many, or why all of them ran."""
         if self.plan is None:

@@ -15,7 +15,6 @@ from typing import Any
 
 from ci_sessions.config import Config
 from ci_sessions.config.project import source_dir
-from ci_sessions.families.coverage.settings import CoverageConfig
 
 # Keys ci-sessions sets itself; the project's values for them are replaced.
 FORCED_RUN_KEYS = {"branch", "source", "source_pkgs", "relative_files", "data_file", "parallel"}
@@ -74,7 +73,7 @@ def write_rc(config: Config, folder: Path) -> Path:
         for package in config.packages
         if (found := source_dir(config.root, package)) is not None
     }
-    project = config.of(CoverageConfig).project_settings
+    project = config.coverage_tables
     settings = coverage_settings(project, config.packages, source_dirs)
     rcfile = folder / "coveragerc"
     rcfile.write_text(render_ini(settings), encoding="utf-8")
