@@ -19,6 +19,7 @@ from ci_sessions.families.base import Family
 from ci_sessions.families.benchmark import family as benchmark
 from ci_sessions.families.changes import family as changes
 from ci_sessions.families.coverage import family as coverage
+from ci_sessions.families.docs import family as docs
 from ci_sessions.families.flaky import family as flaky
 from ci_sessions.families.integration import family as integration
 from ci_sessions.families.lint import family as lint
@@ -35,6 +36,7 @@ FAMILIES: tuple[Family, ...] = (
     coverage,
     security,
     build,
+    docs,
     flaky,
     benchmark,
     changes,

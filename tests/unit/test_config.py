@@ -405,8 +405,8 @@ def test_tiers(tmp_path: Path) -> None:
     toml = MINIMAL + '[tool.ci_sessions.tiers]\nquick = ["lint"]\n'
     config = load_config(write_project(tmp_path / "b", toml))
     assert config.tiers == (("quick", ("lint",)),)
-    bad = MINIMAL + '[tool.ci_sessions.tiers]\npr = ["lint", "docs"]\n'
-    with pytest.raises(ConfigError, match=r'tiers: pr: unknown entry "docs"'):
+    bad = MINIMAL + '[tool.ci_sessions.tiers]\npr = ["lint", "spelling"]\n'
+    with pytest.raises(ConfigError, match=r'tiers: pr: unknown entry "spelling"'):
         load_config(write_project(tmp_path / "c", bad))
 
 

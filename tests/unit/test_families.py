@@ -12,10 +12,10 @@ from ci_sessions.config import Config, ConfigError, Section
 from ci_sessions.config.schema import keys_of, nested_sections
 from ci_sessions.registry import FAMILIES, default_tiers, load_config, register_all, sections
 from ci_sessions.workflow import sessions_run, workflow
-from tests.unit import docs_family
-from tests.unit.docs_family import DocsConfig
+from tests.unit import spelling_family
+from tests.unit.spelling_family import SpellingConfig
 
-WITH_DOCS = (*FAMILIES, docs_family)
+WITH_SPELLING = (*FAMILIES, spelling_family)
 
 
 def project(tmp_path: Path, table: str = "") -> Path:
@@ -27,48 +27,50 @@ def project(tmp_path: Path, table: str = "") -> Path:
 
 
 def test_a_new_family_is_validated_generated_and_checked(tmp_path: Path) -> None:
-    pyproject = project(tmp_path, '[tool.ci_sessions.docs]\nbuilder = "dirhtml"\n')
-    config = load_config(pyproject, families=WITH_DOCS, environ={"CI": "true"})
+    pyproject = project(tmp_path, '[tool.ci_sessions.spelling]\nbuiltin = "rare"\n')
+    config = load_config(pyproject, families=WITH_SPELLING, environ={"CI": "true"})
     # The configuration: its keys, with defaults for the rest.
-    assert config.of(DocsConfig) == DocsConfig(source="docs", builder="dirhtml")
+    assert config.of(SpellingConfig) == SpellingConfig(source="docs", builtin="rare")
     # Its member joins the tiers it declares.
-    assert config.tiers_of("docs") == ["pr", "nightly"]
+    assert config.tiers_of("spelling") == ["pr", "nightly"]
     # The workflow runs it where its tiers say.
     document = workflow(config)
-    assert "docs" in document["jobs"]
-    assert "docs" in sessions_run(document, "pull_request")
-    assert document["jobs"]["docs"]["needs"] == ["changes"]
+    assert "spelling" in document["jobs"]
+    assert "spelling" in sessions_run(document, "pull_request")
+    assert document["jobs"]["spelling"]["needs"] == ["changes"]
     # doctor looks for what it needs.
     (pyproject.parent / "noxfile.py").write_text('# /// script\n# dependencies = ["nox"]\n# ///\n')
     found = doctor.run_checks(config, {"python3.12": "/usr/bin/python3.12"}.get, lambda d: None)
-    assert [c.name for c in found if c.missing_but_needed] == ["sphinx-build"]
+    assert [c.name for c in found if c.missing_but_needed] == ["codespell"]
     # Its sessions are defined (in a registry of their own: a second definition warns).
     nox.registry.reset()
     register_all(config)
-    assert "docs" in nox.registry.get()
+    assert "spelling" in nox.registry.get()
     # The README's tables include it.
-    assert any(section.table == "docs" for section in sections(WITH_DOCS))
+    assert any(section.table == "spelling" for section in sections(WITH_SPELLING))
 
 
 def test_a_new_family_s_keys_are_checked_like_any_other(tmp_path: Path) -> None:
-    pyproject = project(tmp_path, '[tool.ci_sessions.docs]\nbuilder = "pdf"\n')
-    with pytest.raises(ConfigError, match=r"\[tool.ci_sessions.docs\] builder: expected one of"):
-        load_config(pyproject, families=WITH_DOCS, environ={"CI": "true"})
-    unknown = project(tmp_path / "b", '[tool.ci_sessions.docs]\nbuilders = "html"\n')
-    with pytest.raises(ConfigError, match=r"unknown key 'builders' \(did you mean 'builder'\?\)"):
-        load_config(unknown, families=WITH_DOCS, environ={"CI": "true"})
+    pyproject = project(tmp_path, '[tool.ci_sessions.spelling]\nbuiltin = "pdf"\n')
+    with pytest.raises(
+        ConfigError, match=r"\[tool.ci_sessions.spelling\] builtin: expected one of"
+    ):
+        load_config(pyproject, families=WITH_SPELLING, environ={"CI": "true"})
+    unknown = project(tmp_path / "b", '[tool.ci_sessions.spelling]\nbuiltins = "rare"\n')
+    with pytest.raises(ConfigError, match=r"unknown key 'builtins' \(did you mean 'builtin'\?\)"):
+        load_config(unknown, families=WITH_SPELLING, environ={"CI": "true"})
     # Without the family, its table is an unknown key, named as such.
-    with pytest.raises(ConfigError, match=r"\[tool.ci_sessions\] unknown key 'docs'"):
+    with pytest.raises(ConfigError, match=r"\[tool.ci_sessions\] unknown key 'spelling'"):
         load_config(pyproject, environ={"CI": "true"})
-    tiers = project(tmp_path / "c", '[tool.ci_sessions.tiers]\npr = ["docs"]\n')
-    with pytest.raises(ConfigError, match=r'tiers: pr: unknown entry "docs"'):
+    tiers = project(tmp_path / "c", '[tool.ci_sessions.tiers]\npr = ["spelling"]\n')
+    with pytest.raises(ConfigError, match=r'tiers: pr: unknown entry "spelling"'):
         load_config(tiers, environ={"CI": "true"})
 
 
 def test_default_tiers_come_from_the_families() -> None:
     assert default_tiers(FAMILIES) == (
         ("smoke", ("lint", "collect")),
-        ("pr", ("lint", "tests", "coverage", "security", "build")),
+        ("pr", ("lint", "tests", "coverage", "security", "build", "docs")),
         (
             "nightly",
             (
@@ -78,6 +80,7 @@ def test_default_tiers_come_from_the_families() -> None:
                 "coverage",
                 "security",
                 "build",
+                "docs",
                 "flaky",
                 "benchmark-compare",
             ),

@@ -1,0 +1,1 @@
+"""The docs family: the project's documentation built strictly (Sphinx or MkDocs)."""
