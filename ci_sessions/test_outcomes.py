@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ci_sessions.config.values import Waiver
+from ci_sessions.config.tables import Waiver
 
 # "unfinished": the test started and never reported an outcome (the run stopped inside it).
 OUTCOMES = ("passed", "failed", "error", "unfinished", "skipped", "xfailed", "xpassed")

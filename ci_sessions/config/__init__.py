@@ -10,7 +10,7 @@ from __future__ import annotations
 from ci_sessions.config.core import CORE, Config
 from ci_sessions.config.loader import load, read_pyproject
 from ci_sessions.config.schema import TABLE, ConfigError, Key, ResolveContext, Section
-from ci_sessions.config.values import Waiver
+from ci_sessions.config.tables import Waiver
 
 __all__ = [
     "CORE",

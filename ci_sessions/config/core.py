@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ci_sessions.config import defaults, values
+from ci_sessions.config import defaults, tables, values
 from ci_sessions.config.resolve import newest
 from ci_sessions.config.schema import TABLE, Section, setting
-from ci_sessions.config.values import Waiver
+from ci_sessions.config.tables import Waiver
 
 T = TypeVar("T")
 
@@ -113,7 +113,7 @@ class Config:
         "`never`, `auto` or `always`: whether nox may download a missing interpreter",
     )
     quarantine: tuple[Waiver, ...] = setting(
-        values.waivers("tests/test_api.py::test_fetch", expires_required=True),
+        tables.waivers("tests/test_api.py::test_fetch", expires_required=True),
         (),
         "tests that run but do not gate: `{ id, reason, expires }` (see Flaky tests)",
     )
@@ -157,14 +157,14 @@ class Config:
         values.environment, (), 'environment variables the tests get: `{ NAME = "value" }`'
     )
     pins: tuple[tuple[str, str], ...] = setting(
-        values.pin_table,
+        tables.pin_table,
         (),
         '`{ pytest = ">=8,<9" }`: replaces the pin ci-sessions installs a tool with (a '
         "project that pins the tool itself, in its test dependencies or uv.lock, wins anyway)",
     )
     # Its members are checked against the families when the configuration loads.
     tiers: tuple[tuple[str, tuple[str, ...]], ...] = setting(
-        values.tier_table,
+        tables.tier_table,
         None,
         "tier -> the session families it runs (nox tags)",
         default_text="smoke, pr, nightly, from the families' declarations (see Tiers)",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ci_sessions.config import values
+from ci_sessions.config import tables, values
 from ci_sessions.config.schema import Section, setting
 from ci_sessions.families.changes.docs import DEFAULT_DOCS
 from ci_sessions.workflow import options
@@ -16,7 +16,7 @@ from ci_sessions.workflow.triggers import DEFAULT_TRIGGERS, Trigger
 class WorkflowConfig:
     # action -> "sha # tag", replacing the built-in pin of that action.
     pins: tuple[tuple[str, str], ...] = setting(
-        values.action_pins,
+        tables.action_pins,
         (),
         '`{ "owner/action" = "<40-hex sha> # <tag>" }`: replaces the built-in pin of an action',
     )

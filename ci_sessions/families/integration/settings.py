@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ci_sessions.config import values
+from ci_sessions.config import tables, values
 from ci_sessions.config.schema import ResolveContext, Section, setting
 from ci_sessions.services import SERVICES
 from ci_sessions.services.keys import SERVICE_NAMES, image_table, unused_service_keys
@@ -25,7 +25,7 @@ class IntegrationConfig:
     )
     # Service -> the variable that gives its URL (and that the tests read).
     url_env: tuple[tuple[str, str], ...] = setting(
-        values.env_table(SERVICE_NAMES),
+        tables.env_table(SERVICE_NAMES),
         (),
         "service -> the variable a given URL is read from, and that the tests get",
         default_text=", ".join(

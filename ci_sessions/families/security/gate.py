@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ci_sessions.config.values import Waiver
+from ci_sessions.config.tables import Waiver
 
 
 @dataclass(frozen=True)

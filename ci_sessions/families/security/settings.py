@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ci_sessions.config import values
+from ci_sessions.config import tables, values
 from ci_sessions.config.resolve import vulnerability_db
 from ci_sessions.config.schema import ResolveContext, Section, setting
-from ci_sessions.config.values import Waiver
+from ci_sessions.config.tables import Waiver
 
 SEVERITIES = ("low", "medium", "high")
 SCANNERS = ("bandit", "safety")
@@ -59,7 +59,7 @@ class SecurityConfig:
         "fail when the newest advisory of the database is older than this",
     )
     ignore: tuple[Waiver, ...] = setting(
-        values.waivers("PYSEC-2018-28", expires_required=False),
+        tables.waivers("PYSEC-2018-28", expires_required=False),
         (),
         '`[{ id = "PYSEC-2018-28", reason = "...", expires = 2026-12-31 }]`: the ID or an '
         "alias (CVE, GHSA); a reason is required; past `expires` the advisory fails again; "

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ci_sessions.config import values
+from ci_sessions.config import tables, values
 from ci_sessions.config.schema import ResolveContext, Section, setting
 from ci_sessions.services import SERVICES
 from ci_sessions.services.keys import image_table, unused_service_keys
@@ -66,7 +66,7 @@ class Suite:
         values.subset_of(tuple(SERVICES)), (), "services it starts (or reads from `url-env`)"
     )
     url_env: tuple[tuple[str, str], ...] = setting(
-        values.env_table(tuple(SERVICES)),
+        tables.env_table(tuple(SERVICES)),
         (),
         "service -> the variable a given URL is read from, and that the tests get",
     )
