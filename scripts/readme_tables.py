@@ -1,11 +1,12 @@
-"""Write the README's generated tables: every section's keys, and the report files.
+"""Write the documentation's generated tables: every section's keys, the report files and
+the five pipelines, into the pages that hold their blocks (README.md and docs/*.md).
 
-    .venv-nox/bin/python scripts/readme_tables.py          rewrite README.md
-    .venv-nox/bin/python scripts/readme_tables.py --check  exit 1 when it is stale
+    .venv-nox/bin/python scripts/readme_tables.py          rewrite the pages
+    .venv-nox/bin/python scripts/readme_tables.py --check  exit 1 when one is stale
 
-Each table sits between `<!-- generated: NAME -->` and `<!-- /generated -->`;
-the text around the tables is written by hand. tests/unit/test_readme.py runs
-the check, so the README's tables cannot drift from the declarations.
+Each table sits between `<!-- generated: NAME -->` and `<!-- /generated -->`, each block
+once across the pages; the text around the tables is written by hand.
+tests/unit/test_readme.py runs the check, so the tables cannot drift from the declarations.
 """
 
 from __future__ import annotations
@@ -17,8 +18,15 @@ from pathlib import Path
 from ci_sessions.config.schema import TABLE, Section, keys_of, markdown_table, nested_sections
 from ci_sessions.registry import FAMILIES, sections
 
-README = Path(__file__).resolve().parent.parent / "README.md"
-PIPELINES = README.parent / "tests" / "fixtures" / "pipelines"
+ROOT = Path(__file__).resolve().parent.parent
+PIPELINES = ROOT / "tests" / "fixtures" / "pipelines"
+
+
+def pages() -> list[Path]:
+    """Every page that may hold a generated block."""
+    return [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
 BLOCK = re.compile(
     r"(<!-- generated: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- /generated -->)", re.S
 )
@@ -52,21 +60,38 @@ def keys_table(section: Section) -> str:
 
 
 def rewrite(text: str, generated: dict[str, str]) -> str:
-    missing = set(generated) - {match["name"] for match in BLOCK.finditer(text)}
-    if missing:
-        raise SystemExit(f"README.md has no block for: {', '.join(sorted(missing))}")
+    """A page with its blocks brought up to date (the blocks it does not hold left alone)."""
     return BLOCK.sub(lambda m: m.group(1) + generated.get(m["name"], m["body"]) + m.group(4), text)
 
 
+def placement(texts: dict[Path, str], generated: dict[str, str]) -> list[str]:
+    """What is wrong with where the blocks are: a table no page holds, or one held twice."""
+    found = [match["name"] for text in texts.values() for match in BLOCK.finditer(text)]
+    problems = [f"no page has a block for {name}" for name in sorted(set(generated) - set(found))]
+    problems += [
+        f"{name} appears {found.count(name)} times"
+        for name in sorted(set(found))
+        if found.count(name) > 1
+    ]
+    return problems
+
+
 def main(argv: list[str]) -> int:
-    current = README.read_text(encoding="utf-8")
-    expected = rewrite(current, tables())
+    texts = {page: page.read_text(encoding="utf-8") for page in pages()}
+    generated = tables()
+    problems = placement(texts, generated)
+    if problems:
+        raise SystemExit("; ".join(problems))
+    stale = [page for page, text in texts.items() if rewrite(text, generated) != text]
     if "--check" in argv:
-        if current != expected:
-            print("README.md's generated tables are stale: run scripts/readme_tables.py")
-            return 1
-        return 0
-    README.write_text(expected, encoding="utf-8")
+        for page in stale:
+            print(
+                f"{page.relative_to(ROOT)}: its generated tables are stale: "
+                "run scripts/readme_tables.py"
+            )
+        return 1 if stale else 0
+    for page in stale:
+        page.write_text(rewrite(texts[page], generated), encoding="utf-8")
     return 0
 
 

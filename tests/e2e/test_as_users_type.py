@@ -54,6 +54,9 @@ db = "{ADVISORY_DB}"
 max-db-age-days = 100000
 """,
     )
+    (project / "mkdocs.yml").write_text("site_name: bench-app\nnav:\n  - Home: index.md\n")
+    (project / "docs").mkdir()
+    (project / "docs" / "index.md").write_text("# bench-app\n\nIt crunches numbers.\n")
     return committed(project)
 
 
@@ -68,6 +71,7 @@ def test_every_session_of_a_src_layout_runs_as_typed(src_project: Path) -> None:
         "coverage",
         "security",
         "build",
+        "docs",
         "flaky",
         "changes",
         "benchmark-compare",

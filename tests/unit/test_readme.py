@@ -1,5 +1,5 @@
-"""The README tells the truth: its generated tables match the declarations, its
-layout names files that exist."""
+"""The documentation tells the truth: its generated tables match the declarations, every
+table sits on one page, the layout names files that exist, the README stays short."""
 
 from __future__ import annotations
 
@@ -23,15 +23,26 @@ def _tables_script() -> Any:
 
 def test_the_generated_tables_match_the_declarations() -> None:
     script = _tables_script()
-    current = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert (
-        script.rewrite(current, script.tables()) == current
-    ), "README.md's tables are stale: run scripts/readme_tables.py"
+    generated = script.tables()
+    texts = {page: page.read_text(encoding="utf-8") for page in script.pages()}
+    assert script.placement(texts, generated) == []
+    stale = [page.name for page, text in texts.items() if script.rewrite(text, generated) != text]
+    assert stale == [], "stale generated tables: run scripts/readme_tables.py"
+
+
+def test_the_readme_is_short_and_links_every_page() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 150
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        if page.name != "index.md":
+            assert f"(docs/{page.name})" in readme, page.name
+    for other in ("bench/README.md", "CONTRIBUTING.md", "CHANGELOG.md"):
+        assert f"({other})" in readme, other
 
 
 def test_the_layout_names_paths_that_exist() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    layout = readme.split("## Layout", 1)[1].split("```", 2)[1]
+    contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    layout = contributing.split("## Layout", 1)[1].split("```", 2)[1]
     named = re.findall(r"^((?:ci_sessions|tests|bench|scripts)/[\w./-]*)", layout, re.M)
     assert named, "the layout section names no path"
     missing = [path for path in named if not (ROOT / path).exists()]
