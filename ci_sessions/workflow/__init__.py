@@ -89,6 +89,12 @@ def _check_triggers(
             f"{config.key_ref('workflow.triggers')}: no trigger runs a tier of suite "
             f"{dropped[0]!r}, so it would never run in CI; give one of its tiers a trigger"
         )
+    both = sorted({job.name for job in suites} & {tier for tier, _ in config.tiers})
+    if both:
+        raise WorkflowError(
+            f"{config.key_ref('tiers')}: {both[0]!r} is both a tier and a suite, so a stage "
+            f"that waits for {both[0]!r} would wait for the suite alone; rename one of them"
+        )
     suite_tiers = [tier for job in suites for tier in job.tiers or ()]
     unknown = [tier for tier in triggers if tier not in (*tiers, *own_tags, *suite_tiers)]
     if unknown:
@@ -97,6 +103,23 @@ def _check_triggers(
             f"(tiers: {', '.join(tiers)}); add it to {config.key_ref('tiers')}, tag a session "
             "of the noxfile with it, or remove it"
         )
+
+
+def _check_inputs(config: Config, kit: CiKit, placed: Mapping[str, CiJob]) -> None:
+    """A job that judges another's output runs only where that one runs too: coverage on
+    an occasion without the tests (a nightly cron of coverage, security and build) would
+    fail every time for lack of data, and skip every stage behind it."""
+    for job in placed.values():
+        for name in job.ran:
+            source = placed.get(name)
+            theirs = set(kit.occasions_of_job(source)) if source else set()
+            alone = [o for o in kit.occasions_of_job(job) if o not in theirs]
+            if alone:
+                raise WorkflowError(
+                    f"{config.key_ref('tiers')}: on {alone[0]} the {job.name} job runs without "
+                    f"the {name} job, whose output it judges; put {name} in the same tiers as "
+                    f"{job.name} (or {job.name} out of the tiers that {alone[0]} runs)"
+                )
 
 
 def jobs(config: Config, kit: CiKit, own: Sequence[OwnSession] = ()) -> dict[str, Any]:
@@ -114,6 +137,7 @@ def jobs(config: Config, kit: CiKit, own: Sequence[OwnSession] = ()) -> dict[str
     ours = {job.name for job in described}
     described += [job for job in own_jobs(own, kit.triggers, kit) if job.name not in ours]
     placed = {job.name: job for job in described if kit.occasions_of_job(job)}
+    _check_inputs(config, kit, placed)
     by_tier: dict[str, list[str]] = {}
     for job in placed.values():
         for tier in kit.tiers_of(job):
@@ -131,6 +155,11 @@ def jobs(config: Config, kit: CiKit, own: Sequence[OwnSession] = ()) -> dict[str
     found: dict[str, Any] = {"changes": _changes_job(kit)}
     for job in placed.values():
         clauses = ["always()"] if job.always else ([STAGED] if staged[job.name] else [])
+        clauses += [
+            f"needs.{name}.result != 'skipped' && needs.{name}.result != 'cancelled'"
+            for name in job.ran
+            if name in placed
+        ]
         condition = kit.condition(kit.occasions_of_job(job))
         clauses += [condition] if condition else []
         needs = [] if job.light else ["changes"]

@@ -58,6 +58,9 @@ class CiJob:
     needs: tuple[str, ...] = ()
     # Runs even when a job it needs failed (the coverage gate must say what is missing).
     always: bool = False
+    # Of its needs, those that must have run for it to run (an always() job whose inputs
+    # were skipped, after a failed stage, has nothing to judge).
+    ran: tuple[str, ...] = ()
     # Why it can only run on Linux (service containers, valgrind), if it must.
     linux_only: str = ""
     # Its tiers, when they are not the member's (a project's own tagged session).
@@ -177,7 +180,7 @@ class CiKit:
         main reads. `produced`: the report copied there (None: the session writes there
         itself); `part`: what tells the entries of one job apart (a matrix value)."""
         stored = f"{self.reports}/{name}"
-        branch = self.config.of(WorkflowConfig).branches[0]
+        branch = self.config.of(WorkflowConfig).main
         on_main = f"github.event_name != 'pull_request' && github.ref == 'refs/heads/{branch}'"
         key = f"{name}-{part}${{{{ runner.os }}}}-"
         restore = {

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ci_sessions.config import tables, values
-from ci_sessions.config.schema import Section, setting
+from ci_sessions.config.schema import ResolveContext, Section, setting
 from ci_sessions.families.changes.docs import DEFAULT_DOCS
 from ci_sessions.workflow import options
 from ci_sessions.workflow.options import JobOptions
@@ -34,6 +35,15 @@ class WorkflowConfig:
         ("main",),
         "the branches whose pushes run the pr tier (`init` writes the repository's "
         "default branch here)",
+    )
+    # The branch whose figures (coverage, benchmarks, the affected-tests map) are kept for
+    # the next comparison: a name, never a pattern.
+    main_branch: str | None = setting(
+        values.git_ref,
+        None,
+        "the branch whose figures are kept and compared with (coverage's ratchet, stored "
+        "benchmarks, the affected-tests map)",
+        default_text="the first of `branches`; a pattern there (`**`) needs this key",
     )
     # Publish the build job's sdist and wheel to PyPI when a v* tag is pushed.
     release: bool = setting(
@@ -89,12 +99,34 @@ class WorkflowConfig:
         "a cooldown) unless the project has one of its own",
     )
 
+    @property
+    def main(self) -> str:
+        """The main branch, resolved at load (a name, never a pattern)."""
+        return self.main_branch or self.branches[0]
+
     def options(self, job: str) -> JobOptions:
         return dict(self.jobs).get(job, JobOptions())
+
+
+# What makes a branch entry a pattern, as GitHub's filters read them.
+PATTERN = re.compile(r"[*?\[\]!+]")
+
+
+def resolve(settings: WorkflowConfig, context: ResolveContext) -> WorkflowConfig:
+    main = settings.main_branch or settings.branches[0]
+    if PATTERN.search(main):
+        where = "main-branch" if settings.main_branch else "the first of branches"
+        raise ValueError(
+            f"[tool.ci_sessions.workflow] {where} is {main!r}, a pattern: the branch whose "
+            'figures are kept must be a name; set main-branch = "main" (the branch they are '
+            "kept from)"
+        )
+    return settings
 
 
 WORKFLOW = Section(
     table="workflow",
     build=WorkflowConfig,
     title="the generated workflow",
+    resolve=resolve,
 )

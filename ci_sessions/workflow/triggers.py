@@ -10,14 +10,14 @@ that check the workflow runs exactly what nox lists for a tier.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ci_sessions.config import values
 from ci_sessions.config.schema import setting
+from ci_sessions.workflow import expressions
 
 # The events a tier may name (schedules and dispatch have their own keys).
 EVENTS = ("push", "pull_request", "merge_group")
@@ -202,120 +202,38 @@ def condition(occasions: Sequence[str], every: Sequence[str]) -> str | None:
     return "(" + " || ".join(_clause(o) for o in occasions) + ")"
 
 
-_CHOICE = re.compile(r"\((.*?)\) && fromJSON\('(\[.*?\])'\)")
-_FALLBACK = re.compile(r".*fromJSON\('(\[[^']*\])'\) \}\}$")
-
-
 def expand(value: object, occasion: str) -> list[object]:
     """A matrix axis as it runs on an occasion: a list, or an expression this package
     writes (`${{ (cond) && fromJSON('[...]') || fromJSON('[...]') }}`), evaluated."""
     if not isinstance(value, str):
         return list(value) if isinstance(value, list) else [value]
-    for condition, choice in _CHOICE.findall(value):
-        if evaluate(f"({condition})", occasion):
-            return list(json.loads(choice))
-    fallback = _FALLBACK.match(value)
-    if fallback is None:
-        raise ValueError(f"cannot read matrix axis {value!r}")
-    return list(json.loads(fallback.group(1)))
+    found = expressions.value(value, occasion_context(occasion, value))
+    if not isinstance(found, list):
+        raise ValueError(f"matrix axis {value!r} is no list on {occasion}")
+    return found
 
 
-# The names a condition this package writes may compare.
-_NAMES = {
-    "github.event_name": "event",
-    "github.event.schedule": "schedule",
-    "inputs.tier": "tier",
-    "needs.changes.outputs.code": "code",
-}
-_TOKEN = re.compile(r"\s*(&&|\|\||==|!=|!|\(|\)|'[^']*'|[A-Za-z_][\w.\-]*(\(\))?)")
+def occasion_context(occasion: str, text: str = "", *, failed: bool = False) -> dict[str, Any]:
+    """The expression context of an occasion ("push", "schedule:<cron>", "dispatch:<tier>"),
+    code changed, every job `text` names having run (successfully, unless `failed`)."""
+    event, _, rest = occasion.partition(":")
+    name = {"schedule": "schedule", "dispatch": "workflow_dispatch"}.get(event, event)
+    result = "failure" if failed else "success"
+    jobs = set(re.findall(r"needs\.([A-Za-z_][\w-]*)", text))
+    return {
+        "github": {
+            "event_name": name,
+            "event": {"schedule": rest if event == "schedule" else None},
+            "ref": "refs/heads/main",
+            "repository": "owner/repo",
+        },
+        "inputs": {"tier": rest if event == "dispatch" else None},
+        "needs": {job: {"result": result, "outputs": {"code": "true"}} for job in jobs},
+    }
 
 
 def evaluate(text: str | None, occasion: str, *, failed: bool = False) -> bool:
     """Whether a job whose `if:` is `text` runs on this occasion, when code changed (and
-    an earlier job failed, with `failed`). Only what this package writes is understood:
-    anything else is an error rather than a guess."""
-    if text is None:
-        return True
-    event, _, rest = occasion.partition(":")
-    github_event = {"schedule": "schedule", "dispatch": "workflow_dispatch"}.get(event, event)
-    values = {
-        "event": github_event,
-        "schedule": rest if event == "schedule" else "",
-        "tier": rest if event == "dispatch" else "",
-        "code": "true",
-        "true": True,
-        "false": False,
-        "always()": True,
-        "cancelled()": False,
-        "failure()": failed,
-        "success()": not failed,
-    }
-    tokens = _tokens(text)
-    result, position = _either(tokens, 0, values, text)
-    if position != len(tokens):
-        raise ValueError(f"cannot read condition {text!r}")
-    return bool(result)
-
-
-def _tokens(text: str) -> list[str]:
-    found, position = [], 0
-    while position < len(text.rstrip()):
-        match = _TOKEN.match(text, position)
-        if match is None:
-            raise ValueError(f"cannot read condition {text!r} at {position}")
-        found.append(match.group(1))
-        position = match.end()
-    return found
-
-
-Parsed = tuple[object, int]
-
-
-Level = Callable[[list[str], int, Mapping[str, object], str], Parsed]
-
-
-def _chain(operator: str, inner: Level, *, both: bool) -> Level:
-    """One precedence level: `inner (operator inner)*`, joined by and (both) or or."""
-
-    def parse(tokens: list[str], at: int, values: Mapping[str, object], text: str) -> Parsed:
-        left, at = inner(tokens, at, values, text)
-        while at < len(tokens) and tokens[at] == operator:
-            right, at = inner(tokens, at + 1, values, text)
-            left = (bool(left) and bool(right)) if both else (bool(left) or bool(right))
-        return left, at
-
-    return parse
-
-
-def _compared(tokens: list[str], at: int, values: Mapping[str, object], text: str) -> Parsed:
-    left, at = _single(tokens, at, values, text)
-    if at < len(tokens) and tokens[at] in ("==", "!="):
-        operator = tokens[at]
-        right, at = _single(tokens, at + 1, values, text)
-        left = (left == right) if operator == "==" else (left != right)
-    return left, at
-
-
-def _single(tokens: list[str], at: int, values: Mapping[str, object], text: str) -> Parsed:
-    if at >= len(tokens):
-        raise ValueError(f"condition {text!r} ends too early")
-    token = tokens[at]
-    if token == "!":
-        value, at = _single(tokens, at + 1, values, text)
-        return not value, at
-    if token == "(":
-        value, at = _either(tokens, at + 1, values, text)
-        if at >= len(tokens) or tokens[at] != ")":
-            raise ValueError(f"condition {text!r}: a parenthesis is not closed")
-        return value, at + 1
-    if token.startswith("'"):
-        return token[1:-1], at + 1
-    if token in _NAMES:
-        return values[_NAMES[token]], at + 1
-    if token in values:
-        return values[token], at + 1
-    raise ValueError(f"unknown term {token!r} in condition {text!r}")
-
-
-_both = _chain("&&", _compared, both=True)
-_either = _chain("||", _both, both=False)
+    an earlier job failed, with `failed`)."""
+    context = occasion_context(occasion, text or "", failed=failed)
+    return expressions.condition(text, context, expressions.Status(failed=failed))

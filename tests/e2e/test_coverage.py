@@ -163,7 +163,7 @@ def test_the_ratchet_against_mains_figures_fails_warns_or_passes(
         (stored / "coverage-figures.json").write_text(json.dumps(base))
         add_config(copy, f'[tool.ci_sessions.coverage]\nmax-drop = 1\ndrop = "{drop}"')
         outcomes[name] = run_nox(copy, "-s", "coverage")
-    dropped = f"total dropped 2.00 points against the main branch ({figures['total'] + 2:.2f}%"
+    dropped = f"total dropped 2.00 points against main ({figures['total'] + 2:.2f}%"
     assert outcomes["fails"].returncode != 0, outcomes["fails"]
     assert dropped in outcomes["fails"].output
     assert outcomes["warns"].returncode == 0, outcomes["warns"]

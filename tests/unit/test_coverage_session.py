@@ -172,7 +172,7 @@ def test_the_ratchet_fails_a_drop_and_warns_without_stored_figures(
     coverage_session(config, tmp_path)  # nothing stored yet: a warning
     record = json.loads((config.root / "reports/pipeline.d/coverage.json").read_text())
     assert record["status"] == "warn"
-    assert "no stored figures of the main branch" in record["warnings"][0]
+    assert "no stored figures of main in" in record["warnings"][0]
     stored = config.root / "reports" / "coverage-baseline"
     stored.mkdir()
     (stored / "coverage-figures.json").write_text(json.dumps({"total": 100.0, "files": {}}))

@@ -145,7 +145,8 @@ def test_tiers_decide_which_event_runs_which_job(tmp_path: Path) -> None:
         "security",
     ]
     assert document["jobs"]["coverage"]["if"] == (
-        "always() && (github.event.schedule == '17 3 * * *' || (github.event_name == "
+        "always() && needs.tests.result != 'skipped' && needs.tests.result != 'cancelled' && "
+        "(github.event.schedule == '17 3 * * *' || (github.event_name == "
         "'workflow_dispatch' && inputs.tier == 'nightly')) && needs.changes.outputs.code == 'true'"
     )
 

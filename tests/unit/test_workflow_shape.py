@@ -217,8 +217,10 @@ def test_conditions_are_evaluated_as_github_would_or_refused() -> None:
     )
     assert evaluate(text, "push") and evaluate(text, "schedule:0 2 * * *")
     assert not evaluate(text, "pull_request") and not evaluate(text, "push", failed=True)
-    with pytest.raises(ValueError, match=r"unknown term 'github.actor'"):
-        evaluate("github.actor == 'me'", "push")
+    with pytest.raises(ValueError, match=r"the context 'runner' of .* is not known here"):
+        evaluate("runner.os == 'Linux'", "push")
+    with pytest.raises(ValueError, match=r"the function hashfiles\(\) of .* is not evaluated"):
+        evaluate("hashFiles('uv.lock') != ''", "push")
 
 
 def test_the_projects_own_tagged_sessions_become_jobs(tmp_path) -> None:
@@ -485,3 +487,21 @@ def test_a_named_suite_listed_by_nox_keeps_its_own_job(tmp_path) -> None:
     document = workflow(config_of(tmp_path, SUITE_TABLES), own=own_sessions(listed, []))
     assert set(document["jobs"]["e2e"]["services"]) == {"redis"}
     assert sessions_run(document, "schedule:17 3 * * *").count("e2e") == 1
+
+
+def test_the_main_branch_is_a_name_even_when_every_branch_runs(tmp_path) -> None:
+    everything = '[tool.ci_sessions.workflow]\nbranches = ["**"]\n'
+    with pytest.raises(ConfigError, match=r"the first of branches is '\*\*', a pattern"):
+        config_of(tmp_path / "a", everything)
+    config = config_of(
+        tmp_path / "b",
+        everything + 'main-branch = "develop"\n[tool.ci_sessions.coverage]\nmax-drop = 1\n',
+    )
+    document = workflow(config)
+    saved = [
+        step
+        for step in document["jobs"]["coverage"]["steps"]
+        if step.get("name") == "keep the main branch's figures for the next comparison"
+    ]
+    assert saved and "refs/heads/develop" in saved[0]["if"]
+    assert "refs/heads/**" not in str(document)

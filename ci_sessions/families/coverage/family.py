@@ -59,7 +59,7 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
     if settings.max_drop is not None:
         # The ratchet compares with main's figures, which runs on main keep.
         kit.keep_main_figures(body, ratchet.BASELINE_DIR, ratchet.FIGURES)
-    return [CiJob("coverage", "coverage", body, needs=tuple(needs), always=True)]
+    return [CiJob("coverage", "coverage", body, needs=tuple(needs), always=True, ran=("tests",))]
 
 
 def checks(config: Config, which: Which) -> list[Check]:

@@ -53,30 +53,31 @@ def read(path: Path) -> Figures | None:
         raise ValueError(f"{path} is not a coverage figures file ({exc}): delete it") from None
 
 
-def drops(base: Figures, now: Figures, max_drop: float) -> list[str]:
-    """Each drop beyond max_drop points: the total, then every file measured both times."""
+def drops(base: Figures, now: Figures, max_drop: float, branch: str) -> list[str]:
+    """Each drop beyond max_drop points against `branch`'s figures: the total, then every
+    file measured both times."""
     found = []
     if base.total - now.total > max_drop:
         found.append(
-            f"total dropped {base.total - now.total:.2f} points against the main branch "
+            f"total dropped {base.total - now.total:.2f} points against {branch} "
             f"({base.total:.2f}% -> {now.total:.2f}%), more than max-drop {max_drop:g}"
         )
     for name in sorted(set(base.files) & set(now.files)):
         before, after = base.files[name], now.files[name]
         if before - after > max_drop:
             found.append(
-                f"{name} dropped {before - after:.2f} points against the main branch "
+                f"{name} dropped {before - after:.2f} points against {branch} "
                 f"({before:.2f}% -> {after:.2f}%)"
             )
     return found
 
 
-def trend(base: Figures | None, now: Figures) -> str:
+def trend(base: Figures | None, now: Figures, branch: str) -> str:
     """The summary's trend line: base, now, delta."""
     if base is None:
-        return f"Trend: no stored figures of the main branch yet; now {now.total:.2f}%."
+        return f"Trend: no stored figures of {branch} yet; now {now.total:.2f}%."
     delta = now.total - base.total
     return (
-        f"Trend against the main branch: {base.total:.2f}% -> {now.total:.2f}% "
+        f"Trend against {branch}: {base.total:.2f}% -> {now.total:.2f}% "
         f"({'+' if delta >= 0 else ''}{delta:.2f} points)."
     )

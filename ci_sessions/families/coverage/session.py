@@ -29,6 +29,7 @@ from ci_sessions.glue.session import (
     session,
     warn_visibly,
 )
+from ci_sessions.workflow.settings import WorkflowConfig
 
 DEFAULT_COMPARE_BRANCHES = ("origin/main", "main")
 TOOLS = {"coverage": TEST_TOOLS["coverage"], "diff-cover": "diff-cover>=10,<12"}
@@ -127,27 +128,28 @@ def _ratchet(
 ) -> tuple[str, list[str], list[str]]:
     """(trend line, misses, warnings) against main's stored figures, with max-drop set."""
     settings = config.of(CoverageConfig)
+    branch = config.of(WorkflowConfig).main  # whose figures CI keeps and restores
     try:
         base = ratchet.read(reports / ratchet.BASELINE_DIR / ratchet.FIGURES)
     except ValueError as exc:
         session.error(f"coverage: {exc}")
     if settings.max_drop is None:
-        return (ratchet.trend(base, now) if base else ""), [], []
+        return (ratchet.trend(base, now, branch) if base else ""), [], []
     if base is None:
         # The first run has nothing to compare with: visible, not failing.
         return (
-            ratchet.trend(None, now),
+            ratchet.trend(None, now, branch),
             [],
             [
-                f"max-drop is set but there are no stored figures of the main branch in "
+                f"max-drop is set but there are no stored figures of {branch} in "
                 f"{reports / ratchet.BASELINE_DIR} (CI restores them; the first run on main saves "
                 "them): nothing compared"
             ],
         )
-    found = ratchet.drops(base, now, settings.max_drop)
+    found = ratchet.drops(base, now, settings.max_drop, branch)
     if settings.drop == "warn":
-        return ratchet.trend(base, now), [], found
-    return ratchet.trend(base, now), found, []
+        return ratchet.trend(base, now, branch), [], found
+    return ratchet.trend(base, now, branch), found, []
 
 
 def _freshness(

@@ -64,7 +64,7 @@ def register(config: Config) -> None:
                 "per Python, not per shard)"
             )
         markers = narrowed[1].expression(config.slow_marker) if narrowed else None
-        main_branch = config.of(WorkflowConfig).branches[0]
+        main_branch = config.of(WorkflowConfig).main
         selection = affected_run.prepare(
             session,
             config,
