@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,10 @@ def test_the_sweep_names_each_process_a_killed_run_left(
         [sys.executable, "-c", "import time; time.sleep(60)"],
         env={**os.environ, cleanup.OWNER_ENV: owner},
     )
+    # Seen as the killed run's before the sweep (a loaded machine may take a moment).
+    deadline = time.monotonic() + 10
+    while not processes.marked(cleanup.OWNER_ENV, owner.__eq__) and time.monotonic() < deadline:
+        time.sleep(0.05)
     [said] = cleanup.sweep_processes()
     assert left.wait(timeout=10) != 0
     # Named before they were stopped (was: "stopped them: ; ").
