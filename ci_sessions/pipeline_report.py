@@ -123,6 +123,29 @@ def merge(reports: Path, run: str) -> list[Record]:
     return records
 
 
+# A workflow job's result (`needs.<job>.result`) as a record's status.
+JOB_RESULTS = {"success": "pass", "failure": "fail", "cancelled": "fail", "skipped": "skipped"}
+
+
+def unrecorded_jobs(jobs: Mapping[str, Any], records: Sequence[Record], run: str) -> list[Record]:
+    """The workflow's jobs (`toJSON(needs)` of the report job) that wrote no record, each as
+    a record of its result: a job of the project's own nox session writes none, and its
+    failure must still fail the pipeline's report."""
+    recorded = {record.session for record in records}
+    found = []
+    for job, data in jobs.items():
+        if any(name == job or name.startswith(f"{job}-") for name in recorded):
+            continue
+        result = str(data.get("result", "")) if isinstance(data, Mapping) else ""
+        status = JOB_RESULTS.get(result, "fail")
+        why = {
+            "fail": f"the job ended in {result or 'no result'}; it wrote no record of its own",
+            "skipped": "the job was skipped",
+        }.get(status, "")
+        found.append(Record(job, (), status, 0.0, run, why))
+    return found
+
+
 def _write_json(path: Path, data: Any) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(handle, "w", encoding="utf-8") as stream:

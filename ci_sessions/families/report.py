@@ -7,6 +7,9 @@ verdict is; this says them all in one table (`pipeline.md`, and the step summary
 
 from __future__ import annotations
 
+import json
+import os
+
 import nox
 
 from ci_sessions import pipeline_report
@@ -27,6 +30,8 @@ REPORTS = {
     "pipeline.md": "`report`: one table of the sessions with their verdicts and figures",
 }
 checks = no_checks
+# The report job's `toJSON(needs)`: every job's result.
+JOBS_ENV = "CI_SESSIONS_JOBS"
 
 
 def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
@@ -39,7 +44,13 @@ def register(config: Config) -> None:
     def report(session: nox.Session) -> None:
         """The pipeline's one report: every session's verdict and figures, this run."""
         reports = reports_dir(config)
-        records = pipeline_report.merge(reports, pipeline_report.run_id())
+        run = pipeline_report.run_id()
+        records = pipeline_report.merge(reports, run)
+        # In CI: every job's result, so that a job whose session writes no record (the
+        # project's own) still counts.
+        jobs = os.environ.get(JOBS_ENV)
+        if jobs:
+            records += pipeline_report.unrecorded_jobs(json.loads(jobs), records, run)
         if not records:
             session.error(
                 "report: no session of this run wrote a record: run the sessions first in the "

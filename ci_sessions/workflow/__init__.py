@@ -168,7 +168,7 @@ def jobs(config: Config, kit: CiKit, own: Sequence[OwnSession] = ()) -> dict[str
         if not job.light:
             clauses.append(CODE_CHANGED)
         # Every job's session records go to the report job.
-        steps = [*job.body["steps"], record_upload(kit, job.name)]
+        steps = [*job.body["steps"], record_upload(kit, job.name, written=job.records)]
         try:
             body = extend.apply(
                 job.name, {**job.body, "steps": steps}, settings.options(job.name), job.linux_only

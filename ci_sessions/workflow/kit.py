@@ -65,6 +65,8 @@ class CiJob:
     linux_only: str = ""
     # Its tiers, when they are not the member's (a project's own tagged session).
     tiers: tuple[str, ...] | None = None
+    # Its session writes a pipeline record (a session of the project's own does not).
+    records: bool = True
 
 
 def nox_step_index(body: Mapping[str, Any]) -> int:

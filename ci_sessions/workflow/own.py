@@ -104,5 +104,5 @@ def own_jobs(own: Sequence[OwnSession], tiers: Iterable[str], kit: CiKit) -> lis
         else:
             body = kit.job("${{ matrix.session }}")
             body["strategy"] = {"fail-fast": False, "matrix": {"session": list(session.sessions)}}
-        jobs.append(CiJob(session.name, session.name, body, tiers=placed))
+        jobs.append(CiJob(session.name, session.name, body, tiers=placed, records=False))
     return jobs

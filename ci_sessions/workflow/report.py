@@ -47,16 +47,21 @@ def pipeline_job(kit: CiKit, needs: Sequence[str]) -> dict[str, Any]:
         "steps": [
             *kit.setup(),
             kit.download(records, pattern="pipeline-*"),
-            kit.nox_step("report"),
+            kit.nox_step("report", {"CI_SESSIONS_JOBS": "${{ toJSON(needs) }}"}),
             kit.upload("pipeline-report", f"{kit.reports}/pipeline.*"),
         ],
     }
 
 
-def record_upload(kit: CiKit, job: str) -> dict[str, Any]:
-    """A job's session records, for the report job (one artifact per matrix entry)."""
+def record_upload(kit: CiKit, job: str, *, written: bool = True) -> dict[str, Any]:
+    """A job's session records, for the report job (one artifact per matrix entry).
+    `written`: its session writes one (a session of the project's own noxfile does not:
+    the report job counts that job by its result instead)."""
     name = f"pipeline-{job}-${{{{ strategy.job-index }}}}"
-    return kit.upload(name, f"{kit.reports}/{pipeline_report.RECORDS}/")
+    upload = kit.upload(name, f"{kit.reports}/{pipeline_report.RECORDS}/")
+    if not written:
+        upload["with"]["if-no-files-found"] = "ignore"
+    return upload
 
 
 def report_job(tier: str, labels: Sequence[str], needs: Sequence[str], when: str) -> dict[str, Any]:

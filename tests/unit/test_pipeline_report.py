@@ -58,3 +58,17 @@ def test_the_table_says_each_verdict_and_lists_absent_pythons() -> None:
     )
     assert "| tests-3.14 | - | skipped: its Python does not start here | - | - |" in table
     assert "### lint: warnings" in table
+
+
+def test_a_job_that_wrote_no_record_counts_by_its_result() -> None:
+    recorded = [Record("tests-3.13", ("pr",), "pass", 3.0, "run-1")]
+    jobs = {
+        "tests": {"result": "success", "outputs": {}},
+        "docs": {"result": "failure", "outputs": {}},  # the project's own session
+        "e2e": {"result": "skipped", "outputs": {}},
+    }
+    found = pipeline_report.unrecorded_jobs(jobs, recorded, "run-1")
+    assert [(r.session, r.status) for r in found] == [("docs", "fail"), ("e2e", "skipped")]
+    table = markdown([*recorded, *found])
+    assert table.startswith("## Pipeline: FAILED\n")  # was: passed, the own job left out
+    assert "| docs | - | FAILED: the job ended in failure; it wrote no record of its own |" in table

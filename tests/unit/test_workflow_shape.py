@@ -505,3 +505,16 @@ def test_the_main_branch_is_a_name_even_when_every_branch_runs(tmp_path) -> None
     ]
     assert saved and "refs/heads/develop" in saved[0]["if"]
     assert "refs/heads/**" not in str(document)
+
+
+def test_a_project_session_s_job_may_write_no_record_and_the_report_hears_its_result(
+    tmp_path,
+) -> None:
+    listed = [{"session": "docs", "name": "docs", "tags": ["pr"]}]
+    document = workflow(config_of(tmp_path), own=own_sessions(listed, ["tests", "lint"]))
+    uploads = [s for s in document["jobs"]["docs"]["steps"] if "pipeline-docs" in str(s)]
+    assert [s["with"]["if-no-files-found"] for s in uploads] == ["ignore"]
+    report = document["jobs"]["report"]
+    step = next(s for s in report["steps"] if s.get("env", {}).get("SESSION") == "report")
+    assert step["env"]["CI_SESSIONS_JOBS"] == "${{ toJSON(needs) }}"
+    assert "docs" in report["needs"]
