@@ -122,6 +122,20 @@ def test_a_baseline_that_is_no_git_ref_is_named(tmp_path: Path, sides: FakeComma
         compare(config, tmp_path)
 
 
+def test_a_configured_branch_is_found_as_origins_in_a_pull_requests_checkout(
+    tmp_path: Path, sides: FakeCommands
+) -> None:
+    """A pull request's checkout has origin/main and no local main (found by the replay)."""
+    config = bench_project(tmp_path, 'baseline = "release"\n')
+    subprocess.run(
+        ["git", "update-ref", "refs/remotes/origin/release", "HEAD"], cwd=config.root, check=True
+    )
+    sides.on("pytest", sides_measure(2e-3, 2e-3))
+    compare(config, tmp_path)  # was: "the baseline release is not a git ref here"
+    record = json.loads((config.root / "reports/pipeline.d/benchmark-compare.json").read_text())
+    assert record["status"] == "pass"
+
+
 def test_a_stored_baseline_of_another_mode_is_refused_and_one_of_the_same_is_used(
     tmp_path: Path, sides: FakeCommands
 ) -> None:

@@ -200,9 +200,11 @@ def _stored(
 
 
 def _baseline(session: nox.Session, config: Config, settings: BenchmarkConfig) -> str:
-    """The baseline commit: the configured ref, else the merge-base with main."""
+    """The baseline commit: the configured ref (a branch also as origin's: a pull request's
+    checkout has no local branch but the one it tests), else the merge-base with main."""
     configured = settings.baseline
-    found = first_commit(config.root, (configured,) if configured else DEFAULT_BASES)
+    candidates = (configured, f"origin/{configured}") if configured else DEFAULT_BASES
+    found = first_commit(config.root, candidates)
     if found is not None:
         ref, sha = found
         return git.merge_base(config.root, ref) or sha
