@@ -11,6 +11,7 @@ from ci_sessions import check_config, doctor, workflow
 from ci_sessions.config import Config, ConfigError
 from ci_sessions.init import init
 from ci_sessions.registry import load_config
+from ci_sessions.replay import cli as replay_cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,6 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             command.add_argument(
                 "--check", action="store_true", help="exit 1 if the committed file differs"
             )
+            replay_cli.add_arguments(command)
     args = parser.parse_args(argv)
     if args.command == "init":
         try:
@@ -42,6 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"ci-sessions: error: {exc}", file=sys.stderr)
         return 2
+    if args.command == "workflow" and args.replay:
+        return replay_cli.replay(args, config)
     if args.command == "workflow":
         try:
             return _workflow(config, check=args.check)

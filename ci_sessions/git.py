@@ -118,3 +118,32 @@ def default_branch(root: Path) -> str | None:
         return remote.stdout.strip().removeprefix("origin/")
     current = _git(root, "branch", "--show-current")
     return (current.stdout.strip() or None) if current.returncode == 0 else None
+
+
+def show(root: Path, rev: str, path: str) -> str | None:
+    """A file's text at a commit; None if the commit has no such file."""
+    shown = _git(root, "show", f"{rev}:{path}")
+    return shown.stdout if shown.returncode == 0 else None
+
+
+def uncommitted(root: Path) -> bool:
+    """Whether tracked files have changes not committed."""
+    return bool(_git(root, "status", "--porcelain", "--untracked-files=no").stdout.strip())
+
+
+def changed_between(root: Path, old: str, new: str) -> list[str] | None:
+    """The files changed from old to new (`git diff old...new`); None if git cannot tell."""
+    diff = _git(root, "diff", "--name-only", f"{old}...{new}")
+    return diff.stdout.split() if diff.returncode == 0 else None
+
+
+def clone(source: Path, target: Path, sha: str, branch: str | None) -> str | None:
+    """A clean clone of source at target, as actions/checkout leaves one: every branch of
+    source there as origin/<branch> (fetch-depth 0), sha checked out as the local branch
+    pushed, or detached (a pull request's merge ref); git's words if it cannot."""
+    cloned = _git(source, "clone", "--quiet", "--no-checkout", str(source), str(target))
+    if cloned.returncode != 0:
+        return cloned.stderr.strip()
+    where = ["-B", branch] if branch else ["--detach"]
+    checked = _git(target, "checkout", "--quiet", *where, sha)
+    return None if checked.returncode == 0 else checked.stderr.strip()

@@ -33,11 +33,17 @@ class ExpressionError(ValueError):
 
 @dataclass(frozen=True)
 class Status:
-    """What the status functions see: whether a dependency (or an earlier step) failed, and
-    whether the run was cancelled."""
+    """What the status functions see: whether a dependency (or an earlier step) failed,
+    whether the run was cancelled, and whether a job needed was skipped (success() is then
+    false: a job after a skipped one is skipped unless its `if:` says otherwise)."""
 
     failed: bool = False
     cancelled: bool = False
+    skipped: bool = False
+
+    @property
+    def succeeded(self) -> bool:
+        return not (self.failed or self.cancelled or self.skipped)
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -210,7 +216,7 @@ class _Parser:
             self.expect(")")
         statuses = {
             "always": True,
-            "success": not self.status.failed and not self.status.cancelled,
+            "success": self.status.succeeded,
             "failure": self.status.failed,
             "cancelled": self.status.cancelled,
         }
@@ -272,13 +278,13 @@ def condition(text: str | None, context: Mapping[str, Any], status: Status = Sta
     """An `if:` as GitHub reads it: `${{ }}` optional; with no status function in it, an
     implied `success() && (...)`."""
     if text is None:
-        return not status.failed and not status.cancelled
+        return status.succeeded
     inner = text.strip()
     if inner.startswith("${{") and inner.endswith("}}"):
         inner = inner[3:-2]
     uses_status = re.search(r"\b(always|success|failure|cancelled)\s*\(", inner) is not None
     value = truthy(evaluate(inner, context, status))
-    return value if uses_status else value and not status.failed and not status.cancelled
+    return value if uses_status else value and status.succeeded
 
 
 def render(text: str, context: Mapping[str, Any], status: Status = Status()) -> str:
