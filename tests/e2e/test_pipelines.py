@@ -54,6 +54,12 @@ def without_own_tables(text: str) -> str:
 @pytest.fixture(params=sorted(BASES))
 def pipeline(request: pytest.FixtureRequest, projects_dir: Path) -> tuple[str, Path]:
     name = request.param
+    return name, pipeline_project(projects_dir, name)
+
+
+def pipeline_project(projects_dir: Path, name: str) -> Path:
+    """A copy of the pipeline's sample project, configured as the pipeline, its workflow
+    generated."""
     project = new_copy(projects_dir, FIXTURES / BASES[name])
     pyproject = project / "pyproject.toml"
     pyproject.write_text(
@@ -65,7 +71,7 @@ def pipeline(request: pytest.FixtureRequest, projects_dir: Path) -> tuple[str, P
         noxfile.write_text(noxfile.read_text() + extra.read_text())
     generated = ci_sessions(project, "workflow")
     assert generated.returncode == 0, generated.stdout + generated.stderr
-    return name, project
+    return project
 
 
 def test_the_validators_accept_each_pipeline(pipeline: tuple[str, Path]) -> None:
