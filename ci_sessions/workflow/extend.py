@@ -56,6 +56,8 @@ def apply(job: str, body: dict[str, Any], options: JobOptions, linux_only: str) 
         extended["env"] = dict(options.env)
     if options.timeout_minutes is not None:
         extended["timeout-minutes"] = options.timeout_minutes
+    if options.environment is not None:
+        extended["environment"] = options.environment
     for step in steps:
         if options.retention_days is not None and _is_upload(step):
             step["with"]["retention-days"] = options.retention_days

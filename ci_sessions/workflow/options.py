@@ -3,8 +3,9 @@
 Each returns the normalised value or raises ValueError saying what it expects (the
 loader adds the file and the key). They refuse, rather than pass on, anything that
 would make the generated workflow unsafe: an action not pinned to a commit, or an
-expression that is not a plain `${{ secrets.NAME }}` / `${{ vars.NAME }}` (a
-`${{ github.event... }}` in a step is a template injection zizmor would flag).
+expression that is not a plain `${{ secrets.NAME }}` / `${{ vars.NAME }}` or one of the
+contexts nobody outside the repository sets (a `${{ github.event... }}` in a step is a
+template injection zizmor would flag).
 """
 
 from __future__ import annotations
@@ -22,7 +23,29 @@ from ci_sessions.workflow.triggers import strings
 NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 RUNNERS = re.compile(r"^(ubuntu|windows|macos)-[a-z0-9.\-]+$")
 EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}")
-ALLOWED_EXPRESSION = re.compile(r"^\s*(secrets|vars)\.[A-Za-z_][A-Za-z0-9_]*\s*$")
+# The contexts a step added to a job may read: secrets and variables by name, and what
+# the repository's owners set or GitHub assigns; never what a pusher or a pull request's
+# author writes (titles, branch names, commit messages: github.event.*, head_ref, ref_name).
+SAFE_CONTEXTS = (
+    "github.workflow",
+    "github.run_id",
+    "github.run_number",
+    "github.run_attempt",
+    "github.sha",
+    "github.repository",
+    "github.repository_owner",
+    "github.server_url",
+    "github.event_name",
+    "github.job",
+    "job.status",
+    "runner.os",
+)
+ALLOWED_EXPRESSION = re.compile(
+    r"^\s*(?:(?:secrets|vars)\.[A-Za-z_][A-Za-z0-9_]*|"
+    + "|".join(re.escape(name) for name in SAFE_CONTEXTS)
+    + r")\s*$"
+)
+ENVIRONMENT = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\- ]{0,254}$")
 USES = re.compile(r"^[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-/]+@[0-9a-f]{40}( # \S.*)?$")
 STEP_KEYS = ("name", "uses", "with", "run", "shell", "env", "if")
 
@@ -89,12 +112,22 @@ def minutes(most: int) -> Callable[[Any], int]:
     return check
 
 
+def environment_name(value: Any) -> str:
+    """A GitHub deployment environment's name (its secrets and protection rules)."""
+    if not isinstance(value, str) or not ENVIRONMENT.match(value) or EXPRESSION.search(value):
+        raise ValueError('expected an environment\'s name, such as "production"')
+    return value
+
+
 @dataclass(frozen=True)
 class JobOptions:
     """`[tool.ci_sessions.workflow.jobs.<job>]`: what the project adds to one generated job."""
 
     env: tuple[tuple[str, str], ...] = setting(
-        job_env, (), "variables of the job: secrets as `${{ secrets.NAME }}` only"
+        job_env,
+        (),
+        "variables of the job: `${{ secrets.NAME }}`, `${{ vars.NAME }}` and the run's own "
+        "contexts (above)",
     )
     steps_before: tuple[dict[str, Any], ...] = setting(
         steps, (), "steps before the nox step (actions pinned to a commit)"
@@ -111,6 +144,11 @@ class JobOptions:
         runners, (), "a narrower OS list for pull requests (a subset of `os`)"
     )
     fail_fast: bool | None = setting(values.boolean, None, "the matrix's fail-fast")
+    environment: str | None = setting(
+        environment_name,
+        None,
+        "the deployment environment the job runs in (its secrets, its protection rules)",
+    )
     # False: left out of the required check (an informational stage).
     blocking: bool = setting(
         values.boolean,
@@ -127,9 +165,9 @@ def _expressions_safe(text: str, where: str) -> None:
     for inner in EXPRESSION.findall(text):
         if not ALLOWED_EXPRESSION.match(inner):
             raise ValueError(
-                f"{where}: ${{{{{inner}}}}} is not allowed; only ${{{{ secrets.NAME }}}} and "
-                "${{ vars.NAME }} may appear, as env values (anything from the event could "
-                "inject commands)"
+                f"{where}: ${{{{{inner}}}}} is not allowed; only ${{{{ secrets.NAME }}}}, "
+                f"${{{{ vars.NAME }}}} and {', '.join(SAFE_CONTEXTS)} may appear, one per "
+                "${{ }} (what an event carries could inject commands)"
             )
 
 

@@ -132,6 +132,7 @@ def test_a_job_gets_env_steps_timeout_retention_and_fail_fast(tmp_path) -> None:
     table = f"""
 [tool.ci_sessions.workflow.jobs.tests]
 env = {{ API_TOKEN = "${{{{ secrets.API_TOKEN }}}}", MODE = "ci" }}
+environment = "production"
 timeout-minutes = 45
 retention-days = 7
 fail-fast = true
@@ -142,6 +143,7 @@ steps-after = [
 """
     job = workflow(config_of(tmp_path, table))["jobs"]["tests"]
     assert job["env"] == {"API_TOKEN": "${{ secrets.API_TOKEN }}", "MODE": "ci"}
+    assert job["environment"] == "production"
     assert job["timeout-minutes"] == 45 and job["strategy"]["fail-fast"] is True
     runs = [step.get("run", "") for step in job["steps"]]
     nox = next(i for i, step in enumerate(job["steps"]) if "SESSION" in step.get("env", {}))
@@ -151,10 +153,27 @@ steps-after = [
     assert uploads and all(s["with"]["retention-days"] == 7 for s in uploads)
 
 
+def test_a_notification_may_read_the_runs_own_context(tmp_path) -> None:
+    run = (
+        "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}"
+        " ${{ job.status }} ${{ github.workflow }}"
+    )
+    table = f"""
+[tool.ci_sessions.workflow.jobs.tests]
+steps-after = [{{ if = "failure()", run = "notify $RUN", env = {{ RUN = "{run}" }} }}]
+"""
+    job = workflow(config_of(tmp_path, table))["jobs"]["tests"]
+    added = next(step for step in job["steps"] if step.get("run", "").startswith("notify"))
+    assert added["env"]["RUN"] == run
+
+
 @pytest.mark.parametrize(
     ("table", "message"),
     [
         ('env = { T = "${{ github.event.issue.title }}" }', r"env: T: .*only .*secrets.NAME"),
+        ('env = { T = "${{ github.head_ref }}" }', r"env: T: .*github.workflow, github.run_id"),
+        ("env = { T = \"${{ format('{0}', github.sha) }}\" }", r"one per"),
+        ('environment = "${{ github.ref }}"', r"environment: expected an environment's name"),
         ('steps-after = [{ uses = "codecov/codecov-action@v5" }]', r"pin the action to a full"),
         ('steps-after = [{ run = "echo ${{ secrets.X }}" }]', r"run contains .*pass the value"),
         ('steps-after = [{ run = "a", uses = "b" }]', r"a step has either uses or run"),
