@@ -24,6 +24,7 @@ def render(config: Config) -> str:
     lines.append(
         f"# resolved: the single-Python sessions run on {config.session_python}"
         + (f" ({'; '.join(config.notes)})" if config.notes else " (the newest of the matrix)")
+        + (" unless session-python says otherwise" if config.session_pythons else "")
     )
     if config.absent_pythons:
         lines.append(f"# resolved: not runnable here: {', '.join(config.absent_pythons)}")

@@ -112,6 +112,15 @@ class Config:
         "never",
         "`never`, `auto` or `always`: whether nox may download a missing interpreter",
     )
+    session_pythons: tuple[tuple[str, str], ...] = setting(
+        values.session_pythons,
+        (),
+        "the Python of the single-Python sessions (lint, coverage, security, build, docs, "
+        '...): `"3.11"` for all of them, or `{ lint = "3.11" }` for those named; one of '
+        "`python`",
+        key="session-python",
+        default_text="the newest of `python` (locally: the newest that starts, noted)",
+    )
     quarantine: tuple[Waiver, ...] = setting(
         tables.waivers("tests/test_api.py::test_fetch", expires_required=True),
         (),
@@ -208,6 +217,12 @@ class Config:
     def newest_python(self) -> str:
         """The newest Python of the matrix, whatever order it is listed in."""
         return newest(self.python)
+
+    def python_of(self, session: str) -> str:
+        """The Python a single-Python session runs on: its `session-python` entry, else
+        the entry for all of them, else the newest of the matrix."""
+        chosen = dict(self.session_pythons)
+        return chosen.get(session, chosen.get("*", self.session_python))
 
     def of(self, kind: type[T]) -> T:
         """A family's settings; KeyError when that family is not loaded or not configured."""

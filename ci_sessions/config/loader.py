@@ -169,6 +169,24 @@ def _resolve(
                 resolved[section.build] = section.resolve(current, context)
             except ValueError as exc:
                 raise ConfigError(f"{config.pyproject}: {exc}") from None
+    outside = [
+        f"{session} = {version!r}" if session != "*" else repr(version)
+        for session, version in config.session_pythons
+        if version not in config.python
+    ]
+    if outside:
+        raise ConfigError(
+            f"{config.pyproject}: [tool.ci_sessions] session-python: {outside[0]} is not one "
+            f"of python ({', '.join(config.python)}); the workflow sets up those only"
+        )
+    single = [name for name in context.sessions if name not in NOT_SINGLE_PYTHON]
+    unknown = [name for name, _ in config.session_pythons if name not in (*single, "*")]
+    if unknown:
+        raise ConfigError(
+            f"{config.pyproject}: [tool.ci_sessions] session-python: {unknown[0]!r} is not a "
+            f"single-Python session; expected one of {', '.join(single)} (the tests run on "
+            "every Python of python; a suite has its own python key)"
+        )
     on_ci = "CI" in context.environ
     # On CI nothing is probed: a missing interpreter fails there, as it must.
     runnable = config.python if on_ci else interpreters.runnable(config.python, finder)
@@ -198,6 +216,12 @@ def _resolve(
             for group in names
         },
     )
+
+
+# Sessions that session-python cannot move: the tests run on every Python of the
+# matrix, report and changes run in nox's own Python (no venv), and integration is a
+# suite, with a python key of its own.
+NOT_SINGLE_PYTHON = ("tests", "report", "changes", "integration")
 
 
 def _group_keys(config: Config, sections: Sequence[Section]) -> dict[str, tuple[str, ...]]:

@@ -129,6 +129,22 @@ def python_versions(value: Any) -> tuple[str, ...]:
     return versions
 
 
+def session_pythons(value: Any) -> tuple[tuple[str, str], ...]:
+    """`"3.11"` (every single-Python session) or `{ lint = "3.11" }` (those named; the
+    others on the default): (session, version) pairs, `*` for every session."""
+    if isinstance(value, str):
+        return (("*", python_versions([value])[0]),)
+    if not isinstance(value, dict) or not value:
+        raise ValueError('expected a version ("3.11") or a table of session = "version"')
+    pairs = []
+    for name, version in value.items():
+        try:
+            pairs.append((name, python_versions([version])[0]))
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
+    return tuple(pairs)
+
+
 def too_old_python(version: str) -> bool:
     major, minor = version.removeprefix("pypy").removesuffix("t").split(".")[:2]
     return (int(major), int(minor)) < OLDEST_PYTHON

@@ -32,7 +32,7 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
 
 
 def register(config: Config) -> None:
-    @session(config, "build", python=config.session_python, allow_parallel=True)
+    @session(config, "build", python=config.python_of("build"), allow_parallel=True)
     def build(session: nox.Session) -> None:
         """python -m build (sdist + wheel), then twine check on both."""
         install_tools(session, config, *TOOLS.values())

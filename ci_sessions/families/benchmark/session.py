@@ -49,7 +49,9 @@ def register(config: Config) -> None:
     if settings is None:
         return  # no [tool.ci_sessions.benchmark]: nothing to compare
 
-    @session(config, "benchmark-compare", python=config.session_python, default=False)
+    @session(
+        config, "benchmark-compare", python=config.python_of("benchmark-compare"), default=False
+    )
     def benchmark_compare(session: nox.Session) -> None:
         """Compare the benchmarks of the working tree with those of the baseline revision."""
         require_paths(session, config, "benchmark.paths", settings.paths)

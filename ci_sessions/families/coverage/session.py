@@ -41,7 +41,7 @@ COMBINED = "(combined)"
 def register(config: Config) -> None:
     # Not parallel: under `nox -j` it then starts only when the tests sessions
     # queued before it have finished writing their data.
-    @session(config, "coverage", python=config.session_python)
+    @session(config, "coverage", python=config.python_of("coverage"))
     def coverage(session: nox.Session) -> None:
         """Combine every Python's coverage data, write reports, apply the thresholds."""
         settings = config.of(CoverageConfig)

@@ -46,7 +46,7 @@ def register(config: Config) -> None:
     if settings.tool is None:
         return  # no documentation found, none configured: nothing to build
 
-    @session(config, "docs", python=config.session_python, allow_parallel=True)
+    @session(config, "docs", python=config.python_of("docs"), allow_parallel=True)
     def docs(session: nox.Session) -> None:
         """Build the documentation strictly: a broken reference or any warning fails."""
         install(

@@ -40,7 +40,7 @@ TOOLS = {**TEST_TOOLS, "pytest-randomly": "pytest-randomly>=3.15,<6"}
 def register(config: Config) -> None:
     settings = config.of(FlakyConfig)
 
-    @session(config, "flaky", python=config.session_python, default=False)
+    @session(config, "flaky", python=config.python_of("flaky"), default=False)
     def flaky(session: nox.Session) -> None:
         """Run the tests `runs` times, each in another order; fail on an unquarantined flake."""
         refuse_expired_quarantine(session, config)

@@ -33,7 +33,7 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
 
 
 def register(config: Config) -> None:
-    @session(config, "lint", python=config.session_python, allow_parallel=True)
+    @session(config, "lint", python=config.python_of("lint"), allow_parallel=True)
     def lint(session: nox.Session) -> None:
         """ruff, the formatter and the type checkers, in check mode; posargs replace the paths."""
         paths = _targets(session, config)
@@ -88,7 +88,7 @@ def register(config: Config) -> None:
             nothing_checked=NOTHING_CHECKED,
         )
 
-    @session(config, "format", python=config.session_python, default=False)
+    @session(config, "format", python=config.python_of("format"), default=False)
     def format_(session: nox.Session) -> None:
         """Apply ruff's fixes and the formatter; the only session that edits files."""
         paths = _targets(session, config)

@@ -44,7 +44,7 @@ INSTALLERS = {"pip", "setuptools", "wheel"}  # what a venv brings, not a project
 
 
 def register(config: Config) -> None:
-    @session(config, "security", python=config.session_python, allow_parallel=True)
+    @session(config, "security", python=config.python_of("security"), allow_parallel=True)
     def security(session: nox.Session) -> None:
         """bandit and a safety scan of the project's resolved dependencies."""
         settings = config.of(SecurityConfig)

@@ -38,7 +38,7 @@ def pythons(config: Config, suite: Suite) -> list[str]:
     """The Pythons a suite runs on: the matrix, one version, or the single-session one."""
     if suite.python == "matrix":
         return list(config.python)
-    return [suite.python or config.session_python]
+    return [suite.python or config.python_of(suite.name)]
 
 
 def register(config: Config) -> None:

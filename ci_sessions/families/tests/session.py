@@ -96,7 +96,7 @@ def register(config: Config) -> None:
         )
         run_pytest(session, config, run, selection)
 
-    @session(config, "durations", python=config.session_python, default=False)
+    @session(config, "durations", python=config.python_of("durations"), default=False)
     def durations(session: nox.Session) -> None:
         """Record test durations for pytest-split; commit the file to balance shards."""
         install_for_tests(session, config, pins(TOOLS, "pytest", "pytest-split"))
@@ -116,7 +116,9 @@ def register(config: Config) -> None:
             session.error(f"durations: {problem}")
         session.log(f"wrote {target}: commit it so that the shards stay balanced")
 
-    @session(config, "collect", python=config.session_python, default=False, allow_parallel=True)
+    @session(
+        config, "collect", python=config.python_of("collect"), default=False, allow_parallel=True
+    )
     def collect(session: nox.Session) -> None:
         """Import and collect the tests without running them: the smoke tier's check."""
         require_paths(session, config, "test-paths", config.test_paths)
