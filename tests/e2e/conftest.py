@@ -33,9 +33,12 @@ LEAKY_PREFIXES = ("NOX_", "PYTEST_", "COVERAGE_", "VIRTUAL_ENV", "UV_PYTHON", "G
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Deselect (visibly) the newest_python tests when this is not the newest Python.
 
-    They test sessions that run on the newest Python whatever runs nox (such as
-    benchmark-compare); on the older ones they would repeat the same runs and
-    cost minutes of the CI budget. The count shows in pytest's "deselected".
+    Most sessions run on the newest Python whatever Python runs nox (lint, coverage,
+    security, benchmark-compare, ...), and the generated workflow and its replay do not
+    depend on it: on the older Pythons those tests would repeat the same runs and cost
+    minutes of the 45-minute CI budget. On every Python run the unit tests and the e2e
+    tests of test_foundation and test_build (nox itself, the tests session, lint, the
+    build, under that Python). The count shows in pytest's "deselected".
     """
     newest = load_config(REPO_ROOT / "pyproject.toml").newest_python
     if f"{sys.version_info.major}.{sys.version_info.minor}" == newest:

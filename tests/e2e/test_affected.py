@@ -10,7 +10,7 @@ import pytest
 
 from tests.e2e.conftest import NoxRun, RunNox, add_config
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.newest_python]
 
 SESSION = "tests-3.13"
 

@@ -17,7 +17,7 @@ import pytest
 
 from tests.e2e.conftest import FIXTURES, RunNox, add_config, new_copy, nox_runner
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.newest_python]
 
 PYTHONS = ("3.11", "3.12", "3.13")
 

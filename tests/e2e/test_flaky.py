@@ -11,7 +11,7 @@ import pytest
 from tests.e2e.conftest import FIXTURES, RunNox, add_config, new_copy
 from tests.e2e.test_foundation import junit_tests
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.newest_python]
 
 SOMETIMES = "tests/test_app.py::test_sometimes"
 

@@ -18,7 +18,7 @@ import pytest
 
 from tests.e2e.conftest import FIXTURES, RunNox, add_config, clean_env, new_copy, set_keys
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.newest_python]
 
 STARTED = re.compile(r"(\w+): started at \S+, files in (\S+)")
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.e2e.conftest import RunNox, add_config
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.newest_python]
 
 CACHE = '''"""A cache of rendered pages."""
 

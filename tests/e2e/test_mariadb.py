@@ -11,7 +11,7 @@ import pytest
 from tests.e2e.conftest import FIXTURES, RunNox, new_copy
 from tests.e2e.test_integration import assert_cleaned_up
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.newest_python]
 
 
 @pytest.fixture

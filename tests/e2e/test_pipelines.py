@@ -24,7 +24,7 @@ from ci_sessions.workflow.kit import placed_triggers
 from tests.e2e.conftest import FIXTURES, RunNox, new_copy
 from tests.e2e.test_workflow import ci_sessions, tool
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.newest_python]
 
 PIPELINES = FIXTURES / "pipelines"
 # Each pipeline over the sample project that has what it needs (services, benchmarks).

@@ -12,7 +12,7 @@ import pytest
 
 from tests.e2e.conftest import ADVISORY_DB, FIXTURES, RunNox, add_config, new_copy
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.newest_python]
 
 # The snapshot is from 2024-10-10; the age gate is tested on its own below.
 SNAPSHOT_AGE_OK = "max-db-age-days = 100000"

@@ -10,7 +10,7 @@ import pytest
 from tests.e2e.conftest import FIXTURES, RunNox, add_config, new_copy
 from tests.e2e.test_coverage import measured, project  # noqa: F401 - fixtures
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.newest_python]
 
 SUITES = """
 [tool.ci_sessions.suites.fast]

@@ -15,7 +15,7 @@ from ci_sessions.workflow import RELEASE_PATH, WORKFLOW_PATH, sessions_run
 from tests.e2e.conftest import FIXTURES, RunNox, add_config, clean_env, new_copy
 from tests.e2e.test_coverage import git
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.newest_python]
 
 
 def ci_sessions(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
