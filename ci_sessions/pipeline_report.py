@@ -15,7 +15,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +144,30 @@ def unrecorded_jobs(jobs: Mapping[str, Any], records: Sequence[Record], run: str
         }.get(status, "")
         found.append(Record(job, (), status, 0.0, run, why))
     return found
+
+
+LET_THROUGH = "failed; on-failure = warn let the stages after it run"
+
+
+def let_through(records: Sequence[Record], warn_jobs: Sequence[str]) -> list[Record]:
+    """The records with each failure of a job whose `on-failure` is `warn` turned into a
+    warning that says so (its job succeeded, so the stages after it ran)."""
+
+    def of_warn_job(session: str) -> bool:
+        return any(session == job or session.startswith(f"{job}-") for job in warn_jobs)
+
+    return [
+        (
+            replace(
+                record,
+                status="warn",
+                warnings=(*record.warnings, f"{LET_THROUGH}: {record.reason or 'see its summary'}"),
+            )
+            if record.status == "fail" and of_warn_job(record.session)
+            else record
+        )
+        for record in records
+    ]
 
 
 def _write_json(path: Path, data: Any) -> None:

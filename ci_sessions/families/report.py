@@ -16,6 +16,7 @@ from ci_sessions import pipeline_report
 from ci_sessions.config import Config
 from ci_sessions.families.base import CiJob, CiKit, no_checks
 from ci_sessions.glue.session import publish_summary, reports_dir, session
+from ci_sessions.workflow.settings import WorkflowConfig
 
 NAME = "report"
 # Not a tier member: `nox -t pr` runs the gates; the workflow adds the report's job itself.
@@ -39,6 +40,14 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
     return []
 
 
+def warn_jobs(config: Config) -> list[str]:
+    """The jobs whose failure lets the stages after them run (`on-failure = "warn"`)."""
+    settings = config.get(WorkflowConfig)
+    if settings is None:
+        return []
+    return [job for job, options in settings.jobs if options.on_failure == "warn"]
+
+
 def register(config: Config) -> None:
     @session(config, "report", python=False, venv_backend="none")
     def report(session: nox.Session) -> None:
@@ -51,6 +60,7 @@ def register(config: Config) -> None:
         jobs = os.environ.get(JOBS_ENV)
         if jobs:
             records += pipeline_report.unrecorded_jobs(json.loads(jobs), records, run)
+        records = pipeline_report.let_through(records, warn_jobs(config))
         if not records:
             session.error(
                 "report: no session of this run wrote a record: run the sessions first in the "

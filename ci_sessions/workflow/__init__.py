@@ -184,7 +184,9 @@ def jobs(config: Config, kit: CiKit, own: Sequence[OwnSession] = ()) -> dict[str
         if trigger.issue_labels and by_tier.get(tier):
             crons = tuple(f"schedule:{cron}" for cron in trigger.cron)
             when = kit.condition(crons) or "github.event_name == 'schedule'"
-            found[f"report-{tier}"] = report_job(tier, trigger.issue_labels, by_tier[tier], when)
+            found[f"report-{tier}"] = report_job(
+                kit, tier, trigger.issue_labels, by_tier[tier], when
+            )
     found["report"] = pipeline_job(kit, nox_jobs)
     return found
 

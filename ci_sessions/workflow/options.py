@@ -149,6 +149,12 @@ class JobOptions:
         None,
         "the deployment environment the job runs in (its secrets, its protection rules)",
     )
+    on_failure: str = setting(
+        values.choices(("fail", "warn")),
+        "fail",
+        "`warn`: a failure of the job lets the stages after it run (its nox step continues on "
+        "error); the pipeline report and the failure issue list it as passed with warnings",
+    )
     # False: left out of the required check (an informational stage).
     blocking: bool = setting(
         values.boolean,

@@ -21,8 +21,10 @@ SCRIPT = """\
 failed=$(gh run view "$RUN_ID" --json jobs --jq '.jobs[]
   | select(.conclusion == "failure" or .conclusion == "cancelled")
   | "- [\\(.name)](\\(.url))"')
-body=$(printf 'The scheduled run %s failed.\\n\\n%s\\n%s\\n' "$RUN_URL" \\
-  "Failed jobs (each page shows its session summary):" "$failed")
+report=""
+if [ -f "$REPORT" ]; then report=$(cat "$REPORT"); fi
+body=$(printf 'The scheduled run %s failed.\\n\\n%s\\n%s\\n\\n%s\\n' "$RUN_URL" \\
+  "Failed jobs (each page shows its session summary):" "$failed" "$report")
 IFS=, read -ra labels <<< "$LABELS"
 for label in "${labels[@]}"; do gh label create "$label" --force >/dev/null; done
 number=$(gh issue list --state open --label "${labels[0]}" --search "\\"$TITLE\\" in:title" \\
@@ -64,12 +66,15 @@ def record_upload(kit: CiKit, job: str, *, written: bool = True) -> dict[str, An
     return upload
 
 
-def report_job(tier: str, labels: Sequence[str], needs: Sequence[str], when: str) -> dict[str, Any]:
+def report_job(
+    kit: CiKit, tier: str, labels: Sequence[str], needs: Sequence[str], when: str
+) -> dict[str, Any]:
     """The job that files the issue of a failed scheduled run of `tier`; `when` is the
-    condition that limits it to that tier's schedules."""
+    condition that limits it to that tier's schedules. After the report job: the issue
+    carries the pipeline report, so a stage let through with a warning is named too."""
     return {
         "if": f"failure() && {when}",
-        "needs": list(needs),
+        "needs": [*needs, "report"],
         "runs-on": "ubuntu-latest",
         "timeout-minutes": 5,
         "permissions": {
@@ -77,6 +82,8 @@ def report_job(tier: str, labels: Sequence[str], needs: Sequence[str], when: str
             "actions": Commented("read", "lists the run's failed jobs"),
         },
         "steps": [
+            # The issue is filed even when the report job left no report.
+            {**kit.download(kit.reports, name="pipeline-report"), "continue-on-error": True},
             {
                 "name": f"open or update the issue of failed {tier} runs",
                 "env": {
@@ -87,9 +94,10 @@ def report_job(tier: str, labels: Sequence[str], needs: Sequence[str], when: str
                     "${{ github.run_id }}",
                     "LABELS": ",".join(labels),
                     "TITLE": f"scheduled {tier} run failed",
+                    "REPORT": f"{kit.reports}/pipeline.md",
                 },
                 "shell": "bash",
                 "run": SCRIPT,
-            }
+            },
         ],
     }

@@ -72,3 +72,21 @@ def test_a_job_that_wrote_no_record_counts_by_its_result() -> None:
     table = markdown([*recorded, *found])
     assert table.startswith("## Pipeline: FAILED\n")  # was: passed, the own job left out
     assert "| docs | - | FAILED: the job ended in failure; it wrote no record of its own |" in table
+
+
+def test_a_failure_of_a_warn_stage_is_a_warning_that_says_it_let_the_next_run() -> None:
+    records = [
+        Record("tests-3.12", ("fast",), "fail", 3.0, "r", "2 of 40 tests failed"),
+        Record("tests-3.13", ("fast",), "pass", 3.0, "r"),
+        Record("security", ("full",), "fail", 1.0, "r", "1 advisory"),
+        Record("testsuite", ("x",), "fail", 1.0, "r", "not the tests job"),
+    ]
+    found = {r.session: r for r in pipeline_report.let_through(records, ["tests"])}
+    assert found["tests-3.12"].status == "warn"
+    assert found["tests-3.12"].warnings == (f"{pipeline_report.LET_THROUGH}: 2 of 40 tests failed",)
+    assert found["tests-3.13"].status == "pass"
+    assert found["security"].status == found["testsuite"].status == "fail"
+    shown = markdown(found.values())
+    assert shown.startswith("## Pipeline: FAILED")  # security still failed
+    assert "| tests-3.12 | fast | passed with warnings |" in shown
+    assert "on-failure = warn let the stages after it run" in shown

@@ -264,6 +264,17 @@ def test_the_projects_own_tagged_sessions_become_jobs(tmp_path) -> None:
         workflow(config_of(tmp_path / "b", table))
 
 
+def test_a_stage_that_warns_on_failure_lets_the_next_run(tmp_path) -> None:
+    table = '[tool.ci_sessions.workflow.jobs.tests]\non-failure = "warn"\n'
+    jobs = workflow(config_of(tmp_path, table))["jobs"]
+    nox = next(step for step in jobs["tests"]["steps"] if "SESSION" in step.get("env", {}))
+    assert nox["continue-on-error"] is True
+    lint = next(step for step in jobs["lint"]["steps"] if "SESSION" in step.get("env", {}))
+    assert "continue-on-error" not in lint
+    with pytest.raises(ConfigError, match=r"on-failure: expected one of 'fail', 'warn'"):
+        config_of(tmp_path / "b", '[tool.ci_sessions.workflow.jobs.tests]\non-failure = "skip"\n')
+
+
 def test_a_failed_scheduled_run_files_one_issue_with_gh(tmp_path) -> None:
     table = TIERS + TRIGGERS.replace(
         'nightly = { cron = "0 2 * * *", dispatch = true }',
@@ -272,12 +283,15 @@ def test_a_failed_scheduled_run_files_one_issue_with_gh(tmp_path) -> None:
     jobs = workflow(config_of(tmp_path, table))["jobs"]
     report = jobs["report-nightly"]
     assert report["if"] == "failure() && (github.event.schedule == '0 2 * * *')"
-    assert report["needs"] == ["tests", "coverage", "security"]
+    assert report["needs"] == ["tests", "coverage", "security", "report"]
     assert {k: v.value for k, v in report["permissions"].items()} == {
         "issues": "write",
         "actions": "read",
     }
-    (step,) = report["steps"]
+    download, step = report["steps"]  # the pipeline report goes into the issue
+    assert download["with"] == {"name": "pipeline-report", "path": "reports"}
+    assert download["continue-on-error"] is True
+    assert step["env"]["REPORT"] == "reports/pipeline.md"
     assert step["env"]["LABELS"] == "ci,nightly" and "gh issue create" in step["run"]
     assert "${{" not in step["run"]  # everything from the event goes through env
     assert "report-nightly" not in jobs["ci-passed"]["needs"]
