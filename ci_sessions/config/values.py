@@ -129,6 +129,23 @@ def python_versions(value: Any) -> tuple[str, ...]:
     return versions
 
 
+def rate(value: Any) -> float:
+    """A share of the tests run, 0 included: 0.10 for 10%."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+        raise ValueError("expected a share from 0 up to (not including) 1, such as 0.10 for 10%")
+    return float(value)
+
+
+def budget_problem(max_rate: float, warn_rate: float) -> str | None:
+    """Why a failure budget is inconsistent (a warn level above its max never warns)."""
+    if warn_rate > max_rate:
+        return (
+            f"warn-failure-rate {warn_rate:g} is above max-failure-rate {max_rate:g}: it "
+            "could never warn; lower it"
+        )
+    return None
+
+
 def session_pythons(value: Any) -> tuple[tuple[str, str], ...]:
     """`"3.11"` (every single-Python session) or `{ lint = "3.11" }` (those named; the
     others on the default): (session, version) pairs, `*` for every session."""

@@ -33,6 +33,8 @@ def as_suite(settings: IntegrationConfig) -> Suite:
         url_env=settings.url_env,
         ready_timeout=settings.ready_timeout,
         images=settings.images,
+        max_failure_rate=settings.max_failure_rate,
+        warn_failure_rate=settings.warn_failure_rate,
         tiers=(),
         table="integration",
     )

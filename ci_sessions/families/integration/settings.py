@@ -36,6 +36,15 @@ class IntegrationConfig:
         values.seconds, 30.0, "seconds a service has to answer (wall clock, finite)"
     )
     # Service -> the container image CI runs it from (a tag, or pinned by digest).
+    max_failure_rate: float = setting(
+        values.rate,
+        0.0,
+        "a failure budget: the session fails when more than this share of the tests it ran "
+        "failed; within it, the failures are listed and the run warns",
+    )
+    warn_failure_rate: float = setting(
+        values.rate, 0.0, "within the budget, warn only above this share"
+    )
     images: tuple[tuple[str, str], ...] = setting(
         image_table,
         (),
@@ -48,7 +57,9 @@ class IntegrationConfig:
 
 
 def resolve(settings: IntegrationConfig, context: ResolveContext) -> IntegrationConfig:
-    problem = unused_service_keys(settings.services, settings.images, settings.url_env)
+    problem = unused_service_keys(
+        settings.services, settings.images, settings.url_env
+    ) or values.budget_problem(settings.max_failure_rate, settings.warn_failure_rate)
     if problem:
         raise ValueError(f"[tool.ci_sessions.integration] {problem}")
     return settings

@@ -75,6 +75,7 @@ def define(config: Config, suite: Suite) -> None:
             env=dict(suite.env),
             args=[f"--timeout={suite.timeout:g}"] if suite.timeout else [],
             leak_limit=suite.leak_limit,
+            budget=(suite.max_failure_rate, suite.warn_failure_rate),
         )
 
 

@@ -33,11 +33,13 @@ def run_suite(
     env: Mapping[str, str] | None = None,
     args: Sequence[str] = (),
     leak_limit: str | None = None,
+    budget: tuple[float, float] = (0.0, 0.0),
 ) -> None:
     """`name`: the session's report name (`e2e`, `unit-3.12`); `suite`: its name without
     the Python; `key`: where its paths are configured, for messages. Data goes to
     reports/coverage-data/<suite>/, named per Python. `leak_limit`: memray's limit_leaks on
-    every test (the plugin marks them), the failure showing the allocating stack."""
+    every test (the plugin marks them), the failure showing the allocating stack.
+    `budget`: the suite's (max, warn) failure rates."""
     url_env = dict(url_env or {})
     # First of all: passwords in the given URLs are never shown from here on.
     lifecycle.given_secrets(services, url_env, os.environ)
@@ -68,6 +70,7 @@ def run_suite(
                 # The quarantine is project-wide: an entry for a test of another suite (or
                 # of tests-<python>) is not a dead one here.
                 quarantine_strict=False,
+                budget=budget,
             )
             run_pytest(session, config, run)
     except ServiceError as exc:

@@ -82,13 +82,24 @@ class Suite:
         '`"4 KB"`: every test fails that leaves more than that allocated at one place '
         "(pytest-memray)",
     )
+    max_failure_rate: float = setting(
+        values.rate,
+        0.0,
+        "a failure budget: the session fails when more than this share of the tests it ran "
+        "failed; within it, the failures are listed and the run warns",
+    )
+    warn_failure_rate: float = setting(
+        values.rate, 0.0, "within the budget, warn only above this share"
+    )
     # Where its keys live, for messages: "integration" for the older table.
     table: str = ""
 
     def __post_init__(self) -> None:
         if not self.paths:
             raise ValueError("paths is required (the suite's test files or folders)")
-        problem = unused_service_keys(self.services, self.images, self.url_env)
+        problem = unused_service_keys(
+            self.services, self.images, self.url_env
+        ) or values.budget_problem(self.max_failure_rate, self.warn_failure_rate)
         if problem:
             raise ValueError(problem)
 

@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from ci_sessions.config import values
 from ci_sessions.config.schema import ResolveContext, Section, setting
 from ci_sessions.families.tests.narrow import Narrowing, outside_matrix
-
-
-def rate(value: Any) -> float:
-    """A share of the tests run, 0 included: 0.10 for 10%."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
-        raise ValueError("expected a share from 0 up to (not including) 1, such as 0.10 for 10%")
-    return float(value)
 
 
 @dataclass(frozen=True)
@@ -39,14 +31,14 @@ class MatrixConfig:
     )
     # Failure budgets: the share of run tests that may fail (fail above max, warn above warn).
     max_failure_rate: float = setting(
-        rate,
+        values.rate,
         0.0,
         "a failure budget: `tests-<python>` fails when more than this share of the tests it "
         "ran failed (`0.10`: more than 10% blocks); within it, every failed test is still "
         "listed and annotated, and the run warns",
     )
     warn_failure_rate: float = setting(
-        rate,
+        values.rate,
         0.0,
         "within the budget, warn only above this share (below it, failures are listed, "
         "not warned); at most `max-failure-rate`",
@@ -70,11 +62,9 @@ class MatrixConfig:
 
 
 def resolve(settings: MatrixConfig, context: ResolveContext) -> MatrixConfig:
-    if settings.warn_failure_rate > settings.max_failure_rate:
-        raise ValueError(
-            f"[tool.ci_sessions] warn-failure-rate {settings.warn_failure_rate:g} is above "
-            f"max-failure-rate {settings.max_failure_rate:g}: it could never warn; lower it"
-        )
+    problem = values.budget_problem(settings.max_failure_rate, settings.warn_failure_rate)
+    if problem:
+        raise ValueError(f"[tool.ci_sessions] {problem}")
     outside = outside_matrix(settings.narrow, context.python)
     if outside:
         raise ValueError(
