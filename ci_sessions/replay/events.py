@@ -5,10 +5,11 @@ the event at all (branches, paths-ignore). Pure: facts of the repository in, con
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from ci_sessions.workflow.filters import matches
 
 EVENTS = ("push", "pull_request", "schedule", "workflow_dispatch", "merge_group")
 REPOSITORY = "owner/project"  # the replay's stand-in for the repository's name on GitHub
@@ -91,41 +92,6 @@ def environment(github: Mapping[str, Any]) -> dict[str, str]:
     return {**found, "GITHUB_ACTIONS": "true", "CI": "true", "RUNNER_OS": "Linux"}
 
 
-def _regex(pattern: str) -> re.Pattern[str]:
-    """A filter pattern of GitHub's syntax: `*` within a segment, `**` across them, `?` and
-    `+` for the character before, `[...]` a set; the rest literal."""
-    out, at = [], 0
-    while at < len(pattern):
-        char = pattern[at]
-        if pattern.startswith("**", at):
-            out.append(".*")
-            at += 2
-            continue
-        if char == "*":
-            out.append("[^/]*")
-        elif char in "?+" and out:
-            out.append(char)
-        elif char == "[":
-            end = pattern.find("]", at)
-            out.append(pattern[at : end + 1] if end > at else re.escape(char))
-            at = end if end > at else at
-        else:
-            out.append(re.escape(char))
-        at += 1
-    return re.compile("".join(out))
-
-
-def _matches(name: str, patterns: Sequence[str]) -> bool:
-    """Whether name passes GitHub's filter: the last pattern that matches decides, a
-    pattern starting with `!` excluding what earlier ones included."""
-    matched = False
-    for pattern in patterns:
-        negated = pattern.startswith("!")
-        if _regex(pattern[1:] if negated else pattern).fullmatch(name):
-            matched = not negated
-    return matched
-
-
 def why_not_triggered(on: Mapping[str, Any], event: Event, repo: Repository) -> str | None:
     """Why the workflow does not run on this event (None: it does), by its `on:` block."""
     if event.name not in on:
@@ -140,9 +106,9 @@ def why_not_triggered(on: Mapping[str, Any], event: Event, repo: Repository) -> 
         return None
     target = event.base if event.name in ("pull_request", "merge_group") else event.branch
     branches = spec.get("branches")
-    if event.name in ("push", "pull_request") and branches and not _matches(target, branches):
+    if event.name in ("push", "pull_request") and branches and not matches(target, branches):
         return f"{event.name} on {target}: not one of branches {', '.join(branches)}"
     ignored = spec.get("paths-ignore")
-    if ignored and repo.changed and all(_matches(path, ignored) for path in repo.changed):
+    if ignored and repo.changed and all(matches(path, ignored) for path in repo.changed):
         return f"every changed file matches paths-ignore ({', '.join(ignored)})"
     return None

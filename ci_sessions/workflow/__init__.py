@@ -23,11 +23,18 @@ from ci_sessions.workflow.emit import (
     drift,
     render,
 )
+from ci_sessions.workflow.filters import matches
 from ci_sessions.workflow.kit import CiJob, CiKit
 from ci_sessions.workflow.own import ListingError, OwnSession, list_sessions, own_jobs, own_sessions
 from ci_sessions.workflow.report import pipeline_job, record_upload, report_job
 from ci_sessions.workflow.settings import WorkflowConfig
-from ci_sessions.workflow.triggers import evaluate, expand, on_block, untriggered
+from ci_sessions.workflow.triggers import (
+    evaluate,
+    expand,
+    on_block,
+    paths_output,
+    untriggered,
+)
 
 __all__ = [
     "DEPENDABOT_PATH",
@@ -95,6 +102,17 @@ def _check_triggers(
             f"{config.key_ref('tiers')}: {both[0]!r} is both a tier and a suite, so a stage "
             f"that waits for {both[0]!r} would wait for the suite alone; rename one of them"
         )
+    branches = config.of(WorkflowConfig).branches
+    for tier, trigger in triggers.items():
+        # A prefix (release/*) is checked with one branch it names.
+        named = {b: b.rstrip("*") + "x" if b.endswith("*") else b for b in trigger.branches}
+        outside = [b for b, name in named.items() if not matches(name, branches)]
+        if outside:
+            raise WorkflowError(
+                f"{config.key_ref('workflow.triggers')}: tier {tier!r} runs for branch "
+                f"{outside[0]!r}, which the workflow's branches ({', '.join(branches)}) leave "
+                f"out, so it would never run there; add it to {config.key_ref('workflow.branches')}"
+            )
     suite_tiers = [tier for job in suites for tier in job.tiers or ()]
     unknown = [tier for tier in triggers if tier not in (*tiers, *own_tags, *suite_tiers)]
     if unknown:
@@ -160,7 +178,7 @@ def jobs(config: Config, kit: CiKit, own: Sequence[OwnSession] = ()) -> dict[str
             for name in job.ran
             if name in placed
         ]
-        condition = kit.condition(kit.occasions_of_job(job))
+        condition = kit.job_condition(job)
         clauses += [condition] if condition else []
         needs = [] if job.light else ["changes"]
         needs += [name for name in job.needs if name in placed]
@@ -227,7 +245,14 @@ def _changes_job(kit: CiKit) -> dict[str, Any]:
     return {
         "runs-on": "ubuntu-latest",
         "timeout-minutes": 10,
-        "outputs": {"code": "${{ steps.nox.outputs.code }}"},
+        "outputs": {
+            "code": "${{ steps.nox.outputs.code }}",
+            **{
+                paths_output(tier): f"${{{{ steps.nox.outputs.{paths_output(tier)} }}}}"
+                for tier, trigger in kit.triggers.items()
+                if trigger.paths
+            },
+        },
         "steps": [*kit.setup(full_history=True), step],
     }
 

@@ -21,6 +21,7 @@ from ci_sessions.workflow.triggers import (
     all_occasions,
     condition,
     occasions_of,
+    tier_condition,
 )
 
 NOX = "nox>=2026.10.20"
@@ -225,6 +226,14 @@ class CiKit:
     def occasions_of(self, member: str) -> tuple[str, ...]:
         """The occasions (events, schedules, dispatches) whose run includes a tier member."""
         return occasions_of(self.config.tiers_of(member), self.triggers)
+
+    def job_condition(self, job: CiJob) -> str | None:
+        """The `if:` clause of the occasions that run a job: by its tiers' occasions, or,
+        when a tier of it runs for some branches or paths only, by each tier's clause."""
+        tiers = [tier for tier in self.tiers_of(job) if tier in self.triggers]
+        if not any(self.triggers[tier].filtered for tier in tiers):
+            return self.condition(self.occasions_of_job(job))
+        return "(" + " || ".join(tier_condition(t, self.triggers[t]) for t in tiers) + ")"
 
     def condition(self, occasions: tuple[str, ...]) -> str | None:
         """The `if:` clause that limits a job or step to these occasions; None for all."""

@@ -85,6 +85,17 @@ def event_names(value: Any) -> tuple[str, ...]:
     return found
 
 
+def branch_names(value: Any) -> tuple[str, ...]:
+    """Branch names, or a prefix ending in `*` (`release/*`): what an `if:` can test."""
+    found = strings(value)
+    for branch in found:
+        if any(char in branch.rstrip("*") for char in "*?[]!+") or "'" in branch:
+            raise ValueError(
+                f"{branch!r}: expected a branch name, or a prefix ending in * (release/*)"
+            )
+    return found
+
+
 def cron_lines(value: Any) -> tuple[str, ...]:
     found = strings(value)
     for cron in found:
@@ -106,6 +117,18 @@ class Trigger:
         cron_lines, (), 'schedules (`"0 2 * * *"`, UTC), GitHub\'s cron'
     )
     dispatch: bool = setting(values.boolean, False, "a manual run (workflow_dispatch) may pick it")
+    branches: tuple[str, ...] = setting(
+        branch_names,
+        (),
+        "its events run it only for these branches: pushed to (push), merged into "
+        "(pull_request, merge_group); names, or a prefix ending in `*`",
+    )
+    paths: tuple[str, ...] = setting(
+        strings,
+        (),
+        "its events run it only when a changed file matches one of these globs "
+        "(GitHub's syntax: `alembic/versions/**`)",
+    )
     # A scheduled run of the tier that fails opens (or comments on) an issue with these labels.
     issue_labels: tuple[str, ...] = setting(
         strings,
@@ -118,6 +141,13 @@ class Trigger:
             raise ValueError("names no event, cron or dispatch, so nothing would run it")
         if self.issue_labels and not self.cron:
             raise ValueError("issue-labels: only a scheduled tier files an issue; add a cron")
+        if (self.branches or self.paths) and not self.events:
+            raise ValueError("branches and paths filter its events (on); it names none")
+
+    @property
+    def filtered(self) -> bool:
+        """Whether its events run it for some branches or changes only."""
+        return bool(self.branches or self.paths)
 
     def occasions(self, tier: str) -> tuple[str, ...]:
         return (
@@ -193,6 +223,43 @@ def _clause(occasion: str) -> str:
     return f"github.event_name == '{occasion}'"
 
 
+# What a tier's branches are compared with, per event: the branch pushed, the branch a
+# pull request or a merge queue's group merges into.
+BRANCH_OF = {
+    "push": ("github.ref_name", ""),
+    "pull_request": ("github.base_ref", ""),
+    "merge_group": ("github.event.merge_group.base_ref", "refs/heads/"),
+}
+
+
+def paths_output(tier: str) -> str:
+    """The changes job's output that says whether a tier's paths changed."""
+    return f"paths-{tier}"
+
+
+def _branch_test(event: str, branch: str) -> str:
+    subject, prefix = BRANCH_OF[event]
+    if branch.endswith("*"):
+        return f"startsWith({subject}, '{prefix}{branch.rstrip('*')}')"
+    return f"{subject} == '{prefix}{branch}'"
+
+
+def tier_condition(tier: str, trigger: Trigger) -> str:
+    """The `if:` clause of the occasions that run a tier, its events limited to its
+    branches and to changes under its paths (the changes job tells)."""
+    parts = []
+    for event in trigger.events:
+        clause = f"github.event_name == '{event}'"
+        if trigger.branches:
+            tests = [_branch_test(event, branch) for branch in trigger.branches]
+            clause += " && " + (tests[0] if len(tests) == 1 else f"({' || '.join(tests)})")
+        if trigger.paths:
+            clause += f" && needs.changes.outputs.{paths_output(tier)} == 'true'"
+        parts.append(f"({clause})" if trigger.filtered else clause)
+    parts += [_clause(o) for o in trigger.occasions(tier) if o not in trigger.events]
+    return "(" + " || ".join(parts) + ")"
+
+
 def condition(occasions: Sequence[str], every: Sequence[str]) -> str | None:
     """The `if:` clause that limits a job or a step to these occasions (None: all of them)."""
     if set(occasions) >= set(every):
@@ -220,15 +287,22 @@ def occasion_context(occasion: str, text: str = "", *, failed: bool = False) -> 
     name = {"schedule": "schedule", "dispatch": "workflow_dispatch"}.get(event, event)
     result = "failure" if failed else "success"
     jobs = set(re.findall(r"needs\.([A-Za-z_][\w-]*)", text))
+    # The most inclusive run of the occasion: on main, every tier's paths changed.
+    outputs = {"code": "true", **{o: "true" for o in re.findall(r"outputs\.(paths-[\w-]+)", text)}}
     return {
         "github": {
             "event_name": name,
-            "event": {"schedule": rest if event == "schedule" else None},
+            "event": {
+                "schedule": rest if event == "schedule" else None,
+                "merge_group": {"base_ref": "refs/heads/main"},
+            },
             "ref": "refs/heads/main",
+            "ref_name": "main",
+            "base_ref": "main" if name == "pull_request" else "",
             "repository": "owner/repo",
         },
         "inputs": {"tier": rest if event == "dispatch" else None},
-        "needs": {job: {"result": result, "outputs": {"code": "true"}} for job in jobs},
+        "needs": {job: {"result": result, "outputs": outputs} for job in jobs},
     }
 
 
