@@ -1,5 +1,5 @@
 """Write the documentation's generated tables: every section's keys, the report files and
-the five pipelines, into the pages that hold their blocks (README.md and docs/*.md).
+the pipelines, into the pages that hold their blocks (README.md and docs/*.md).
 
     .venv-nox/bin/python scripts/readme_tables.py          rewrite the pages
     .venv-nox/bin/python scripts/readme_tables.py --check  exit 1 when one is stale
@@ -41,7 +41,7 @@ def tables() -> dict[str, str]:
         for files, what in family.REPORTS.items()
     ]
     found["reports"] = "\n".join(rows) + "\n"
-    # The five pipelines the end-to-end tests generate and validate, shown as written.
+    # The pipelines the end-to-end tests generate, validate and replay, shown as written.
     for path in sorted(PIPELINES.glob("*.toml")):
         block = f"```toml\n{path.read_text(encoding='utf-8')}```\n"
         noxfile = path.with_suffix(".noxfile.py")

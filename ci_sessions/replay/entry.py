@@ -139,6 +139,7 @@ def note(done: EntryResult, job: Mapping[str, Any]) -> str:
     """What the table says beside an entry's result: the first failure, the services the
     session started, the environment, and every step not replayed."""
     notes = [done.why] if done.why else []
+    notes += [f"{step} (continue-on-error: the job went on)" for step in done.continued]
     services = job.get("services") or {}
     started = [name for name in services if name in SERVICES]
     if started:

@@ -37,6 +37,7 @@ class EntryResult:
     why: str = ""
     not_replayed: list[str] = field(default_factory=list)
     tail: list[str] = field(default_factory=list)
+    continued: list[str] = field(default_factory=list)  # steps that failed, continue-on-error
 
 
 def command_file(text: str) -> dict[str, str]:
@@ -110,16 +111,21 @@ class JobRun:
                 self._record(step, "skipped", {})
                 continue
             self.log.write(f"--- {name}\n")
+            why_before = self.result.why
             try:
                 ok, outputs_of_step = self._step(index, step, context, step_env)
             except ExpressionError as exc:
                 ok, outputs_of_step = False, {}
                 self.log.write(f"{exc}\n")
+                self._fail(name, f"not evaluated: {exc}")
             self._record(step, "success" if ok else "failure", outputs_of_step)
-            if not ok and not step.get("continue-on-error"):
+            if not ok and step.get("continue-on-error"):
+                # The job goes on: said beside its result, never as its failure.
+                self.result.continued.append(self.result.why or f"{name}: failed")
+                self.result.why = why_before
+            elif not ok:
                 failed = True
-                if not self.result.why:
-                    self._fail(name, self.result.why or "failed")
+                self._fail(name, "failed")
         self.result.result = "failure" if failed else "success"
         final = {**self.context, "steps": self.steps}
         for key, text in (outputs or {}).items():

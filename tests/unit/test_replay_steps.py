@@ -83,7 +83,9 @@ def test_continue_on_error_keeps_the_job_green_with_the_outcome_recorded(place: 
             'test "${{ steps.soft.conclusion }}" = success'
         },
     ]
-    assert job(place, steps)[0].result == "success"
+    done = job(place, steps)[0]
+    assert done.result == "success" and done.why == ""
+    assert done.continued == ["exit 1: exited with 1"]
 
 
 def test_the_timeout_stops_the_step_and_every_process_it_started(place: Place) -> None:
