@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ci_sessions.config import Config
 from tests.unit.fake_nox import (
     FakeCommands,
     Quit,
@@ -65,14 +66,14 @@ def git(root: Path, *args: str) -> None:
     subprocess.run(["git", *identity, *args], cwd=root, check=True, capture_output=True)
 
 
-@pytest.mark.parametrize(("changed", "code"), [("README.md", "false"), ("src/demo/x.py", "true")])
-def test_changes_tells_the_workflow_whether_code_changed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changed: str, code: str
-) -> None:
-    config = project(tmp_path)
+def run_changes(
+    config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changed: str
+) -> str:
+    """The changes session over a pushed commit that changes one file: its GITHUB_OUTPUT."""
     git(config.root, "init", "-q", "-b", "main")
     git(config.root, "add", "-A")
     git(config.root, "commit", "-qm", "base")
+    (config.root / changed).parent.mkdir(parents=True, exist_ok=True)
     (config.root / changed).write_text("changed\n")
     git(config.root, "add", "-A")
     git(config.root, "commit", "-qm", "change")
@@ -81,7 +82,14 @@ def test_changes_tells_the_workflow_whether_code_changed(
     monkeypatch.setenv("CI_SESSIONS_BEFORE", "HEAD~1")
     monkeypatch.chdir(config.root)
     registered(config, "changes")(make_session(tmp_path / "s", name="changes"))
-    assert output.read_text() == f"code={code}\n"
+    return output.read_text()
+
+
+@pytest.mark.parametrize(("changed", "code"), [("README.md", "false"), ("src/demo/x.py", "true")])
+def test_changes_tells_the_workflow_whether_code_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changed: str, code: str
+) -> None:
+    assert run_changes(project(tmp_path), tmp_path, monkeypatch, changed) == f"code={code}\n"
 
 
 def test_changes_without_the_history_it_needs_fails(

@@ -4,7 +4,6 @@ generated `if:` is evaluated as GitHub evaluates it, with the contexts of each e
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,8 @@ import pytest
 from ci_sessions.config import ConfigError
 from ci_sessions.workflow import WorkflowError, workflow
 from ci_sessions.workflow.expressions import condition
-from tests.unit.fake_nox import make_session, project, registered
+from tests.unit.fake_nox import project
+from tests.unit.test_small_sessions import run_changes
 from tests.unit.test_workflow import config_of
 
 TABLE = """
@@ -108,34 +108,11 @@ def test_a_branch_the_workflow_never_runs_for_is_an_error(tmp_path: Path) -> Non
         workflow(config_of(tmp_path, table))
 
 
-def git(root: Path, *args: str) -> None:
-    identity = ["-c", "user.name=t", "-c", "user.email=t@e.invalid"]
-    subprocess.run(["git", *identity, *args], cwd=root, check=True, capture_output=True)
-
-
 @pytest.mark.parametrize(
     ("changed", "output"), [("alembic/versions/1_add.py", "true"), ("src/demo/x.py", "false")]
 )
 def test_the_changes_session_tells_whether_a_tiers_paths_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changed: str, output: str
 ) -> None:
-    config = project(
-        tmp_path,
-        TABLE.replace(
-            'branches = ["main", "develop", "release/*"]',
-            'branches = ["main", "develop", "release/*"]',
-        ),
-    )
-    git(config.root, "init", "-q", "-b", "main")
-    git(config.root, "add", "-A")
-    git(config.root, "commit", "-qm", "base")
-    (config.root / changed).parent.mkdir(parents=True, exist_ok=True)
-    (config.root / changed).write_text("changed\n")
-    git(config.root, "add", "-A")
-    git(config.root, "commit", "-qm", "change")
-    written = tmp_path / "github-output"
-    monkeypatch.setenv("GITHUB_OUTPUT", str(written))
-    monkeypatch.setenv("CI_SESSIONS_BEFORE", "HEAD~1")
-    monkeypatch.chdir(config.root)
-    registered(config, "changes")(make_session(tmp_path / "s", name="changes"))
-    assert written.read_text() == f"code=true\npaths-migrations={output}\n"
+    written = run_changes(project(tmp_path, TABLE), tmp_path, monkeypatch, changed)
+    assert written == f"code=true\npaths-migrations={output}\n"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ci_sessions.config import tables, values
 from ci_sessions.config.schema import ResolveContext, Section, setting
+from ci_sessions.families.suites.settings import max_failure_rate_setting, warn_failure_rate_setting
 from ci_sessions.services import SERVICES
 from ci_sessions.services.keys import SERVICE_NAMES, image_table, unused_service_keys
 
@@ -36,15 +37,8 @@ class IntegrationConfig:
         values.seconds, 30.0, "seconds a service has to answer (wall clock, finite)"
     )
     # Service -> the container image CI runs it from (a tag, or pinned by digest).
-    max_failure_rate: float = setting(
-        values.rate,
-        0.0,
-        "a failure budget: the session fails when more than this share of the tests it ran "
-        "failed; within it, the failures are listed and the run warns",
-    )
-    warn_failure_rate: float = setting(
-        values.rate, 0.0, "within the budget, warn only above this share"
-    )
+    max_failure_rate: float = max_failure_rate_setting()
+    warn_failure_rate: float = warn_failure_rate_setting()
     images: tuple[tuple[str, str], ...] = setting(
         image_table,
         (),

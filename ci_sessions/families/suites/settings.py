@@ -30,6 +30,20 @@ def memory_size(value: Any) -> str:
     return f"{found.group(1)} {found.group(2).upper()}"
 
 
+def max_failure_rate_setting() -> Any:
+    """A suite's failure budget (the integration table's too): one declaration."""
+    return setting(
+        values.rate,
+        0.0,
+        "a failure budget: the session fails when more than this share of the tests it ran "
+        "failed; within it, the failures are listed and the run warns",
+    )
+
+
+def warn_failure_rate_setting() -> Any:
+    return setting(values.rate, 0.0, "within the budget, warn only above this share")
+
+
 @dataclass(frozen=True)
 class Suite:
     """`[tool.ci_sessions.suites.<name>]`: a named suite, its own session."""
@@ -82,15 +96,8 @@ class Suite:
         '`"4 KB"`: every test fails that leaves more than that allocated at one place '
         "(pytest-memray)",
     )
-    max_failure_rate: float = setting(
-        values.rate,
-        0.0,
-        "a failure budget: the session fails when more than this share of the tests it ran "
-        "failed; within it, the failures are listed and the run warns",
-    )
-    warn_failure_rate: float = setting(
-        values.rate, 0.0, "within the budget, warn only above this share"
-    )
+    max_failure_rate: float = max_failure_rate_setting()
+    warn_failure_rate: float = warn_failure_rate_setting()
     # Where its keys live, for messages: "integration" for the older table.
     table: str = ""
 
