@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ci_sessions import check_config, doctor, workflow
+from ci_sessions.workflow import files
 from ci_sessions.config import Config, ConfigError
 from ci_sessions.init import init
 from ci_sessions.registry import load_config
@@ -29,6 +30,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             command.add_argument(
                 "--check", action="store_true", help="exit 1 if the committed file differs"
             )
+            command.add_argument(
+                "--force",
+                action="store_true",
+                help="replace workflow files ci-sessions did not write (no generated header)",
+            )
             replay_cli.add_arguments(command)
     args = parser.parse_args(argv)
     if args.command == "init":
@@ -48,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return replay_cli.replay(args, config)
     if args.command == "workflow":
         try:
-            return _workflow(config, check=args.check)
+            return _workflow(config, check=args.check, force=args.force)
         except workflow.WorkflowError as exc:
             print(f"ci-sessions: error: {exc}", file=sys.stderr)
             return 2
@@ -65,33 +71,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _write_workflow(pyproject: Path) -> Path:
-    """Write every generated workflow file; the main one (for init)."""
+def _write_workflow(pyproject: Path) -> list[str]:
+    """For init: write the generated files, keeping (and naming) any a person wrote."""
     config = load_config(pyproject)
-    _write_files(config)
-    return config.root / workflow.WORKFLOW_PATH
+    return files.write(config.root, workflow.generated(config), force=False, keep_foreign=True)
 
 
-def _write_files(config: Config) -> list[Path]:
-    """Write every generated file (remove a release.yml turned off); those written.
-    Generated once: it lists the noxfile's sessions, a nox run of its own."""
-    written = []
-    for path, text in workflow.generated(config).items():
-        target = config.root / path
-        if text is None:
-            if target.is_file() and target.read_text(encoding="utf-8").startswith(workflow.HEADER):
-                target.unlink()
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        written.append(target)
-    return written
-
-
-def _workflow(config: Config, *, check: bool) -> int:
+def _workflow(config: Config, *, check: bool, force: bool = False) -> int:
     if not check:
-        written = _write_files(config)
-        print("wrote " + ", ".join(str(path) for path in written))
+        try:
+            lines = files.write(
+                config.root, workflow.generated(config), force=force, keep_foreign=False
+            )
+        except files.ForeignFile as exc:
+            print(f"ci-sessions: error: {exc}", file=sys.stderr)
+            return 2
+        print("\n".join(lines))
         return 0
     stale = 0
     for path, expected in workflow.generated(config).items():

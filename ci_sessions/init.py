@@ -67,7 +67,7 @@ def starter_table(config: Config, branch: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def init(root: Path, write_workflow: Callable[[Path], Path]) -> list[str]:
+def init(root: Path, write_workflow: Callable[[Path], list[str]]) -> list[str]:
     """Add what is missing to the project at root; return one line per step."""
     pyproject = root / "pyproject.toml"
     if not pyproject.is_file():
@@ -88,7 +88,7 @@ def init(root: Path, write_workflow: Callable[[Path], Path]) -> list[str]:
     if workflow.exists():
         done.append(f"kept {workflow}")
     else:
-        done.append(f"wrote {write_workflow(pyproject)}")
+        done += write_workflow(pyproject)
     if others:
         done.append(
             f"note: {workflow.parent} also holds {', '.join(others)}, which runs beside "

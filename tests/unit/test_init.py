@@ -62,11 +62,11 @@ def project(tmp_path: Path, pyproject: str) -> Path:
     return tmp_path
 
 
-def written(pyproject: Path) -> Path:
+def written(pyproject: Path) -> list[str]:
     target = pyproject.parent / ".github" / "workflows" / "ci.yml"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("# generated\n")
-    return target
+    return [f"wrote {target}"]
 
 
 def test_init_writes_down_what_it_found_and_why(tmp_path: Path) -> None:
