@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ci_sessions import check_config, doctor, workflow
-from ci_sessions.workflow import files
 from ci_sessions.config import Config, ConfigError
 from ci_sessions.init import init
 from ci_sessions.registry import load_config
 from ci_sessions.replay import cli as replay_cli
+from ci_sessions.workflow import files
 
 
 def main(argv: Sequence[str] | None = None) -> int:
