@@ -203,6 +203,15 @@ def missing_pythons(expected: Sequence[str], file_names: Iterable[str]) -> list[
     return [python for python in expected if python not in present]
 
 
+def unmeasured_packages(measured: Iterable[str], packages: Iterable[str]) -> list[str]:
+    """The packages of several that no data file measured a line of (with one package,
+    each file's own check says it)."""
+    listed, files = list(packages), list(measured)
+    if len(listed) < 2:
+        return []
+    return [package for package in listed if not measures_package(files, [package])]
+
+
 def measures_package(measured: Iterable[str], packages: Iterable[str]) -> bool:
     """Whether a data file's measured files (paths as coverage stored them: the source
     tree, or a venv's site-packages, / or \\ separated) include one of the packages'."""

@@ -49,7 +49,9 @@ class Config:
         "the import name(s); one not found in `src/` or the project root is refused",
         key="package",
         computed=defaults.packages,
-        default_text="`[project].name` with `-` as `_`",
+        default_text="what the build backend ships (hatch's wheel `packages`, setuptools' "
+        "`packages`, flit's module, Poetry's `packages`, `[tool.coverage.run] source_pkgs`), "
+        "else `[project].name` (or `[tool.poetry] name`) with `-` as `_`",
     )
     paths: tuple[str, ...] = setting(
         values.project_paths,

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ci_sessions.config import discover, values
+from ci_sessions.config import backends, discover, values
 from ci_sessions.config.project import (
     FLAT_REPORTS_DIR,
-    default_package,
     default_paths,
     default_pythons,
     pytest_ini,
@@ -49,10 +48,18 @@ def _with_poetry_python(document: Any) -> Any:
 
 
 def packages(project: Project) -> tuple[str, ...]:
-    name = default_package(project.document)
-    if name is None:
-        raise ValueError('not set and [project].name is missing; set package = "your_import_name"')
-    return (name,)
+    """What the build backend ships (hatch, setuptools, flit, Poetry, coverage's
+    source_pkgs), else the project's name as an import name."""
+    found = backends.import_packages(project.document)
+    if found is None:
+        raise ValueError(
+            "not set, and neither the build backend's table nor [project].name or "
+            '[tool.poetry] name names one; set package = "your_import_name"'
+        )
+    names, source = found
+    if source not in ("[project].name",):
+        project.note(f"package = {values.toml(list(names))}: from {source}")
+    return names
 
 
 def test_paths(project: Project) -> tuple[str, ...]:

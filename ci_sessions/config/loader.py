@@ -19,7 +19,7 @@ from typing import Any
 import nox.project
 
 from ci_sessions import interpreters, pins
-from ci_sessions.config import discover, resolve, values
+from ci_sessions.config import backends, discover, resolve, values
 from ci_sessions.config.checking import (
     Where,
     checked,
@@ -198,7 +198,6 @@ def _resolve(
         "and put its bin folder on PATH"
         for version in absent
     ]
-    project = context.document.get("project", {})
     # After resolving: a resolver may default a groups key to groups the project has.
     groups = _group_keys(replace(config, sections=resolved), sections)
     return replace(
@@ -207,7 +206,7 @@ def _resolve(
         session_python=session_python,
         absent_pythons=absent,
         notes=(*hints, *((note,) if note else ())),
-        project_name=str(project.get("name", "")),
+        project_name=backends.project_name(context.document) or "",
         pytest_ini=pytest_ini(config.root, context.document),
         coverage_tables=dict(context.document.get("tool", {}).get("coverage", {})),
         groups={
@@ -314,7 +313,9 @@ def _check_packages(pyproject: Path, packages: tuple[str, ...], *, explicit: boo
     for package in packages:
         if source_dir(pyproject.parent, package) is None:
             relative = package.replace(".", "/")
-            what = f"package {package!r}" + ("" if explicit else " (from [project].name)")
+            what = f"package {package!r}" + (
+                "" if explicit else " (not set: read from the build backend or the name)"
+            )
             raise ConfigError(
                 f"{pyproject}: [{TABLE}] package: {what} not found in src/ or the project "
                 f"root (looked for src/{relative}, {relative}, {relative}.py); set package "

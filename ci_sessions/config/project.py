@@ -50,14 +50,6 @@ def default_pythons(document: Mapping[str, Any], today: date | None = None) -> t
     return supported(today)
 
 
-def default_package(document: Mapping[str, Any]) -> str | None:
-    """The import name [project].name suggests (dashes and dots become underscores)."""
-    name = document.get("project", {}).get("name")
-    if not isinstance(name, str) or not name:
-        return None
-    return re.sub(r"[-.]+", "_", name).lower()
-
-
 def default_paths(
     root: Path, packages: tuple[str, ...], tests: tuple[str, ...] = ("tests",)
 ) -> tuple[str, ...]:

@@ -190,7 +190,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_package_needs_a_project_name(tmp_path: Path) -> None:
     pyproject = write_project(tmp_path, "[tool.ci_sessions]\n")
-    with pytest.raises(ConfigError, match=r"package: not set and \[project\].name is missing"):
+    with pytest.raises(ConfigError, match=r"package: not set, and neither the build backend"):
         load_config(pyproject)
 
 

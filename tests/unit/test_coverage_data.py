@@ -17,6 +17,7 @@ from ci_sessions.coverage_data import (
     python_of,
     read_record,
     record_path,
+    unmeasured_packages,
     write_record,
 )
 
@@ -113,3 +114,10 @@ def test_a_data_file_measures_its_package_wherever_it_was_installed() -> None:
     # Nothing measured (an empty file, rows deleted), or another project's package.
     assert not measures_package([], ["sample"])
     assert not measures_package(["src/sample_other/a.py"], ["sample"])
+
+
+def test_each_of_several_packages_must_be_measured() -> None:
+    measured = ["src/attr/_make.py", "src/attr/validators.py"]
+    assert unmeasured_packages(measured, ["attr", "attrs"]) == ["attrs"]
+    assert unmeasured_packages([*measured, "src/attrs/__init__.py"], ["attr", "attrs"]) == []
+    assert unmeasured_packages([], ["sample"]) == []  # one package: each file's check says it

@@ -242,6 +242,14 @@ def _combine(session: nox.Session, config: Config, usable: list[Path], reports: 
             f"of another project or copy); run its tests session again, and check "
             f"{config.key_ref('package')} names the package the tests import"
         )
+    measured_all = [path for measured in status["measured"].values() for path in measured]
+    unmeasured = coverage_data.unmeasured_packages(measured_all, config.packages)
+    if unmeasured:
+        session.error(
+            f"coverage: no test measured {', '.join(unmeasured)}, a package of "
+            f"{config.key_ref('package')} ({', '.join(config.packages)}): its code would count "
+            "as nothing; test it, or leave it out of package"
+        )
     if status["unreadable"]:
         errors = "; ".join(item["error"] for item in status["unreadable"])
         session.error(f"coverage: combining the data files failed: {errors}")
