@@ -79,7 +79,7 @@ def test_init_writes_down_what_it_found_and_why(tmp_path: Path) -> None:
     subprocess.run(["git", "init", "-q", "-b", "master"], cwd=root, check=True)
     steps = init(root, written)
     text = (root / "pyproject.toml").read_text()
-    assert "# ruff check: [tool.ruff] is configured" in text
+    assert "# ruff check, the classic rules (E4, E7, E9, F): [tool.ruff] selects none" in text
     assert "# ruff format: [tool.ruff.format] is configured and black is not" in text
     assert 'lint-tools = ["ruff", "ruff-format"]' in text
     assert 'test-extras = ["testing"]  # found in the project' in text

@@ -9,7 +9,12 @@ import pytest
 
 from ci_sessions import pins
 from ci_sessions.config.discover import pre_commit
-from ci_sessions.families.lint.choice import choose, mypy_files_configured, ruff_configured
+from ci_sessions.families.lint.choice import (
+    choose,
+    mypy_files_configured,
+    ruff_configured,
+    ruff_selects,
+)
 
 PRE_COMMIT = """
 repos:
@@ -67,9 +72,23 @@ def test_the_tools_follow_the_project_s_configuration(
     assert len(reasons) >= len(chosen)  # every choice says why
 
 
+def test_ruff_settings_without_select_keep_the_classic_rules(tmp_path: Path) -> None:
+    """ruff 0.17's defaults are wider than the ruff a project ran (#29: 95 findings on a
+    project clean under its own ruff): without `select`, the classic four."""
+    assert ruff_selects(tmp_path, {"tool": {"ruff": {"line-length": 99}}}) is None
+    assert ruff_selects(tmp_path, {"tool": {"ruff": {"lint": {"select": ["E"]}}}}) == "[tool.ruff]"
+    assert ruff_selects(tmp_path, {"tool": {"ruff": {"select": ["F"]}}}) == "[tool.ruff]"
+    (tmp_path / "ruff.toml").write_text('[lint]\nextend-select = ["B"]\n')
+    assert ruff_selects(tmp_path, {}) is None
+    (tmp_path / ".ruff.toml").write_text('[lint]\nselect = ["B"]\n')
+    assert ruff_selects(tmp_path, {}) == ".ruff.toml"
+
+
 def test_the_reasons_say_why() -> None:
     _, reasons = choose(Path("/nonexistent"), {"tool": {"ruff": {"format": {}}}})
-    assert "ruff check: [tool.ruff] is configured" in reasons
+    assert reasons[0].startswith(
+        "ruff check, the classic rules (E4, E7, E9, F): [tool.ruff] selects none"
+    )
     assert "ruff format: [tool.ruff.format] is configured and black is not" in reasons
     assert "no type checker: none is configured" in reasons
     _, reasons = choose(Path("/nonexistent"), {})

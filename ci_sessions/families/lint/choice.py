@@ -8,8 +8,9 @@ classic four); the versions a .pre-commit-config.yaml pins win (see pre_commit):
 ===========================================  ==================================
 the project configures                        lint runs
 ===========================================  ==================================
-ruff (settings, or a pre-commit hook)         ruff check, with the project's rules
-no ruff                                       ruff check --select E4,E7,E9,F
+ruff's `select` (settings or ruff.toml)       ruff check, with the project's rules
+no ruff, or ruff settings without `select`    ruff check --select E4,E7,E9,F (and its
+                                              other settings: extend-select, ignore)
 [tool.black], or a black hook                 black --check
 [tool.ruff.format], or a ruff-format hook     ruff format --check (black absent)
 neither                                       no formatter check
@@ -25,6 +26,7 @@ none of the type checkers                     no type checker
 from __future__ import annotations
 
 import configparser
+import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -71,6 +73,26 @@ def _setup_cfg_has(root: Path, section: str) -> bool:
 RUFF_BASELINE = ("--select", "E4,E7,E9,F")
 
 
+def ruff_selects(root: Path, document: Mapping[str, Any]) -> str | None:
+    """Where the project selects ruff's rules (`select`, top level or under `lint`), or
+    None: ruff then runs the classic rules, never a newer ruff's wider defaults."""
+    tables: list[tuple[str, Any]] = [("[tool.ruff]", document.get("tool", {}).get("ruff"))]
+    for name in ("ruff.toml", ".ruff.toml"):
+        path = root / name
+        if path.is_file():
+            try:
+                tables.append((name, tomllib.loads(path.read_text(encoding="utf-8"))))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+    for where, table in tables:
+        if not isinstance(table, Mapping):
+            continue
+        lint = table.get("lint")
+        if "select" in table or (isinstance(lint, Mapping) and "select" in lint):
+            return where
+    return None
+
+
 def ruff_configured(root: Path, document: Mapping[str, Any]) -> str | None:
     """Where the project configures ruff (its settings, or a ruff pre-commit hook)."""
     _, hooks = pre_commit(root)
@@ -82,13 +104,17 @@ def choose(root: Path, document: Mapping[str, Any]) -> tuple[tuple[str, ...], li
     _, hooks = pre_commit(root)
     tools = ["ruff"]
     ruff = ruff_configured(root, document)
-    reasons = [
-        (
-            f"ruff check: {ruff} is configured"
-            if ruff
-            else "ruff check, the baseline rules (E4, E7, E9, F): ruff is not configured"
+    selects = ruff_selects(root, document)
+    if selects:
+        reason = f"ruff check: {selects} selects its rules"
+    elif ruff:
+        reason = (
+            f"ruff check, the classic rules (E4, E7, E9, F): {ruff} selects none, and a newer "
+            "ruff's defaults are wider than the ruff the project ran"
         )
-    ]
+    else:
+        reason = "ruff check, the baseline rules (E4, E7, E9, F): ruff is not configured"
+    reasons = [reason]
     black = configured("black", root, document) or _hooked("black", hooks)
     ruff_format = (
         "[tool.ruff.format]"

@@ -17,7 +17,7 @@ class LintConfig:
         None,
         f"some of {', '.join(f'`{tool}`' for tool in choice.TOOLS)}",
         key="lint-tools",
-        default_text="ruff (with the rules E4, E7, E9, F unless ruff is configured), then "
+        default_text="ruff (with the rules E4, E7, E9, F unless the project selects its own), then "
         "the formatter and the type checkers the project configures (black if `[tool.black]` "
         "or a black pre-commit hook, else `ruff format` if `[tool.ruff.format]` or a "
         "ruff-format hook; mypy, pyright, basedpyright, ty, pyrefly each when configured); "
@@ -57,7 +57,7 @@ class LintConfig:
     )
     # Resolved at load: why each tool was chosen (empty when lint-tools is set),
     # whether the project tells mypy its files (then no paths are passed), and
-    # whether ruff runs with the baseline rules (the project does not configure it).
+    # whether ruff runs with the baseline rules (the project selects none).
     reasons: tuple[str, ...] = ()
     mypy_files: bool = False
     ruff_baseline: bool = False
@@ -68,7 +68,7 @@ def resolve(settings: LintConfig, context: ResolveContext) -> LintConfig:
     found = replace(
         settings,
         mypy_files=choice.mypy_files_configured(root, context.document),
-        ruff_baseline=choice.ruff_configured(root, context.document) is None,
+        ruff_baseline=choice.ruff_selects(root, context.document) is None,
     )
     if settings.tools is None:
         tools, reasons = choice.choose(root, context.document)
