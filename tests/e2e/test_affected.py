@@ -191,3 +191,62 @@ def test_patch_coverage_still_applies_to_a_selected_run(sample: Path, run_nox: R
         "(3 of 4 changed lines not run)"
     ) in result.output
     assert "Partial figure: tier pr: the affected tests" in result.output
+
+
+RENDER = """class Renderer:
+    def __init__(self) -> None:
+        self._keys = True
+
+    @property
+    def sort_keys(self) -> bool:
+        return self._keys
+
+    @sort_keys.setter
+    def sort_keys(self, value: bool) -> None:
+        self._keys = value
+"""
+RENDER_TESTS = """from sample.render import Renderer
+
+
+def test_reads() -> None:
+    assert Renderer().sort_keys is True
+
+
+def test_writes() -> None:
+    renderer = Renderer()
+    renderer.sort_keys = False
+    assert renderer._keys is False
+"""
+
+
+def test_a_changed_property_getter_with_a_setter_runs_the_test_that_fails(
+    sample: Path, run_nox: RunNox
+) -> None:
+    """#30's hard case: keyed by name, the setter hid the getter, and a negated getter
+    selected no test while one failed."""
+    (sample / "src" / "sample" / "render.py").write_text(RENDER)
+    (sample / "tests" / "test_render.py").write_text(RENDER_TESTS)
+    committed(sample)
+    first = run_nox(sample, "-s", SESSION, "--", "--affected")
+    assert first.returncode == 0, first
+    render = sample / "src" / "sample" / "render.py"
+    render.write_text(RENDER.replace("return self._keys", "return not self._keys"))
+    selected = run_nox(sample, "-s", SESSION, "--", "--affected")
+    assert selected.returncode != 0, selected
+    assert "tests/test_render.py::test_reads" in ran(sample)
+    assert "tests/test_report.py::test_describe_many" not in ran(sample)
+
+
+def test_a_new_function_named_like_a_builtin_runs_the_whole_suite(
+    sample: Path, run_nox: RunNox
+) -> None:
+    """#30's hard case: a `def len` added to a module selected 0 tests while 67 failed."""
+    selected = changed_after_a_map(
+        sample,
+        run_nox,
+        "def describe",
+        "def len(obj: object) -> int:\n    return 0\n\n\ndef describe",
+    )
+    assert selected.returncode != 0, selected
+    assert "replacing the builtin" in summary(sample)
+    assert len(ran(sample)) == 4

@@ -291,3 +291,111 @@ def test_a_map_is_made_locally_and_on_main_never_for_a_pull_request() -> None:
     assert not keeps_map({"GITHUB_EVENT_NAME": "pull_request"}, "main")
     assert not keeps_map({"GITHUB_EVENT_NAME": "push", "GITHUB_REF": "refs/heads/dev"}, "main")
     assert not keeps_map({"GITHUB_EVENT_NAME": "schedule"}, "main")
+
+
+PROPERTY = """class Renderer:
+    def __init__(self):
+        self._keys = True
+
+    @property
+    def sort_keys(self):
+        return self._keys
+
+    @sort_keys.setter
+    def sort_keys(self, value):
+        self._keys = value
+"""
+
+
+def test_a_getter_and_its_setter_are_two_entries_so_a_getter_change_reaches_its_tests() -> None:
+    """#30: keyed by name, the setter replaced the getter and a negated getter selected 0
+    of 920 tests while 1 failed."""
+    tests = ("tests/test_r.py::test_reads", "tests/test_r.py::test_writes")
+    executed = {
+        "src/pk/render.py": {
+            7: ["tests/test_r.py::test_reads|run"],
+            11: ["tests/test_r.py::test_writes|run"],
+        }
+    }
+    made = mapped(
+        tests=tests,
+        texts={"src/pk/render.py": PROPERTY},
+        executed=executed,
+        manifest={**MANIFEST, "src/pk/render.py": "r"},
+    )
+    assert set(made.sources["src/pk/render.py"].runs) == {
+        "Renderer.__init__",
+        "Renderer.sort_keys",
+        "Renderer.sort_keys#2",
+    }
+    negated = PROPERTY.replace("return self._keys", "return not self._keys")
+    plan = affected.plan(made, now({"src/pk/render.py": negated}, read=lambda p: negated))
+    assert not plan.whole and set(tests) - plan.deselect == {"tests/test_r.py::test_reads"}
+
+
+DISPATCH = """import functools
+
+
+@functools.singledispatch
+def show(value):
+    return str(value)
+
+
+@show.register
+def _(value: int):
+    return f"int {value}"
+
+
+@show.register
+def _(value: list):
+    return f"list {value}"
+"""
+
+
+def test_singledispatch_implementations_named_alike_each_reach_their_own_tests() -> None:
+    tests = ("tests/test_s.py::test_int", "tests/test_s.py::test_list")
+    executed = {
+        "src/pk/show.py": {
+            11: ["tests/test_s.py::test_int|run"],
+            16: ["tests/test_s.py::test_list|run"],
+        }
+    }
+    made = mapped(
+        tests=tests,
+        texts={"src/pk/show.py": DISPATCH},
+        executed=executed,
+        manifest={**MANIFEST, "src/pk/show.py": "d"},
+    )
+    changed = DISPATCH.replace('f"int {value}"', 'f"integer {value}"')
+    plan = affected.plan(made, now({"src/pk/show.py": changed}, read=lambda p: changed))
+    assert not plan.whole and set(tests) - plan.deselect == {"tests/test_s.py::test_int"}
+
+
+@pytest.mark.parametrize(
+    ("added", "why"),
+    [
+        ("\n\ndef len(obj):\n    return 0\n", "replacing the builtin"),
+        ("\n\ndef area(a, b):\n    return 0\n", "defined once more"),
+    ],
+)
+def test_a_new_function_that_replaces_a_builtin_or_a_definition_runs_all(
+    added: str, why: str
+) -> None:
+    """#30: a `def len` added to a module selected 0 tests while 67 failed."""
+    plan = affected.plan(mapped(), now({"src/pk/shapes.py": SHAPES + added}))
+    assert plan.whole and why in plan.why
+
+
+def test_a_new_function_in_a_star_imported_module_runs_all() -> None:
+    star = "from pk.shapes import *\n\n\ndef helper():\n    return area(1, 2)\n"
+    files = {"src/pk/api.py": star}
+    added = SHAPES + "\n\ndef helper2():\n    return 1\n"
+    texts = {"src/pk/shapes.py": added, **files}
+    tree = now({"src/pk/shapes.py": added, **files}, read=lambda p: texts.get(p, ""))
+    plan = affected.plan(mapped(), tree)
+    assert plan.whole and "src/pk/api.py star-imports the module" in plan.why
+    starred = "from os.path import *\n" + SHAPES
+    made = mapped(texts={"src/pk/shapes.py": starred})
+    again = starred + "\n\ndef join(a, b):\n    return a\n"
+    plan = affected.plan(made, now({"src/pk/shapes.py": again}, read=lambda p: again))
+    assert plan.whole and "a star import gave" in plan.why

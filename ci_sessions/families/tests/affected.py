@@ -15,18 +15,19 @@ extensions) outside `affected-ignore`. Pure: plain data in, a Plan out; no nox.
 
 from __future__ import annotations
 
+import builtins
 import fnmatch
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from ci_sessions.families.tests.fingerprints import FileFingerprint, fingerprint
+from ci_sessions.families.tests.fingerprints import FileFingerprint, fingerprint, star_imports
 from ci_sessions.families.tests.fingerprints import from_document as read_fingerprint
 from ci_sessions.families.tests.fingerprints import to_document as fingerprint_document
 
 OPTION = "--affected"
-FORMAT = 2
+FORMAT = 3  # 3: a name defined twice is two entries; star imports recorded
 # Files no test reads, whatever the project: their change runs nothing.
 DEFAULT_IGNORE = (
     "*.md",
@@ -250,12 +251,44 @@ def _source_change(path: str, mapped: SourceMap, now: Now, reached: set[int]) ->
             # reach any test. (In a set-up only when the wider fixtures went unrecorded.)
             return f"{path}: {name} changed and ran at import, outside any test"
         reached.update(mapped.runs.get(name, ()))
-    for name in found.functions.keys() - before.functions.keys():
+    for key in found.functions.keys() - before.functions.keys():
+        name = key.split("#")[0]
         if "." in name:
             return f"{path}: method {name} added (it may override an inherited one)"
+        if "#" in key:
+            return f"{path}: {name} defined once more (it replaces the one before)"
         if name in before.bound:
             return f"{path}: function {name} added, replacing a name the module had"
+        if name in BUILTIN_NAMES:
+            return f"{path}: function {name} added, replacing the builtin for the module's code"
+        if before.star:
+            return f"{path}: function {name} added, which may replace a name a star import gave"
+        importer = _star_importer(path, now)
+        if importer:
+            return f"{path}: function {name} added, and {importer} star-imports the module"
     return ""
+
+
+# A module-level function with one of these names replaces the builtin for the code that
+# reads it by name.
+BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+def _star_importer(path: str, now: Now) -> str | None:
+    """A project file that star-imports the module at `path` (absolute or relative)."""
+    module = PurePosixPath(path).with_suffix("")
+    parts = [p for p in module.parts if p not in ("src",)]
+    dotted = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+    last = parts[-1]
+    for other in now.manifest:
+        if not other.endswith(".py") or other == path:
+            continue
+        for name in star_imports(now.read(other)):
+            relative = name.lstrip(".")
+            package = last == "__init__" and relative == ""  # `from . import *`
+            if name == dotted or (name.startswith(".") and (relative == last or package)):
+                return other
+    return None
 
 
 def _under(path: str, folders: Iterable[str]) -> bool:

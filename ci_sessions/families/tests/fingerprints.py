@@ -30,6 +30,8 @@ class FileFingerprint:
     # Names the module level binds (imports, assignments, classes): a new function
     # with one of these names replaces what was there.
     bound: frozenset[str] = frozenset()
+    # Whether the module star-imports: a new function may then replace a name it brought.
+    star: bool = False
 
 
 def _digest(node: ast.AST) -> str:
@@ -44,7 +46,7 @@ def _split(body: list[ast.stmt], prefix: str, functions: dict[str, Function]) ->
     kept: list[ast.stmt] = []
     for node in body:
         if isinstance(node, FunctionNode):
-            functions[prefix + node.name] = Function(
+            functions[_key(prefix + node.name, functions)] = Function(
                 _digest(node), node.body[0].lineno, node.end_lineno or node.body[-1].lineno
             )
             # Its place stays in the skeleton: a function that moves is the same, one
@@ -61,6 +63,17 @@ def _split(body: list[ast.stmt], prefix: str, functions: dict[str, Function]) ->
             )
         kept.append(node)
     return kept
+
+
+def _key(name: str, functions: dict[str, Function]) -> str:
+    """A name defined again in the same scope (a property's setter, a singledispatch `_`)
+    is an entry of its own, `name#2`: the map keeps each definition's lines and tests."""
+    if name not in functions:
+        return name
+    count = 2
+    while f"{name}#{count}" in functions:
+        count += 1
+    return f"{name}#{count}"
 
 
 def _bound_names(body: list[ast.stmt]) -> frozenset[str]:
@@ -86,13 +99,31 @@ def fingerprint(source: str) -> FileFingerprint | None:
     functions: dict[str, Function] = {}
     kept = _split(tree.body, "", functions)
     skeleton = _digest(ast.Module(body=kept, type_ignores=[]))
-    return FileFingerprint(skeleton, functions, _bound_names(kept))
+    star = any(
+        isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names)
+        for node in kept
+    )
+    return FileFingerprint(skeleton, functions, _bound_names(kept), star)
+
+
+def star_imports(source: str) -> frozenset[str]:
+    """The modules a file star-imports (`from x import *`, relative ones with their dots)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return frozenset()
+    return frozenset(
+        "." * node.level + (node.module or "")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names)
+    )
 
 
 def to_document(found: FileFingerprint) -> dict[str, object]:
     return {
         "skeleton": found.skeleton,
         "bound": sorted(found.bound),
+        "star": found.star,
         "functions": {
             name: [f.digest, f.first, f.last] for name, f in sorted(found.functions.items())
         },
@@ -108,4 +139,5 @@ def from_document(document: dict[str, object]) -> FileFingerprint:
         str(document["skeleton"]),
         {name: Function(str(d), int(a), int(b)) for name, (d, a, b) in functions.items()},
         frozenset(bound if isinstance(bound, list) else ()),
+        bool(document.get("star", False)),
     )
