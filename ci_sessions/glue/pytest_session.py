@@ -14,6 +14,7 @@ import nox
 from ci_sessions import coverage_data, git, github, invocation, pipeline_report, test_outcomes
 from ci_sessions.config import Config
 from ci_sessions.glue.coverage_rc import write_rc
+from ci_sessions.glue.nox_mode import installing_only
 from ci_sessions.glue.pytest_run import (
     PytestRun,
     RunFiles,
@@ -60,8 +61,11 @@ def run_pytest(
     the session unless the judgement of what ran passes (ci_sessions.pytest_verdict).
 
     Quarantined tests run, are reported, and do not fail it. `selection`: affected-test
-    selection's part (measuring per test, leaving tests out).
+    selection's part (measuring per test, leaving tests out). Under --install-only nothing
+    runs: the installs are done.
     """
+    if installing_only(session):
+        return
     posargs = list(session.posargs if run.posargs is None else run.posargs)
     refuse_expired_quarantine(session, config)
     tmp = scratch_dir(session)

@@ -62,14 +62,18 @@ def _succeeds(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
 
 
 def make_session(
-    tmp_path: Path, *, name: str = "tests-3.13", posargs: Sequence[str] = ()
+    tmp_path: Path,
+    *,
+    name: str = "tests-3.13",
+    posargs: Sequence[str] = (),
+    install_only: bool = False,
 ) -> nox.Session:
     """A real Session whose venv is a stand-in in tmp_path/venv."""
     func = mock.Mock(spec=["python"], python="3.13")
     global_config = nox._options.options.namespace(
         posargs=list(posargs),
         error_on_external_run=False,
-        install_only=False,
+        install_only=install_only,
         no_install=False,
         envdir=str(tmp_path / "envs"),
     )

@@ -165,3 +165,17 @@ def test_collect_fails_on_an_import_error_or_nothing_collected(
         with pytest.raises(Quit, match=message):
             collect(make_session(tmp_path / "s", name="collect"))
     assert any("--collect-only" in argv for argv in commands.ran)
+
+
+def test_install_only_installs_and_stops_with_selection_on(
+    tmp_path: Path, commands: FakeCommands
+) -> None:
+    """#30: `--install-only` with selection on crashed on a fresh venv (facts.json missing)
+    and failed on a warm one ("pytest ended before writing its report")."""
+    config = project(tmp_path, "[tool.ci_sessions.narrow.pr]\naffected = true\n")
+    commands.on("pytest", pytest_writes(0, PASSED))
+    session = make_session(tmp_path / "s", posargs=["--affected"], install_only=True)
+    registered(config, "tests")(session)
+    assert any("install" in argv for argv in commands.ran)
+    assert not any(argv[0] in ("pytest", "python") for argv in commands.ran)
+    assert not (config.root / "reports" / "pipeline.d" / "tests-3.13.json").exists()

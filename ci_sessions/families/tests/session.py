@@ -11,6 +11,7 @@ from ci_sessions.config import Config
 from ci_sessions.families.base import pins
 from ci_sessions.families.tests import affected, affected_run, narrow, shards
 from ci_sessions.families.tests.settings import MatrixConfig
+from ci_sessions.glue.nox_mode import installing_only
 from ci_sessions.glue.pytest_run import TEST_TOOLS, PytestRun, install_for_tests, quiet_pytest
 from ci_sessions.glue.pytest_session import run_pytest
 from ci_sessions.glue.session import (
@@ -48,6 +49,9 @@ def register(config: Config) -> None:
         )
         if extra_tools:
             install_tools(session, config, *pins(TOOLS, *extra_tools))
+        if installing_only(session):
+            session.log("--install-only: installed; the tests run on the next call")
+            return
         python = str(session.python)
         narrowed = narrow.in_force(matrix.narrow)
         if narrowed and narrowed[1].python and python not in narrowed[1].python:
