@@ -6,6 +6,7 @@
 #   scripts/bench.sh pipeline [--runs 3]             pipeline wall time against the alternatives
 #   scripts/bench.sh benchmark_rounds collect|replay walltime rounds recorded, the decision replayed
 #   scripts/bench.sh fixed_cost [--runs 7]           a tests session's fixed cost
+#   scripts/bench.sh phases [--runs 5]               where a warm tests session's time goes
 #   scripts/bench.sh affected [--max-changes 17]     affected-test selection on real history
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
