@@ -52,6 +52,26 @@ def test_a_type_checker_sees_the_project_and_checks_the_code_not_the_tests(
     assert black == ["black", "--check", "--diff", "src/demo", "tests"]
 
 
+def test_a_type_checker_gets_what_the_noxfile_imports(
+    tmp_path: Path, commands: FakeCommands
+) -> None:
+    """#29: pyright over the whole tree failed on the noxfile init wrote ("Import nox could
+    not be resolved"): the noxfile's PEP 723 dependencies install beside the type checker."""
+    config = project(tmp_path, "[tool.pyright]\n")
+    (config.root / "noxfile.py").write_text(
+        '# /// script\n# dependencies = ["nox>=2026.10.20", "ci-sessions>=0.2"]\n# ///\n'
+        "import nox\n"
+    )
+    registered(config, "lint")(make_session(tmp_path / "s", name="lint"))
+    installed = next(argv for argv in commands.ran if "install" in argv)
+    assert "nox>=2026.10.20" in installed and "ci-sessions>=0.2" in installed
+    (config.root / "noxfile.py").write_text("import nox\n")  # no script block: nothing added
+    commands.ran.clear()
+    registered(config, "lint")(make_session(tmp_path / "s2", name="lint"))
+    installed = next(argv for argv in commands.ran if "install" in argv)
+    assert not any(arg.startswith("ci-sessions") for arg in installed)
+
+
 def test_every_tool_runs_and_the_gate_names_each_that_failed(
     tmp_path: Path, commands: FakeCommands
 ) -> None:

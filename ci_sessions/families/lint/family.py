@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import nox
+import nox.project
 
 from ci_sessions import github, workflow
 from ci_sessions.config import Config
@@ -51,7 +53,11 @@ def register(config: Config) -> None:
                 extras=(*config.test_extras, *settings.extras),
                 groups=(*config.test_groups, *settings.groups),
                 requirement_files=settings.requirements,
-                tools=(*lint_tools.pins_for(tools), TEST_TOOLS["pytest"]),
+                tools=(
+                    *lint_tools.pins_for(tools),
+                    TEST_TOOLS["pytest"],
+                    *noxfile_dependencies(config.root),
+                ),
                 for_tests=True,
             )
         else:
@@ -129,6 +135,21 @@ def _workflow_drift(session: nox.Session, config: Config) -> dict[str, str | Non
         "and commit the result"
     )
     return {"workflow": problem if stale else None}
+
+
+def noxfile_dependencies(root: Path) -> list[str]:
+    """What the noxfile's PEP 723 block asks for (nox, ci-sessions), read by nox's own
+    reader: a type checker that checks the whole tree then resolves the noxfile's imports
+    instead of failing on the file `init` wrote."""
+    noxfile = root / "noxfile.py"
+    if not noxfile.is_file():
+        return []
+    try:
+        found = nox.project.load_toml(noxfile)
+    except (ValueError, OSError):
+        return []  # no script block, or one nox cannot read: nothing to add
+    dependencies = found.get("dependencies", [])
+    return [str(item) for item in dependencies] if isinstance(dependencies, list) else []
 
 
 def checked_paths(
