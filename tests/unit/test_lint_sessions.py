@@ -72,6 +72,20 @@ def test_a_type_checker_gets_what_the_noxfile_imports(
     assert not any(arg.startswith("ci-sessions") for arg in installed)
 
 
+@pytest.mark.parametrize(
+    ("target", "pin"),
+    [('"3.8"', "mypy>=1.16,<1.17"), ('"3.9"', "mypy>=1.20,<2"), ('"3.11"', "mypy>=2.4,<3")],
+)
+def test_mypy_installs_at_a_version_that_accepts_the_projects_target(
+    tmp_path: Path, commands: FakeCommands, target: str, pin: str
+) -> None:
+    """#29: mypy 2 refuses python_version 3.8 and 3.9 ("not supported"), measured."""
+    config = project(tmp_path, f"[tool.mypy]\npython_version = {target}\n")
+    registered(config, "lint")(make_session(tmp_path / "s", name="lint"))
+    installed = next(argv for argv in commands.ran if "install" in argv)
+    assert pin in installed and sum(arg.startswith("mypy") for arg in installed) == 1
+
+
 def test_every_tool_runs_and_the_gate_names_each_that_failed(
     tmp_path: Path, commands: FakeCommands
 ) -> None:

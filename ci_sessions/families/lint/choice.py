@@ -140,20 +140,49 @@ def choose(root: Path, document: Mapping[str, Any]) -> tuple[tuple[str, ...], li
     return tuple(tools), reasons
 
 
-def mypy_files_configured(root: Path, document: Mapping[str, Any]) -> bool:
-    """Whether the project tells mypy what to check (`files`): then no paths are passed,
-    which would override it (one project got 1,351 errors from its vendored code)."""
+def _mypy_option(root: Path, document: Mapping[str, Any], name: str) -> Any:
+    """A mypy option as the project sets it: [tool.mypy], else mypy.ini, .mypy.ini or
+    setup.cfg's [mypy]; None when unset."""
     table = document.get("tool", {}).get("mypy", {})
-    if isinstance(table, dict) and table.get("files"):
-        return True
-    for name in ("mypy.ini", ".mypy.ini", "setup.cfg"):
-        path = root / name
+    if isinstance(table, dict) and name in table:
+        return table[name]
+    for file in ("mypy.ini", ".mypy.ini", "setup.cfg"):
+        path = root / file
         if path.is_file():
             parser = configparser.ConfigParser(interpolation=None)
             try:
                 parser.read(path, encoding="utf-8")
             except configparser.Error:
                 continue
-            if parser.has_option("mypy", "files"):
-                return True
-    return False
+            if parser.has_option("mypy", name):
+                return parser.get("mypy", name)
+    return None
+
+
+# The newest mypy that still accepts an older `python_version`, measured here: mypy 2.4
+# refuses anything below 3.10 ("Python 3.9 is not supported (must be 3.10 or higher)"),
+# 1.17 to 1.20 accept 3.9 and refuse 3.8, 1.16 accepts 3.8.
+MYPY_FOR_TARGET = (((3, 8), "mypy>=1.16,<1.17"), ((3, 9), "mypy>=1.20,<2"))
+
+
+def mypy_pin_for_target(root: Path, document: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(the mypy pin, why) when the project's mypy `python_version` is older than the
+    default mypy accepts; None otherwise (or for a target older than any measured)."""
+    value = _mypy_option(root, document, "python_version")
+    try:
+        target = tuple(int(part) for part in str(value).split(".")[:2])
+    except ValueError:
+        return None
+    for version, pin in MYPY_FOR_TARGET:
+        if target == version:
+            return pin, (
+                f"mypy: {pin}, since the project's python_version {value} is older than "
+                "mypy 2 accepts"
+            )
+    return None
+
+
+def mypy_files_configured(root: Path, document: Mapping[str, Any]) -> bool:
+    """Whether the project tells mypy what to check (`files`): then no paths are passed,
+    which would override it (one project got 1,351 errors from its vendored code)."""
+    return bool(_mypy_option(root, document, "files"))

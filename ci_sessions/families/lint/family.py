@@ -54,7 +54,7 @@ def register(config: Config) -> None:
                 groups=(*config.test_groups, *settings.groups),
                 requirement_files=settings.requirements,
                 tools=(
-                    *lint_tools.pins_for(tools),
+                    *_with_mypy_pin(lint_tools.pins_for(tools), settings.mypy_pin),
                     TEST_TOOLS["pytest"],
                     *noxfile_dependencies(config.root),
                 ),
@@ -135,6 +135,13 @@ def _workflow_drift(session: nox.Session, config: Config) -> dict[str, str | Non
         "and commit the result"
     )
     return {"workflow": problem if stale else None}
+
+
+def _with_mypy_pin(pins: list[str], mypy_pin: str | None) -> list[str]:
+    """The tools' pins, mypy's replaced by one that accepts the project's target."""
+    if mypy_pin is None:
+        return pins
+    return [mypy_pin if pin.startswith("mypy") else pin for pin in pins]
 
 
 def noxfile_dependencies(root: Path) -> list[str]:

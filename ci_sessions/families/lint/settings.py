@@ -60,6 +60,8 @@ class LintConfig:
     # whether ruff runs with the baseline rules (the project selects none).
     reasons: tuple[str, ...] = ()
     mypy_files: bool = False
+    # mypy's pin when the project's python_version is older than mypy 2 accepts.
+    mypy_pin: str | None = None
     ruff_baseline: bool = False
 
 
@@ -73,6 +75,9 @@ def resolve(settings: LintConfig, context: ResolveContext) -> LintConfig:
     if settings.tools is None:
         tools, reasons = choice.choose(root, context.document)
         found = replace(found, tools=tools, reasons=tuple(reasons))
+    older = choice.mypy_pin_for_target(root, context.document)
+    if older is not None and "mypy" in (found.tools or ()):
+        found = replace(found, mypy_pin=older[0], reasons=(*found.reasons, older[1]))
     idle = [tool for tool in found.advisory if tool not in found.tools]
     if idle:
         raise ValueError(
