@@ -3,7 +3,7 @@ pin wins (ci_sessions.pins), and the versions a uv.lock locks."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import nox
@@ -84,15 +84,28 @@ def lock_constraints(session: nox.Session, config: Config) -> list[str]:
     return ["-c", str(target)]
 
 
-def locked_export(target: Path) -> list[str]:
-    """uv's arguments to write what uv.lock locks, every extra and group, as requirements."""
+def locked_export(
+    target: Path,
+    extras: Sequence[str] | None = None,
+    groups: Sequence[str] | None = None,
+) -> list[str]:
+    """uv's arguments to write what uv.lock locks as requirements: every extra and group
+    (None: for constraints, which install nothing), or the runtime dependencies with these
+    extras and groups only (what the security scan covers: not docs or pre-commit groups)."""
+    if extras is None or groups is None:
+        chosen = ["--all-extras", "--all-groups"]
+    else:
+        chosen = [
+            *(f"--extra={extra}" for extra in extras),
+            "--no-default-groups",
+            *(f"--group={group}" for group in groups),
+        ]
     return [
         "export",
         "--locked",
         "--no-hashes",
         "--no-emit-project",
-        "--all-extras",
-        "--all-groups",
+        *chosen,
         "--format=requirements-txt",
         f"--output-file={target}",
         "--quiet",

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from ci_sessions.families.security import session as security_session
+from ci_sessions.registry import load_config
 from tests.unit.fake_nox import (
     FakeCommands,
     Quit,
@@ -244,3 +245,42 @@ def test_an_old_database_fails(tmp_path: Path, commands: FakeCommands, cache: Pa
         Quit, match=r"vulnerability database from .* older than max-db-age-days = 30"
     ):
         registered(config, "security")(make_session(tmp_path / "s", name="security"))
+
+
+def uv_exports(pins: str) -> Script:
+    """uv's `export --locked ... --output-file=X`: what uv.lock locks."""
+
+    def script(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
+        if "export" in argv:
+            output = next(arg for arg in argv if arg.startswith("--output-file="))
+            Path(output.partition("=")[2]).write_text(pins)
+        return 0, ""
+
+    return script
+
+
+LOCK = (
+    'version = 1\nrequires-python = ">=3.11"\n\n[[package]]\nname = "requests"\n'
+    'version = "2.19.0"\nsource = { registry = "https://pypi.org/simple" }\n'
+)
+
+
+def test_a_locked_project_scans_its_runtime_and_test_dependencies_not_its_docs_group(
+    tmp_path: Path, commands: FakeCommands, cache: Path
+) -> None:
+    """#29: the scan covered every uv.lock group (docs, dev, pre-commit)."""
+    groups = REQUESTS + '[dependency-groups]\ntest = ["pytest"]\ndocs = ["sphinx"]\n'
+    config = project(tmp_path, DATABASE, groups)
+    (config.root / "uv.lock").write_text(LOCK)
+    config = load_config(config.pyproject, environ={"CI": "true"})
+    commands.on("bandit", bandit([]))
+    commands.on("uv", uv_exports("requests==2.20.0\n"))
+    commands.on("safety", safety([]))
+    registered(config, "security")(make_session(tmp_path / "s", name="security"))
+    [export] = [
+        argv
+        for argv in commands.ran
+        if "export" in argv and any(a.endswith("resolved.txt") for a in argv)
+    ]
+    assert "--no-default-groups" in export and "--group=test" in export
+    assert "--all-groups" not in export and "--group=docs" not in export

@@ -315,11 +315,11 @@ def _resolved_dependencies(
     # uv prefers the pins of an existing output file: an earlier run's must not steer this one.
     resolved.unlink(missing_ok=True)
     if config.lock:
-        # The project locks its dependencies: scan exactly what it locks, for every
-        # platform and Python the lock covers (a stale lock fails, as installs do).
-        session.run(
-            *([uv] if has_uv else ["uv"]), *requirements.locked_export(resolved), external=has_uv
-        )
+        # The project locks its dependencies: scan exactly what it locks of the runtime
+        # and test dependencies, for every platform and Python the lock covers (a stale
+        # lock fails, as installs do); its docs or pre-commit groups are not shipped.
+        export = requirements.locked_export(resolved, config.test_extras, config.test_groups)
+        session.run(*([uv] if has_uv else ["uv"]), *export, external=has_uv)
     else:
         session.run(
             *([uv] if has_uv else ["uv"]),
