@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -144,11 +144,37 @@ def read_outcomes_file(path: Path) -> Outcomes | None:
     return read_outcomes(json.loads(path.read_text(encoding="utf-8")))
 
 
+def quarantine_entry(test_id: str, entries: Iterable[str]) -> str | None:
+    """The entry that quarantines a test: its own ID, or, for a parametrized test, the ID
+    without the parameters (`tests/a.py::test_race` holds every `test_race[...]`). The
+    plugin in the venv applies the same rule."""
+    listed = set(entries)
+    if test_id in listed:
+        return test_id
+    base = test_id.partition("[")[0]
+    return base if base != test_id and base in listed else None
+
+
+def is_quarantined(test_id: str, entries: Iterable[str]) -> bool:
+    return quarantine_entry(test_id, entries) is not None
+
+
 def real_outcome(case: Case, quarantined: Iterable[str]) -> str:
     """What really happened to a test: a quarantined test's xfail mark is ours, not its."""
-    if case.id in set(quarantined):
+    if is_quarantined(case.id, quarantined):
         return {"xfailed": "failed", "xpassed": "passed"}.get(case.outcome, case.outcome)
     return case.outcome
+
+
+def _held_outcomes(entry: str, cases: Sequence[Case], quarantine: Mapping[str, str]) -> str:
+    """What the tests an entry holds did: one outcome, or each parametrization's."""
+    held = [c for c in cases if quarantine_entry(c.id, [entry]) == entry]
+    if not held:
+        return "not run"
+    if len(held) == 1 and held[0].id == entry:
+        return real_outcome(held[0], quarantine)
+    tally = counts(replace(c, outcome=real_outcome(c, quarantine)) for c in held)
+    return ", ".join(f"{n} {outcome}" for outcome, n in tally.items())
 
 
 def slowest(cases: Iterable[Case], count: int) -> list[Case]:
@@ -192,7 +218,7 @@ def summary_markdown(
         lines += ["", f"Affected tests: {selection}."]
     if budget:
         lines += ["", f"Failure budget: {budget}."]
-    failing = [c for c in cases if c.outcome in FAILING and c.id not in quarantine]
+    failing = [c for c in cases if c.outcome in FAILING and not is_quarantined(c.id, quarantine)]
     if failing:
         lines += ["", "### Failed", "", "| test | outcome | message |", "|---|---|---|"]
         lines += [f"| `{c.id}` | {c.outcome} | {_cell(c.message)} |" for c in failing]
@@ -214,12 +240,9 @@ def summary_markdown(
             "| test | outcome | reason |",
             "|---|---|---|",
         ]
-        by_id = {case.id: case for case in cases}
         lines += [
-            f"| `{test_id}` | "
-            f"{real_outcome(by_id[test_id], quarantine) if test_id in by_id else 'not run'} | "
-            f"{_cell(reason)} |"
-            for test_id, reason in sorted(quarantine.items())
+            f"| `{entry}` | {_held_outcomes(entry, cases, quarantine)} | {_cell(reason)} |"
+            for entry, reason in sorted(quarantine.items())
         ]
     slow = slowest(cases, slow_count)
     if slow:

@@ -106,3 +106,17 @@ def test_slowest_tests_are_reported_and_slow_ones_can_be_skipped(
     fast = run_nox(app, "-s", "tests-3.12", env={"CI_SESSIONS_SKIP_SLOW": "1"})
     assert fast.returncode == 0, fast
     assert junit_tests(app / "reports" / "junit-tests-3.12.xml") == 3
+
+
+def test_one_entry_quarantines_every_parametrization_of_a_test(app: Path, run_nox: RunNox) -> None:
+    """#29: a racy parametrized test (12 IDs) could not be quarantined in one entry."""
+    (app / "tests" / "test_racy.py").write_text(
+        "import pytest\n\n\n@pytest.mark.parametrize('n', range(3))\n"
+        "def test_race(n: int) -> None:\n    assert n == 0\n"
+    )
+    quarantine(app, "tests/test_racy.py::test_race", NEXT_MONTH)
+    quarantine(app, SOMETIMES, NEXT_MONTH)
+    tests = run_nox(app, "-s", "tests-3.12")
+    assert tests.returncode == 0, tests
+    summary = (app / "reports" / "summary-tests-3.12.md").read_text()
+    assert "| `tests/test_racy.py::test_race` | 1 passed, 2 failed |" in summary

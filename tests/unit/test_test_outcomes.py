@@ -11,6 +11,7 @@ from ci_sessions.test_outcomes import (
     counts,
     expired,
     expired_message,
+    quarantine_entry,
     read_outcomes,
     read_outcomes_file,
     real_outcome,
@@ -78,6 +79,25 @@ def test_a_quarantined_test_s_xfail_is_ours() -> None:
     assert real_outcome(case, ["t"]) == "failed"
     assert real_outcome(case, []) == "xfailed"
     assert real_outcome(Case("t", "xpassed", 0.1), ["t"]) == "passed"
+
+
+def test_one_entry_without_parameters_holds_every_parametrization() -> None:
+    """#29: a racy parametrized test (12 IDs) could not be quarantined in one entry."""
+    entries = ["tests/a.py::test_race", "tests/a.py::test_one[x]"]
+    assert quarantine_entry("tests/a.py::test_race[3-thread]", entries) == "tests/a.py::test_race"
+    assert quarantine_entry("tests/a.py::test_one[x]", entries) == "tests/a.py::test_one[x]"
+    assert quarantine_entry("tests/a.py::test_one[y]", entries) is None
+    assert quarantine_entry("tests/a.py::test_race_other", entries) is None
+    cases = [
+        Case("tests/a.py::test_race[1]", "xfailed", 0.1),
+        Case("tests/a.py::test_race[2]", "xpassed", 0.1),
+        Case("tests/a.py::test_race[3]", "xfailed", 0.1),
+    ]
+    shown = summary_markdown(
+        "tests-3.13", cases, slow_count=0, quarantine={"tests/a.py::test_race": "racy, #12"}
+    )
+    assert "| `tests/a.py::test_race` | 1 passed, 2 failed | racy, #12 |" in shown
+    assert "### Failed" not in shown
 
 
 def test_expiry() -> None:

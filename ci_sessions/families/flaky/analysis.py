@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ci_sessions.test_outcomes import FAILING, Case, real_outcome
+from ci_sessions.test_outcomes import FAILING, Case, is_quarantined, quarantine_entry, real_outcome
 
 
 @dataclass(frozen=True)
@@ -64,14 +64,15 @@ def analyse_runs(runs: Sequence[Sequence[Case]], quarantined: Iterable[str]) -> 
         if not failed:
             continue
         first = failed[0].message or failed[0].retry_message
-        flake = Flake(test_id, len(seen), len(failed), first, test_id in quarantine)
+        flake = Flake(test_id, len(seen), len(failed), first, is_quarantined(test_id, quarantine))
         (flaky if len(failed) < len(seen) else broken).append(flake)
     return FlakyReport(len(runs), tuple(flaky), tuple(broken), len(history))
 
 
 def unknown_ids(ids: Iterable[str], runs: Sequence[Sequence[Case]]) -> list[str]:
     seen = {case.id for cases in runs for case in cases}
-    return sorted(set(ids) - seen)
+    held = {quarantine_entry(test_id, ids) for test_id in seen}
+    return sorted(set(ids) - held)
 
 
 def flaky_markdown(report: FlakyReport) -> str:
