@@ -1,5 +1,5 @@
 """Write the documentation's generated tables: every section's keys, the report files and
-the pipelines, into the pages that hold their blocks (README.md and docs/*.md).
+the pipelines, into the pages that hold their blocks (README.md and docs/**/*.md).
 
     .venv-nox/bin/python scripts/readme_tables.py          rewrite the pages
     .venv-nox/bin/python scripts/readme_tables.py --check  exit 1 when one is stale
@@ -24,7 +24,7 @@ PIPELINES = ROOT / "tests" / "fixtures" / "pipelines"
 
 def pages() -> list[Path]:
     """Every page that may hold a generated block."""
-    return [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    return [ROOT / "README.md", *sorted((ROOT / "docs").glob("**/*.md"))]
 
 
 BLOCK = re.compile(

@@ -33,9 +33,10 @@ def test_the_generated_tables_match_the_declarations() -> None:
 def test_the_readme_is_short_and_links_every_page() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert len(readme.splitlines()) <= 150
-    for page in sorted((ROOT / "docs").glob("*.md")):
-        if page.name != "index.md":
-            assert f"(docs/{page.name})" in readme, page.name
+    for page in sorted((ROOT / "docs").glob("**/*.md")):
+        name = page.relative_to(ROOT / "docs").as_posix()
+        if name != "index.md":
+            assert f"(docs/{name})" in readme, name
     for other in ("bench/README.md", "CONTRIBUTING.md", "CHANGELOG.md"):
         assert f"({other})" in readme, other
 
