@@ -47,7 +47,7 @@ def starter_table(config: Config, branch: str | None) -> str:
         f"[{TABLE}]",
         "# Added by `python -m ci_sessions init`: what it found in the project, written down.",
         "# Every key is optional; see ci-sessions' README for the others.",
-        f"python = {toml(config.python)}",
+        f"python = {toml(config.python)}" + _source_comment(config, "python = "),
         f"package = {toml(package)}",
         *(f"# {reason}" for reason in lint.reasons),
         f"lint-tools = {toml(lint.tools)}",
@@ -67,6 +67,14 @@ def starter_table(config: Config, branch: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _source_comment(config: Config, prefix: str) -> str:
+    """`  # what tox.ini tests`: where a key's value came from, from the load's notes."""
+    for note in config.notes:
+        if note.startswith(prefix) and ": " in note:
+            return "  # " + note.split(": ", 1)[1]
+    return ""
+
+
 def init(root: Path, write_workflow: Callable[[Path], list[str]]) -> list[str]:
     """Add what is missing to the project at root; return one line per step."""
     pyproject = root / "pyproject.toml"
@@ -83,6 +91,7 @@ def init(root: Path, write_workflow: Callable[[Path], list[str]]) -> list[str]:
             file.write(starter_table(config, default_branch(root)))
         done.append(f"added [{TABLE}] to {pyproject}: " + ", ".join(_found(config)))
     done += _gitignore(root, config.reports_dir)
+    done += [f"note: {note}" for note in config.notes]
     workflow = root / WORKFLOW_PATH
     others = sorted(p.name for p in workflow.parent.glob("*.y*ml") if p.name != workflow.name)
     if workflow.exists():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ci_sessions.config import backends, discover, values
+from ci_sessions.config import backends, discover, own_ci, values
 from ci_sessions.config.project import (
     FLAT_REPORTS_DIR,
     default_paths,
@@ -20,9 +20,13 @@ from ci_sessions.config.schema import Project
 
 
 def python(project: Project) -> tuple[str, ...]:
-    """The project's classifiers, else requires-python (or Poetry's python) up to the newest
-    CPython released; versions older than 3.10 left out, with a note."""
-    found = default_pythons(_with_poetry_python(project.document))
+    """The Pythons the project's own CI tests (tox envs, workflow matrices), else its
+    classifiers, else requires-python (or Poetry's python) up to the newest CPython
+    released; versions older than 3.10 left out, with a note."""
+    own = own_ci.read(project.root, project.document).pythons()
+    if own is not None:
+        project.note(f"python = {values.toml(list(own[0]))}: what {own[1]} tests")
+    found = own[0] if own is not None else default_pythons(_with_poetry_python(project.document))
     kept = tuple(version for version in found if not values.too_old_python(version))
     if len(kept) < len(found):
         dropped = ", ".join(v for v in found if v not in kept)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ci_sessions.config import values
+from ci_sessions.config import own_ci, values
 from ci_sessions.config.resolve import resolve_fail_under
 from ci_sessions.config.schema import ResolveContext, Section, setting
 
@@ -104,6 +104,11 @@ def resolve(settings: CoverageConfig, context: ResolveContext) -> CoverageConfig
             f"of [tool.ci_sessions.suites] ({', '.join(sorted(declared)) or 'none'})"
         )
     fail_under, origin = resolve_fail_under(settings.fail_under, report)
+    if fail_under is None:
+        # The threshold the project's own CI writes in a command (`--cov-fail-under=99`).
+        written = own_ci.read(context.pyproject.parent, context.document).fail_under()
+        if written is not None:
+            fail_under, origin = written[0], f"a command of {written[1]}"
     warn = settings.warn_under
     if warn is not None and fail_under is not None and warn <= fail_under:
         raise ValueError(

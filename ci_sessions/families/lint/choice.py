@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ci_sessions.config import own_ci
 from ci_sessions.config.discover import pre_commit
 from ci_sessions.families.lint.tools import BY_NAME, NAMES, of_kind
 
@@ -132,9 +133,19 @@ def choose(root: Path, document: Mapping[str, Any]) -> tuple[tuple[str, ...], li
     checkers = [
         (tool, where) for tool in TYPE_CHECKERS if (where := configured(tool, root, document))
     ]
+    # The project's own CI decides which of them it gates on, where it runs one at all.
+    gated = own_ci.read(root, document).type_checkers()
+    if gated is not None and gated[0]:
+        for tool, where in checkers:
+            if tool not in gated[0]:
+                reasons.append(f"no {tool}: {where} is configured, but {gated[1]} does not run it")
+        checkers = [(tool, where) for tool, where in checkers if tool in gated[0]]
     for tool, where in checkers:
         tools.append(tool)
-        reasons.append(f"{tool}: {where} is configured")
+        reasons.append(
+            f"{tool}: {where} is configured"
+            + (f", and {gated[1]} runs it" if gated is not None and gated[0] else "")
+        )
     if not checkers:
         reasons.append("no type checker: none is configured")
     return tuple(tools), reasons
