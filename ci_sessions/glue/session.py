@@ -30,6 +30,7 @@ from ci_sessions import verdicts as checks
 from ci_sessions.config import Config
 from ci_sessions.glue import installs, requirements
 from ci_sessions.glue.guard import guarded, swept
+from ci_sessions.glue.nox_mode import asked_python
 from ci_sessions.glue.recording import recorded
 from ci_sessions.masking import held_back, redact
 from ci_sessions.platforms import python_in, venv_python
@@ -69,6 +70,7 @@ def session(
                 f"register(); define yours after register(), or keep it with "
                 f'register(exclude=["{name}"])'
             )
+        func = asked_python(func)
         func = swept(func, config, lambda run, message: warn_visibly(run, run.name, [message]))
         if name != "report":  # the report reads the records; it writes none
             func = recorded(func, kwargs["tags"][1:], lambda: reports_dir(config))
