@@ -110,23 +110,14 @@ def report(projects: dict[str, Path], runs: int) -> str:
 
 def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from pipeline import UV, prepare_pluggy, prepare_sample
+    from pipeline import prepared_paths
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--projects", default="sample,pluggy")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-fixed-cost-"))
-    tools = work / "tools"
-    run([UV, "venv", "-q", "-p", "3.13", "--seed", str(tools)], work)
-    prepared = {
-        name: (
-            prepare_sample(work)
-            if name == "sample"
-            else prepare_pluggy(work, str(tools / "bin/python"))
-        ).path
-        for name in args.projects.split(",")
-    }
+    prepared = prepared_paths(work, args.projects)
     print(report(prepared, args.runs))
     print(f"\n(scratch folder: {work}; {args.runs} runs of each; 2 cores)")
 

@@ -88,21 +88,14 @@ def report(name: str, walls: list[float], found: list[dict[str, float]], raws: l
 
 def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from pipeline import UV, prepare_pluggy, prepare_sample
+    from pipeline import prepared_paths
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--projects", default="sample,pluggy")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-phases-"))
-    tools = work / "tools"
-    run([UV, "venv", "-q", "-p", "3.13", "--seed", str(tools)], work)
-    for name in args.projects.split(","):
-        path = (
-            prepare_sample(work)
-            if name == "sample"
-            else prepare_pluggy(work, str(tools / "bin/python"))
-        ).path
+    for name, path in prepared_paths(work, args.projects).items():
         print(report(name, *measure(path, args.runs)), flush=True)
         print()
     print(f"(scratch folder: {work}; {args.runs} runs of each, alternated; 2 cores)")

@@ -365,6 +365,21 @@ def bench_project(project: Project, runs: int, tools: Path) -> list[list[str]]:
     return rows
 
 
+def prepared_paths(work: Path, names: str) -> dict[str, Path]:
+    """The sample and pluggy (comma-separated names), prepared under work, for the scripts
+    that time one session on them (fixed_cost.py, phases.py)."""
+    tools = work / "tools"
+    run([UV, "venv", "-q", "-p", "3.13", "--seed", str(tools)], work)
+    return {
+        name: (
+            prepare_sample(work)
+            if name == "sample"
+            else prepare_pluggy(work, str(tools / "bin" / "python"))
+        ).path
+        for name in names.split(",")
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
