@@ -399,3 +399,73 @@ def test_a_new_function_in_a_star_imported_module_runs_all() -> None:
     again = starred + "\n\ndef join(a, b):\n    return a\n"
     plan = affected.plan(made, now({"src/pk/shapes.py": again}, read=lambda p: again))
     assert plan.whole and "a star import gave" in plan.why
+
+
+DOCUMENTED = '''"""Shapes."""
+
+
+class Box:
+    """A box."""
+
+    def volume(self):
+        """Its volume."""
+        return 8
+
+
+def area(width, height):
+    """The area."""
+    return width * height
+'''
+
+
+def documented_map() -> affected.TestMap:
+    executed = {
+        "src/pk/shapes.py": {
+            9: ["tests/test_a.py::test_box|run"],
+            14: ["tests/test_a.py::test_area|run"],
+        }
+    }
+    return mapped(texts={"src/pk/shapes.py": DOCUMENTED}, executed=executed)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('"""The area."""', '"""The area, in square units."""'),
+        ('"""A box."""', '"""A cube."""'),
+        ('"""Shapes."""', '"""Shapes!"""'),
+    ],
+)
+def test_a_docstring_alone_runs_nothing_unless_docstrings_are_run(old: str, new: str) -> None:
+    """#30: a docstring-only change selected 135 of 155 tests; a class's ran them all."""
+    changed = DOCUMENTED.replace(old, new)
+    files = {"src/pk/shapes.py": changed}
+    quiet = affected.plan(documented_map(), now(files, read=lambda p: changed))
+    assert not quiet.whole and quiet.deselect == set(TESTS)
+    read = affected.plan(documented_map(), now(files, read=lambda p: changed, docstrings=True))
+    if old == '"""The area."""':
+        assert not read.whole and set(TESTS) - read.deselect == {"tests/test_a.py::test_area"}
+    else:
+        assert read.whole and "docstring changed, and doctests or __doc__" in read.why
+
+
+def test_code_with_its_docstring_changed_still_runs_its_tests() -> None:
+    changed = DOCUMENTED.replace("return width * height", "return width + height")
+    plan = affected.plan(
+        documented_map(), now({"src/pk/shapes.py": changed}, read=lambda p: changed)
+    )
+    assert set(TESTS) - plan.deselect == {"tests/test_a.py::test_area"}
+
+
+def test_docstrings_matter_where_doctests_run_or_the_code_reads_them(tmp_path: Path) -> None:
+    from ci_sessions.families.tests.affected_run import docstrings_matter
+    from tests.unit.fake_nox import project
+
+    config = project(tmp_path)
+    (config.root / "src" / "demo" / "a.py").write_text("x = 1\n")
+    manifest = {"src/demo/a.py": "h", "tests/test_demo.py": "t"}
+    assert not docstrings_matter(config, manifest)
+    (config.root / "src" / "demo" / "a.py").write_text("def f():\n    return f.__doc__\n")
+    assert docstrings_matter(config, manifest)
+    doctests = project(tmp_path / "b", 'pytest-args = ["--doctest-modules"]\n')
+    assert docstrings_matter(doctests, {})

@@ -27,7 +27,7 @@ from ci_sessions.families.tests.fingerprints import from_document as read_finger
 from ci_sessions.families.tests.fingerprints import to_document as fingerprint_document
 
 OPTION = "--affected"
-FORMAT = 3  # 3: a name defined twice is two entries; star imports recorded
+FORMAT = 4  # 4: docstrings apart from the code; 3: a name defined twice is two entries
 # Files no test reads, whatever the project: their change runs nothing.
 DEFAULT_IGNORE = (
     "*.md",
@@ -79,6 +79,9 @@ class Now:
     read: Callable[[str], str]  # a project file's text
     test_paths: tuple[str, ...]
     ignore: tuple[str, ...]
+    # Whether docstrings are run or read (doctests collected, `__doc__` read by the
+    # project's code): then a docstring's change is a change of what runs.
+    docstrings: bool = False
 
 
 @dataclass(frozen=True)
@@ -243,8 +246,16 @@ def _source_change(path: str, mapped: SourceMap, now: Now, reached: set[int]) ->
     before = mapped.fingerprint
     if found.skeleton != before.skeleton:
         return f"{path}: module-level code changed (imports, constants or class bodies)"
+    if found.docs != before.docs and now.docstrings:
+        return f"{path}: a module or class docstring changed, and doctests or __doc__ read them"
     for name, function in before.functions.items():
-        if name in found.functions and found.functions[name].digest == function.digest:
+        mine = found.functions.get(name)
+        # The same code: a docstring that alone changed runs nothing, unless it is run.
+        if (
+            mine is not None
+            and mine.digest == function.digest
+            and (mine.doc == function.doc or not now.docstrings)
+        ):
             continue
         if name in mapped.shared:
             # At import: what it made (a default, a registry, a module-level object) may

@@ -108,14 +108,33 @@ def enabled(config: Config) -> bool:
     return any(narrowing.affected for _, narrowing in config.of(MatrixConfig).narrow)
 
 
+def _pytest_options(config: Config) -> str:
+    addopts = config.pytest_ini.get("addopts", "")
+    listed = addopts if isinstance(addopts, list) else [addopts]
+    return " ".join(map(str, [*config.pytest_args, *listed]))
+
+
+def docstrings_matter(config: Config, manifest: Mapping[str, str]) -> bool:
+    """Whether a docstring's change can change a test's outcome: pytest collects doctests,
+    or the project's code reads `__doc__`."""
+    if "doctest" in _pytest_options(config):
+        return True
+    for path in manifest:
+        if path.endswith(".py"):
+            try:
+                if "__doc__" in (config.root / path).read_text(encoding="utf-8", errors="replace"):
+                    return True
+            except OSError:
+                continue
+    return False
+
+
 def ignored(config: Config) -> tuple[str, ...]:
     """`affected-ignore`, else the default (documentation kept when pytest reads it)."""
     configured = config.of(MatrixConfig).affected_ignore
     if configured is not None:
         return configured
-    addopts = config.pytest_ini.get("addopts", "")
-    listed = addopts if isinstance(addopts, list) else [addopts]
-    return affected.default_ignore(" ".join(map(str, [*config.pytest_args, *listed])))
+    return affected.default_ignore(_pytest_options(config))
 
 
 def prepare(
@@ -134,13 +153,15 @@ def prepare(
         return selection
     python = str(session.python)
     old, why = _read_map(map_path(config, python))
+    manifest = project_manifest(config, written_by_install(session)) or {}
     now = affected.Now(
         python=selection.facts["python"],
         packages=selection.facts["packages"],
-        manifest=project_manifest(config, written_by_install(session)) or {},
+        manifest=manifest,
         read=lambda path: (config.root / path).read_text(encoding="utf-8", errors="replace"),
         test_paths=config.test_paths,
         ignore=ignored(config),
+        docstrings=docstrings_matter(config, manifest),
     )
     if not now.manifest:
         occasion = occasion or "the project is not a git work tree, so changes cannot be listed"

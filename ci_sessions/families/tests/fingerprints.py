@@ -3,13 +3,16 @@ one, and the rest (the module-level code that runs at import).
 
 A function's fingerprint is its AST without positions (decorators, arguments, body), so a
 change of comments, blank lines or of its place in the file is no change, and any edit of
-what it runs is. The skeleton is the module with every function and method taken out:
-imports, constants, class bodies. Pure: source text in, plain data out.
+what it runs is. Docstrings are kept apart (a change of one alone runs nothing, unless the
+project runs doctests or reads `__doc__`). The skeleton is the module with every function
+and method taken out: imports, constants, class bodies. Pure: source text in, plain data
+out.
 """
 
 from __future__ import annotations
 
 import ast
+import copy
 import hashlib
 from dataclasses import dataclass, field
 
@@ -18,9 +21,10 @@ FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 @dataclass(frozen=True)
 class Function:
-    digest: str
+    digest: str  # its code, docstring left out
     first: int  # the lines its body spans: the lines a test that ran it executed
     last: int
+    doc: str = ""  # its docstring's digest ("" without one)
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class FileFingerprint:
     bound: frozenset[str] = frozenset()
     # Whether the module star-imports: a new function may then replace a name it brought.
     star: bool = False
+    docs: str = ""  # the module's and its classes' docstrings, one digest
 
 
 def _digest(node: ast.AST) -> str:
@@ -40,14 +45,41 @@ def _digest(node: ast.AST) -> str:
     ).hexdigest()
 
 
-def _split(body: list[ast.stmt], prefix: str, functions: dict[str, Function]) -> list[ast.stmt]:
+def _without_docstring(body: list[ast.stmt]) -> tuple[str, list[ast.stmt]]:
+    """(the docstring, the body without it)."""
+    first = body[0] if body else None
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    ):
+        return first.value.value, body[1:]
+    return "", body
+
+
+def _text_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest() if text else ""
+
+
+def _split(
+    body: list[ast.stmt], prefix: str, functions: dict[str, Function], docs: list[str]
+) -> list[ast.stmt]:
     """The statements of a module or class body without its functions (collected into
-    `functions`), classes kept with their own bodies split the same way."""
+    `functions`) and docstrings (into `docs`), classes kept with their own bodies split the
+    same way."""
+    doc, body = _without_docstring(body)
+    docs.append(doc)
     kept: list[ast.stmt] = []
     for node in body:
         if isinstance(node, FunctionNode):
+            text, code = _without_docstring(node.body)
+            bare = copy.copy(node)
+            bare.body = code or [ast.Pass()]
             functions[_key(prefix + node.name, functions)] = Function(
-                _digest(node), node.body[0].lineno, node.end_lineno or node.body[-1].lineno
+                _digest(bare),
+                node.body[0].lineno,
+                node.end_lineno or node.body[-1].lineno,
+                _text_digest(text),
             )
             # Its place stays in the skeleton: a function that moves is the same, one
             # that is added or removed is seen by name (new_functions, removed).
@@ -57,7 +89,7 @@ def _split(body: list[ast.stmt], prefix: str, functions: dict[str, Function]) ->
                 name=node.name,
                 bases=node.bases,
                 keywords=node.keywords,
-                body=_split(node.body, f"{prefix}{node.name}.", functions) or [ast.Pass()],
+                body=_split(node.body, f"{prefix}{node.name}.", functions, docs) or [ast.Pass()],
                 decorator_list=node.decorator_list,
                 type_params=getattr(node, "type_params", []),
             )
@@ -97,13 +129,16 @@ def fingerprint(source: str) -> FileFingerprint | None:
     except (SyntaxError, ValueError):
         return None
     functions: dict[str, Function] = {}
-    kept = _split(tree.body, "", functions)
+    docs: list[str] = []
+    kept = _split(tree.body, "", functions, docs)
     skeleton = _digest(ast.Module(body=kept, type_ignores=[]))
     star = any(
         isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names)
         for node in kept
     )
-    return FileFingerprint(skeleton, functions, _bound_names(kept), star)
+    return FileFingerprint(
+        skeleton, functions, _bound_names(kept), star, _text_digest("\0".join(docs))
+    )
 
 
 def star_imports(source: str) -> frozenset[str]:
@@ -124,8 +159,9 @@ def to_document(found: FileFingerprint) -> dict[str, object]:
         "skeleton": found.skeleton,
         "bound": sorted(found.bound),
         "star": found.star,
+        "docs": found.docs,
         "functions": {
-            name: [f.digest, f.first, f.last] for name, f in sorted(found.functions.items())
+            name: [f.digest, f.first, f.last, f.doc] for name, f in sorted(found.functions.items())
         },
     }
 
@@ -137,7 +173,11 @@ def from_document(document: dict[str, object]) -> FileFingerprint:
     bound = document.get("bound", [])
     return FileFingerprint(
         str(document["skeleton"]),
-        {name: Function(str(d), int(a), int(b)) for name, (d, a, b) in functions.items()},
+        {
+            name: Function(str(d), int(a), int(b), str(doc))
+            for name, (d, a, b, doc) in functions.items()
+        },
         frozenset(bound if isinstance(bound, list) else ()),
         bool(document.get("star", False)),
+        str(document.get("docs", "")),
     )
