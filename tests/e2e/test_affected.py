@@ -261,3 +261,14 @@ def test_a_docstring_added_to_a_function_runs_no_test(sample: Path, run_nox: Run
     assert selected.returncode == 0, selected
     assert ran(sample) == set()
     assert "0 of 4 tests selected" in summary(sample), summary(sample)
+
+
+def test_a_changed_test_runs_alone_not_its_whole_module(sample: Path, run_nox: RunNox) -> None:
+    """#30: any edit of a test module ran all its tests (135 of 155 for one edited test)."""
+    committed(sample)
+    mapped(sample, run_nox)
+    module = sample / "tests" / "test_shapes.py"
+    module.write_text(module.read_text().replace("area(2, 3) == 6", "area(3, 2) == 6"))
+    selected = run_nox(sample, "-s", SESSION, "--", "--affected")
+    assert selected.returncode == 0, selected
+    assert ran(sample) == {"tests/test_shapes.py::test_area"}

@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from ci_sessions.families.tests.changed_tests import changed_tests, node_key
 from ci_sessions.families.tests.fingerprints import FileFingerprint, fingerprint, star_imports
 from ci_sessions.families.tests.fingerprints import from_document as read_fingerprint
 from ci_sessions.families.tests.fingerprints import to_document as fingerprint_document
 
 OPTION = "--affected"
-FORMAT = 4  # 4: docstrings apart from the code; 3: a name defined twice is two entries
+FORMAT = 5  # 5: test modules' fingerprints; 4: docstrings apart; 3: names defined twice
 # Files no test reads, whatever the project: their change runs nothing.
 DEFAULT_IGNORE = (
     "*.md",
@@ -67,6 +68,8 @@ class TestMap:
     # Tests that started a process (subprocess, fork, multiprocessing): what it ran is in
     # no test's context, so they run whenever the measured code changed.
     spawners: frozenset[str] = frozenset()
+    # The test modules' fingerprints: a changed test module runs the tests that changed.
+    test_modules: dict[str, FileFingerprint] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,7 @@ def build(
     executed: Mapping[str, Mapping[int, Sequence[str]]],
     fixtures: Mapping[str, Sequence[str]] | None = None,
     spawners: Iterable[str] = (),
+    test_modules: Mapping[str, FileFingerprint] | None = None,
 ) -> TestMap:
     """The map of a full run: `texts` the measured source files, `executed` their lines
     with the contexts that ran them (as coverage recorded them, paths mapped to sources),
@@ -179,6 +183,7 @@ def build(
         dict(manifest),
         sources,
         frozenset(started & set(tests)),
+        dict(test_modules or {}),
     )
 
 
@@ -206,7 +211,9 @@ def plan(old: TestMap | None, now: Now, occasion: str = "") -> Plan:
     run = {old.tests[number] for number in reached} | set(old.failed)
     if any(path in old.sources for path in changed):
         run |= old.spawners
-    run |= {test for test in old.tests if test.split("::")[0] in modules}
+    run |= {
+        test for test in old.tests if test.split("::")[0] in modules or node_key(test) in modules
+    }
     deselect = frozenset(test for test in old.tests if test not in run)
     what = f"{len(changed)} changed file(s)" if changed else "no change"
     return Plan(False, f"{what} since the map", deselect, tuple(changed))
@@ -229,7 +236,8 @@ def _unseen(path: str, old: TestMap, now: Now, reached: set[int], modules: set[s
         if name.startswith("test_") or name.endswith("_test.py"):
             if _imported_by_others(path, now):
                 return f"{path} changed and other test modules import it"
-            modules.add(path)
+            changed = changed_tests(path, old.test_modules.get(path), now.read(path))
+            modules.update(changed if changed is not None else {path})
             return ""
         return f"{path} changed: a test helper, which any test may use"
     if path.endswith(".py") and path not in old.manifest and name != "__init__.py":
@@ -338,6 +346,10 @@ def to_document(found: TestMap) -> dict[str, Any]:
             }
             for path, source in sorted(found.sources.items())
         },
+        "test_modules": {
+            path: fingerprint_document(module)
+            for path, module in sorted(found.test_modules.items())
+        },
     }
 
 
@@ -362,6 +374,7 @@ def from_document(document: Any) -> TestMap:
             dict(document["manifest"]),
             sources,
             frozenset(document["spawners"]),
+            {path: read_fingerprint(entry) for path, entry in document["test_modules"].items()},
         )
     except (KeyError, TypeError, AttributeError) as error:
         raise ValueError(f"a damaged map ({error!r})") from error

@@ -20,6 +20,7 @@ from ci_sessions import git
 from ci_sessions.config import Config
 from ci_sessions.config.project import source_dir
 from ci_sessions.families.tests import affected
+from ci_sessions.families.tests.changed_tests import fingerprints_of
 from ci_sessions.families.tests.settings import MatrixConfig
 from ci_sessions.glue.scratch import scratch_dir
 from ci_sessions.glue.session import IN_VENV, reports_dir, written_by_install
@@ -315,6 +316,10 @@ def record(
         executed=executed,
         fixtures=fixtures,
         spawners=spawners,
+        test_modules=fingerprints_of(
+            [case.id for case in outcomes.cases],
+            lambda path: (config.root / path).read_text(encoding="utf-8", errors="replace"),
+        ),
     )
     target = map_path(config, str(session.python))
     target.parent.mkdir(parents=True, exist_ok=True)
