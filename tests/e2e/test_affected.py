@@ -272,3 +272,21 @@ def test_a_changed_test_runs_alone_not_its_whole_module(sample: Path, run_nox: R
     selected = run_nox(sample, "-s", SESSION, "--", "--affected")
     assert selected.returncode == 0, selected
     assert ran(sample) == {"tests/test_shapes.py::test_area"}
+
+
+def test_a_changed_constant_runs_the_tests_of_the_functions_that_read_it(
+    sample: Path, run_nox: RunNox
+) -> None:
+    """#30: a module-level change ran the whole suite; a constant now runs its readers."""
+    shapes = sample / "src" / "sample" / "shapes.py"
+    shapes.write_text(
+        shapes.read_text()
+        .replace("import sys\n", "import sys\n\nNEWEST = (3, 13)\n")
+        .replace("sys.version_info >= (3, 13)", "sys.version_info >= NEWEST")
+    )
+    committed(sample)
+    mapped(sample, run_nox)
+    shapes.write_text(shapes.read_text().replace("NEWEST = (3, 13)", "NEWEST = (3, 99)"))
+    selected = run_nox(sample, "-s", SESSION, "--", "--affected")
+    assert selected.returncode == 0, selected
+    assert ran(sample) == {"tests/test_shapes.py::test_python_line"}  # its one reader

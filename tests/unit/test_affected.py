@@ -102,7 +102,7 @@ def test_a_method_change_reaches_its_tests() -> None:
 @pytest.mark.parametrize(
     ("edit", "why"),
     [
-        (("LIMIT = 3", "LIMIT = 4"), "module-level code changed"),
+        (("import sys", "import os"), "module-level code changed"),
         (("size = 2", "size = 5"), "module-level code changed"),
         (("def volume", "def volume("), "does not parse"),
         (("    def volume", "    def weight(self):\n        return 1\n\n    def volume"), "added"),
@@ -469,3 +469,92 @@ def test_docstrings_matter_where_doctests_run_or_the_code_reads_them(tmp_path: P
     assert docstrings_matter(config, manifest)
     doctests = project(tmp_path / "b", 'pytest-args = ["--doctest-modules"]\n')
     assert docstrings_matter(doctests, {})
+
+
+CONSTANTS = """LIMIT = 3
+TWICE_HELD = 1
+
+
+def area(width, height):
+    if width > LIMIT:
+        raise ValueError("too wide")
+    return width * height
+
+
+class Box:
+    def volume(self):
+        return 8
+"""
+
+
+def constants_map(**overrides: object) -> affected.TestMap:
+    executed = {
+        "src/pk/shapes.py": {
+            6: ["tests/test_a.py::test_area|run"],
+            13: ["tests/test_a.py::test_box|run"],
+        }
+    }
+    values: dict[str, object] = dict(texts={"src/pk/shapes.py": CONSTANTS}, executed=executed)
+    values.update(overrides)
+    return mapped(**values)
+
+
+def test_a_changed_constant_runs_the_tests_of_the_functions_that_read_it() -> None:
+    """#30: any module-level change ran the whole suite."""
+    changed = CONSTANTS.replace("LIMIT = 3", "LIMIT = 5")
+    plan = affected.plan(
+        constants_map(), now({"src/pk/shapes.py": changed}, read=lambda p: changed)
+    )
+    assert not plan.whole and set(TESTS) - plan.deselect == {"tests/test_a.py::test_area"}
+    unread = CONSTANTS.replace("TWICE_HELD = 1", "TWICE_HELD = 2")
+    quiet = affected.plan(constants_map(), now({"src/pk/shapes.py": unread}, read=lambda p: unread))
+    assert not quiet.whole and quiet.deselect == set(TESTS)
+
+
+@pytest.mark.parametrize(
+    ("text", "other", "why"),
+    [
+        (CONSTANTS + "\nDOUBLE = LIMIT * 2\n", {}, "the module reads it at import"),
+        (
+            CONSTANTS,
+            {"src/pk/api.py": "from pk.shapes import LIMIT\n\nSIZE = LIMIT\n"},
+            "imports it at import time",
+        ),
+        (CONSTANTS, {"src/pk/api.py": "from pk.shapes import *\n"}, "star-imports it"),
+    ],
+)
+def test_a_changed_constant_read_at_import_runs_the_whole_suite(
+    text: str, other: dict[str, str], why: str
+) -> None:
+    made = constants_map(texts={"src/pk/shapes.py": text}, manifest={**MANIFEST, **other})
+    changed = text.replace("LIMIT = 3", "LIMIT = 5")
+    files = {"src/pk/shapes.py": changed, **other}
+    plan = affected.plan(made, now(files, read=lambda p: files.get(p, "")))
+    assert plan.whole and why in plan.why
+
+
+def test_a_test_that_imports_a_changed_constant_runs() -> None:
+    test_module = "from pk.shapes import LIMIT as L\n\n\ndef test_limit():\n    assert L == 3\n"
+    tests = (*TESTS, "tests/test_c.py::test_limit")
+    made = constants_map(
+        tests=tests,
+        manifest={**MANIFEST, "tests/test_c.py": "c"},
+        test_modules={"tests/test_c.py": fingerprint(test_module)},
+    )
+    changed = CONSTANTS.replace("LIMIT = 3", "LIMIT = 5")
+    files = {"src/pk/shapes.py": changed, "tests/test_c.py": test_module}
+    tree = now(files, read=lambda p: files.get(p, ""))
+    plan = affected.plan(
+        made,
+        affected.Now(**{**tree.__dict__, "manifest": {**tree.manifest, "tests/test_c.py": "c"}}),
+    )
+    assert set(tests) - plan.deselect == {
+        "tests/test_a.py::test_area",
+        "tests/test_c.py::test_limit",
+    }
+
+
+def test_a_new_constant_named_like_a_builtin_runs_the_whole_suite() -> None:
+    added = CONSTANTS + "\nlen = 3\n"
+    plan = affected.plan(constants_map(), now({"src/pk/shapes.py": added}, read=lambda p: added))
+    assert plan.whole and "len bound anew at module level" in plan.why

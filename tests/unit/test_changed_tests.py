@@ -59,7 +59,9 @@ def test_node_keys_name_the_tests_function() -> None:
         ("return 2\n", "return 3\n", None),  # a fixture: every test may use it
         ("return 1\n", "return 0\n", None),  # a helper
         ("self.size = 2", "self.size = 3", None),  # a class's set-up
-        ("LIMIT = 3", "LIMIT = 4", None),  # module-level code
+        ("LIMIT = 3", "LIMIT = 4", set()),  # a constant no test reads
+        ("LIMIT = 3", "LIMIT = 4\nimport os", None),  # module-level code
+        ("assert 1 + 1 == 2", "assert LIMIT == 3", {f"{PATH}::test_area"}),
     ],
 )
 def test_what_changed_in_a_test_module(old: str, new: str, keys: set[str] | None) -> None:
@@ -95,3 +97,18 @@ def test_the_plan_runs_only_the_changed_test_of_a_changed_module() -> None:
     assert set(tests) - whole_module.deselect == set(tests[:3])
     back = affected.from_document(affected.to_document(made))
     assert back.test_modules == made.test_modules
+
+
+def test_a_test_reading_a_changed_constant_of_its_module_runs() -> None:
+    module = (
+        "LIMIT = 3\n\n\ndef test_limit():\n    assert LIMIT == 3\n\n\ndef test_other():\n    pass\n"
+    )
+    changed = module.replace("LIMIT = 3", "LIMIT = 4")
+    assert changed_tests(PATH, fingerprint(module), changed) == {f"{PATH}::test_limit"}
+    read_at_import = module + "\n\nTWICE = LIMIT * 2\n"
+    assert (
+        changed_tests(
+            PATH, fingerprint(read_at_import), read_at_import.replace("LIMIT = 3", "LIMIT = 4")
+        )
+        is None
+    )

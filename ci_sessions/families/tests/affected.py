@@ -17,18 +17,25 @@ from __future__ import annotations
 
 import builtins
 import fnmatch
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePosixPath
-from typing import Any
 
+from ci_sessions.families.tests.affected_map import (
+    FORMAT,
+    Now,
+    Plan,
+    SourceMap,
+    TestMap,
+    from_document,
+    to_document,
+)
 from ci_sessions.families.tests.changed_tests import changed_tests, node_key
-from ci_sessions.families.tests.fingerprints import FileFingerprint, fingerprint, star_imports
-from ci_sessions.families.tests.fingerprints import from_document as read_fingerprint
-from ci_sessions.families.tests.fingerprints import to_document as fingerprint_document
+from ci_sessions.families.tests.fingerprints import FileFingerprint, fingerprint
+from ci_sessions.families.tests.imports import imports_of
+
+__all__ = ["FORMAT", "Now", "Plan", "SourceMap", "TestMap", "from_document", "to_document"]
 
 OPTION = "--affected"
-FORMAT = 5  # 5: test modules' fingerprints; 4: docstrings apart; 3: names defined twice
 # Files no test reads, whatever the project: their change runs nothing.
 DEFAULT_IGNORE = (
     "*.md",
@@ -48,51 +55,6 @@ KINDS = (
     (("*.c", "*.h", "*.cc", "*.cpp", "*.pyx", "*.pxd", "*.rs"), "a C (or Rust) extension"),
     (("pytest.ini", "tox.ini", "noxfile.py", ".coveragerc"), "the test settings"),
 )
-
-
-@dataclass(frozen=True)
-class SourceMap:
-    fingerprint: FileFingerprint
-    runs: dict[str, frozenset[int]]  # function -> the tests (indices) whose run executed it
-    shared: frozenset[str]  # functions executed at import or in a set-up/tear-down
-
-
-@dataclass(frozen=True)
-class TestMap:
-    python: str
-    packages: str
-    tests: tuple[str, ...]
-    failed: frozenset[str]
-    manifest: dict[str, str]  # path -> content hash, every project file
-    sources: dict[str, SourceMap] = field(default_factory=dict)
-    # Tests that started a process (subprocess, fork, multiprocessing): what it ran is in
-    # no test's context, so they run whenever the measured code changed.
-    spawners: frozenset[str] = frozenset()
-    # The test modules' fingerprints: a changed test module runs the tests that changed.
-    test_modules: dict[str, FileFingerprint] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Now:
-    """The working tree and the venv the selected run would use."""
-
-    python: str
-    packages: str
-    manifest: dict[str, str]
-    read: Callable[[str], str]  # a project file's text
-    test_paths: tuple[str, ...]
-    ignore: tuple[str, ...]
-    # Whether docstrings are run or read (doctests collected, `__doc__` read by the
-    # project's code): then a docstring's change is a change of what runs.
-    docstrings: bool = False
-
-
-@dataclass(frozen=True)
-class Plan:
-    whole: bool
-    why: str  # why the whole suite runs, or what the selection rests on
-    deselect: frozenset[str] = frozenset()
-    changed: tuple[str, ...] = ()
 
 
 def take_option(posargs: Sequence[str]) -> tuple[bool, list[str]]:
@@ -229,7 +191,7 @@ def _unseen(path: str, old: TestMap, now: Now, reached: set[int], modules: set[s
         if matches(path, globs):
             return f"{path} changed: {kind}, which the map cannot see"
     if path in old.sources:
-        return _source_change(path, old.sources[path], now, reached)
+        return _source_change(path, old, now, reached, modules)
     if path.endswith(".py") and _under(path, now.test_paths):
         if path not in now.manifest:
             return ""  # a removed test module: its tests are gone
@@ -245,7 +207,8 @@ def _unseen(path: str, old: TestMap, now: Now, reached: set[int], modules: set[s
     return f"{path} changed: tests may read it, and the map sees only Python code that runs"
 
 
-def _source_change(path: str, mapped: SourceMap, now: Now, reached: set[int]) -> str:
+def _source_change(path: str, old: TestMap, now: Now, reached: set[int], modules: set[str]) -> str:
+    mapped = old.sources[path]
     if path not in now.manifest:
         return f"{path} was removed"
     found = fingerprint(now.read(path))
@@ -253,7 +216,10 @@ def _source_change(path: str, mapped: SourceMap, now: Now, reached: set[int]) ->
         return f"{path} does not parse"
     before = mapped.fingerprint
     if found.skeleton != before.skeleton:
-        return f"{path}: module-level code changed (imports, constants or class bodies)"
+        return f"{path}: module-level code changed (imports, class bodies, other statements)"
+    why = _constants_change(path, before, found, old, now, reached, modules)
+    if why:
+        return why
     if found.docs != before.docs and now.docstrings:
         return f"{path}: a module or class docstring changed, and doctests or __doc__ read them"
     for name, function in before.functions.items():
@@ -295,19 +261,63 @@ BUILTIN_NAMES = frozenset(dir(builtins))
 
 def _star_importer(path: str, now: Now) -> str | None:
     """A project file that star-imports the module at `path` (absolute or relative)."""
-    module = PurePosixPath(path).with_suffix("")
-    parts = [p for p in module.parts if p not in ("src",)]
-    dotted = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-    last = parts[-1]
-    for other in now.manifest:
-        if not other.endswith(".py") or other == path:
-            continue
-        for name in star_imports(now.read(other)):
-            relative = name.lstrip(".")
-            package = last == "__init__" and relative == ""  # `from . import *`
-            if name == dotted or (name.startswith(".") and (relative == last or package)):
-                return other
+    for other, name, _ in imports_of(path, now.manifest, now.read):
+        if name == "*":
+            return other
     return None
+
+
+def _constants_change(
+    path: str,
+    before: FileFingerprint,
+    found: FileFingerprint,
+    old: TestMap,
+    now: Now,
+    reached: set[int],
+    modules: set[str],
+) -> str:
+    """A module-level constant changed, was added or removed: the tests of the functions
+    that read it (by its name, or by an alias a `from ... import` gives it) run; the whole
+    suite when it is read at import, by this module or by one that imports it by name."""
+    changed = {
+        name
+        for name in before.constants.keys() | found.constants.keys()
+        if before.constants.get(name) != found.constants.get(name)
+    }
+    if not changed:
+        return ""
+    at_import = sorted(changed & (before.module_reads | found.module_reads))
+    if at_import:
+        return f"{path}: {at_import[0]} changed, and the module reads it at import"
+    for name in sorted(changed - before.constants.keys()):
+        if name in BUILTIN_NAMES or before.star or name in before.bound:
+            return f"{path}: {name} bound anew at module level, replacing a name it had"
+    names = set(changed)
+    for other, name, alias in imports_of(path, now.manifest, now.read):
+        if name not in changed and name != "*":
+            continue
+        if name == "*":
+            return f"{path}: {', '.join(sorted(changed))} changed, and {other} star-imports it"
+        names.add(alias)
+        mapped = old.sources.get(other) or None
+        module = mapped.fingerprint if mapped else old.test_modules.get(other)
+        if module is None or alias in module.module_reads:
+            return f"{path}: {name} changed, and {other} imports it at import time"
+    for source in old.sources.values():
+        for function, facts in source.fingerprint.functions.items():
+            if facts.reads & names:
+                if function in source.shared:
+                    return f"{path}: {function}, which reads a changed constant, ran at import"
+                reached.update(source.runs.get(function, ()))
+    for test_path, module in old.test_modules.items():
+        if module.module_reads & names:
+            modules.add(test_path)
+        for key, facts in module.functions.items():
+            if facts.reads & names:
+                short = key.split("#")[0]
+                test = short.rsplit(".", 1)[-1].startswith("test")
+                modules.add(f"{test_path}::{short}" if test else test_path)
+    return ""
 
 
 def _under(path: str, folders: Iterable[str]) -> bool:
@@ -327,54 +337,3 @@ def _imported_by_others(path: str, now: Now) -> bool:
         ):
             return True
     return False
-
-
-def to_document(found: TestMap) -> dict[str, Any]:
-    return {
-        "format": FORMAT,
-        "python": found.python,
-        "packages": found.packages,
-        "tests": list(found.tests),
-        "failed": sorted(found.failed),
-        "spawners": sorted(found.spawners),
-        "manifest": dict(sorted(found.manifest.items())),
-        "sources": {
-            path: {
-                **fingerprint_document(source.fingerprint),
-                "runs": {name: sorted(tests) for name, tests in sorted(source.runs.items())},
-                "shared": sorted(source.shared),
-            }
-            for path, source in sorted(found.sources.items())
-        },
-        "test_modules": {
-            path: fingerprint_document(module)
-            for path, module in sorted(found.test_modules.items())
-        },
-    }
-
-
-def from_document(document: Any) -> TestMap:
-    """A map read back; ValueError when it is not one this version writes."""
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ValueError(f"not a map of format {FORMAT}")
-    try:
-        sources = {
-            path: SourceMap(
-                read_fingerprint(entry),
-                {name: frozenset(tests) for name, tests in entry["runs"].items()},
-                frozenset(entry["shared"]),
-            )
-            for path, entry in document["sources"].items()
-        }
-        return TestMap(
-            str(document["python"]),
-            str(document["packages"]),
-            tuple(document["tests"]),
-            frozenset(document["failed"]),
-            dict(document["manifest"]),
-            sources,
-            frozenset(document["spawners"]),
-            {path: read_fingerprint(entry) for path, entry in document["test_modules"].items()},
-        )
-    except (KeyError, TypeError, AttributeError) as error:
-        raise ValueError(f"a damaged map ({error!r})") from error

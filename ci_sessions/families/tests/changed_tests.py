@@ -38,19 +38,28 @@ def fingerprints_of(tests: Iterable[str], read: Callable[[str], str]) -> dict[st
 
 
 def changed_tests(path: str, before: FileFingerprint | None, text: str) -> set[str] | None:
-    """The node keys (`path::name`) of the tests whose code changed; None when every test
-    of the module must run (no fingerprint of it in the map, it does not parse, its
-    module-level code changed, or a function that is not a test changed: a fixture or a
-    helper any of its tests may use)."""
+    """The node keys (`path::name`) of the tests whose code changed, or that read a
+    module-level constant that changed; None when every test of the module must run (no
+    fingerprint of it in the map, it does not parse, its module-level code changed, a
+    constant read at import changed, or a function that is not a test changed: a fixture
+    or a helper any of its tests may use)."""
     now = fingerprint(text)
     if before is None or now is None or now.skeleton != before.skeleton:
         return None
+    constants = {
+        name
+        for name in before.constants.keys() | now.constants.keys()
+        if before.constants.get(name) != now.constants.get(name)
+    }
+    if constants & (before.module_reads | now.module_reads):
+        return None  # read at import: a decorator's argument, a parametrization
     changed = {
         key
         for key in before.functions.keys() | now.functions.keys()
         if key not in now.functions
         or key not in before.functions
         or now.functions[key].digest != before.functions[key].digest
+        or now.functions[key].reads & constants
     }
     if any(not key.split("#")[0].rsplit(".", 1)[-1].startswith("test") for key in changed):
         return None

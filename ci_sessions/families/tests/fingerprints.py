@@ -15,6 +15,7 @@ import ast
 import copy
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -25,6 +26,7 @@ class Function:
     first: int  # the lines its body spans: the lines a test that ran it executed
     last: int
     doc: str = ""  # its docstring's digest ("" without one)
+    reads: frozenset[str] = frozenset()  # names and attributes its body reads
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,12 @@ class FileFingerprint:
     # Whether the module star-imports: a new function may then replace a name it brought.
     star: bool = False
     docs: str = ""  # the module's and its classes' docstrings, one digest
+    # Module-level constants (`NAME = value`), each its own digest, outside the skeleton:
+    # a changed one runs the tests of the functions that read it.
+    constants: dict[str, str] = field(default_factory=dict)
+    # Names read at import (module-level statements, class bodies, a constant's value,
+    # decorators and default arguments): a constant read there runs the whole suite.
+    module_reads: frozenset[str] = frozenset()
 
 
 def _digest(node: ast.AST) -> str:
@@ -61,8 +69,38 @@ def _text_digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest() if text else ""
 
 
+def names_read(nodes: list[ast.AST]) -> frozenset[str]:
+    """The names and attribute names these nodes read (`LIMIT`, `shapes.LIMIT`)."""
+    found: set[str] = set()
+    for node in nodes:
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load):
+                found.add(inner.id)
+            elif isinstance(inner, ast.Attribute) and isinstance(inner.ctx, ast.Load):
+                found.add(inner.attr)
+    return frozenset(found)
+
+
+def _at_definition(node: FunctionNode) -> list[ast.AST]:
+    """What a `def` evaluates at import: decorators, defaults, annotations."""
+    arguments = node.args
+    everything = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    everything += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    return [
+        *node.decorator_list,
+        *arguments.defaults,
+        *[d for d in arguments.kw_defaults if d is not None],
+        *[a.annotation for a in everything if a.annotation is not None],
+        *([node.returns] if node.returns is not None else []),
+    ]
+
+
 def _split(
-    body: list[ast.stmt], prefix: str, functions: dict[str, Function], docs: list[str]
+    body: list[ast.stmt],
+    prefix: str,
+    functions: dict[str, Function],
+    docs: list[str],
+    at_import: list[ast.AST],
 ) -> list[ast.stmt]:
     """The statements of a module or class body without its functions (collected into
     `functions`) and docstrings (into `docs`), classes kept with their own bodies split the
@@ -80,7 +118,9 @@ def _split(
                 node.body[0].lineno,
                 node.end_lineno or node.body[-1].lineno,
                 _text_digest(text),
+                names_read(list(code)),
             )
+            at_import += _at_definition(node)
             # Its place stays in the skeleton: a function that moves is the same, one
             # that is added or removed is seen by name (new_functions, removed).
             continue
@@ -89,7 +129,8 @@ def _split(
                 name=node.name,
                 bases=node.bases,
                 keywords=node.keywords,
-                body=_split(node.body, f"{prefix}{node.name}.", functions, docs) or [ast.Pass()],
+                body=_split(node.body, f"{prefix}{node.name}.", functions, docs, at_import)
+                or [ast.Pass()],
                 decorator_list=node.decorator_list,
                 type_params=getattr(node, "type_params", []),
             )
@@ -130,15 +171,42 @@ def fingerprint(source: str) -> FileFingerprint | None:
         return None
     functions: dict[str, Function] = {}
     docs: list[str] = []
-    kept = _split(tree.body, "", functions, docs)
-    skeleton = _digest(ast.Module(body=kept, type_ignores=[]))
+    at_import: list[ast.AST] = []
+    kept = _split(tree.body, "", functions, docs, at_import)
+    constants: dict[str, str] = {}
+    rest: list[ast.stmt] = []
+    for node in kept:
+        found = _constant(node)
+        if found is None:
+            rest.append(node)
+            continue
+        names, value = found
+        constants.update((name, _digest(node)) for name in names)
+        at_import.append(value)  # its value is computed at import
+    skeleton = _digest(ast.Module(body=rest, type_ignores=[]))
     star = any(
         isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names)
         for node in kept
     )
     return FileFingerprint(
-        skeleton, functions, _bound_names(kept), star, _text_digest("\0".join(docs))
+        skeleton,
+        functions,
+        _bound_names(kept),
+        star,
+        _text_digest("\0".join(docs)),
+        constants,
+        names_read([*rest, *at_import]),
     )
+
+
+def _constant(node: ast.stmt) -> tuple[list[str], ast.expr] | None:
+    """(the names, the value) of a module-level `NAME = value` or `NAME: T = value`; None
+    for any other statement (a tuple target, an augmented assignment, an import...)."""
+    if isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets):
+        return [t.id for t in node.targets if isinstance(t, ast.Name)], node.value
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value:
+        return [node.target.id], node.value
+    return None
 
 
 def star_imports(source: str) -> frozenset[str]:
@@ -160,24 +228,31 @@ def to_document(found: FileFingerprint) -> dict[str, object]:
         "bound": sorted(found.bound),
         "star": found.star,
         "docs": found.docs,
+        "constants": dict(sorted(found.constants.items())),
+        "module_reads": sorted(found.module_reads),
         "functions": {
-            name: [f.digest, f.first, f.last, f.doc] for name, f in sorted(found.functions.items())
+            name: [f.digest, f.first, f.last, f.doc, sorted(f.reads)]
+            for name, f in sorted(found.functions.items())
         },
     }
 
 
-def from_document(document: dict[str, object]) -> FileFingerprint:
+def from_document(document: dict[str, Any]) -> FileFingerprint:
     functions = document.get("functions", {})
     if not isinstance(functions, dict):
         raise ValueError("functions: expected a table")
     bound = document.get("bound", [])
+    constants = document.get("constants", {})
+    reads = document.get("module_reads", [])
     return FileFingerprint(
         str(document["skeleton"]),
         {
-            name: Function(str(d), int(a), int(b), str(doc))
-            for name, (d, a, b, doc) in functions.items()
+            name: Function(str(d), int(a), int(b), str(doc), frozenset(reads))
+            for name, (d, a, b, doc, reads) in functions.items()
         },
         frozenset(bound if isinstance(bound, list) else ()),
         bool(document.get("star", False)),
         str(document.get("docs", "")),
+        {str(k): str(v) for k, v in constants.items()} if isinstance(constants, dict) else {},
+        frozenset(str(name) for name in reads) if isinstance(reads, list) else frozenset(),
     )
