@@ -46,6 +46,8 @@ class Selection(Protocol):
 
     def summary(self) -> str: ...
 
+    def misses(self) -> list[str]: ...
+
     def after_run(
         self, session: nox.Session, config: Config, data_file: Path, outcomes: Outcomes
     ) -> None: ...
@@ -132,11 +134,18 @@ def run_pytest(
     if run.data_file.is_file():
         coverage_data.write_record(run.data_file, record)
     if selection:
-        pipeline_report.figure("selection", selection.summary())
         if run.data_file.is_file() and outcomes is not None:
             selection.after_run(session, config, run.data_file, outcomes)
+        pipeline_report.figure("selection", selection.summary())
     if outcomes is not None:
         _report(session, config, run.name, outcomes.cases, judgement, selection)
+    missed = selection.misses() if selection else []
+    if missed:
+        session.error(
+            f"{run.name}: affected selection would have left out {len(missed)} failing "
+            f"test(s) on this change: {', '.join(missed)} (a rule of the map misses a case, "
+            "or the test is flaky: `nox -s flaky` tells)"
+        )
     if not judgement.passed:
         session.error(f"{run.name}: {judgement.message}")
     session.log(f"{run.name}: {judgement.message}")

@@ -290,3 +290,27 @@ def test_a_changed_constant_runs_the_tests_of_the_functions_that_read_it(
     selected = run_nox(sample, "-s", SESSION, "--", "--affected")
     assert selected.returncode == 0, selected
     assert ran(sample) == {"tests/test_shapes.py::test_python_line"}  # its one reader
+
+
+def test_a_whole_run_names_a_failing_test_selection_would_have_left_out(
+    sample: Path, run_nox: RunNox
+) -> None:
+    """#30 3: the scheduled full run measures selection's misses against the map of the run
+    before; a failure the change did not reach (here: the environment broke a test) is
+    named, and fails the run."""
+    add_config(sample, "[tool.ci_sessions.narrow.pr]\naffected = true\n")
+    (sample / "tests" / "test_env.py").write_text(
+        "import os\n\n\ndef test_env() -> None:\n    assert 'BREAK_IT' not in os.environ\n"
+    )
+    committed(sample)
+    first = run_nox(sample, "-s", SESSION)  # a full run of a selecting project: the map
+    assert first.returncode == 0, first
+    report = sample / "src" / "sample" / "report.py"
+    report.write_text(report.read_text().replace("mean {sum", "mean {0 + sum"))
+    whole = run_nox(sample, "-s", SESSION, env={"BREAK_IT": "1"})
+    assert whole.returncode != 0, whole
+    assert "affected selection would have left out 1 failing test(s) on this change: " in (
+        whole.output
+    )
+    assert "tests/test_env.py::test_env" in summary(sample)
+    assert "missed 1 failing one(s)" in summary(sample)

@@ -558,3 +558,27 @@ def test_a_new_constant_named_like_a_builtin_runs_the_whole_suite() -> None:
     added = CONSTANTS + "\nlen = 3\n"
     plan = affected.plan(constants_map(), now({"src/pk/shapes.py": added}, read=lambda p: added))
     assert plan.whole and "len bound anew at module level" in plan.why
+
+
+def test_a_whole_run_counts_the_failing_tests_selection_would_have_left_out(
+    tmp_path: Path,
+) -> None:
+    """#30 3: the miss rate, measured on every whole-suite run that has a map."""
+    from ci_sessions.families.tests.affected_run import Selection
+    from ci_sessions.test_outcomes import Case, Outcomes
+    from tests.unit.fake_nox import make_session, project
+
+    config = project(tmp_path)
+    shadow = affected.Plan(False, "1 changed file(s)", frozenset({"t2", "t3"}), ("src/a.py",))
+    selection = Selection(records=False, shadow=shadow)
+    outcomes = Outcomes(
+        1, (Case("t1", "failed", 0.1), Case("t2", "failed", 0.1), Case("t3", "passed", 0.1))
+    )
+    selection.after_run(make_session(tmp_path / "s"), config, tmp_path / "data", outcomes)
+    assert selection.misses() == ["t2"]
+    assert "left out 2 test(s) and missed 1 failing one(s): t2" in selection.summary()
+    same_code = Selection(
+        records=False, shadow=affected.Plan(False, "no change", frozenset({"t2"}))
+    )
+    same_code.after_run(make_session(tmp_path / "s2"), config, tmp_path / "data", outcomes)
+    assert same_code.misses() == []  # nothing changed: nothing to select against

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 import nox
 
-from ci_sessions import git
+from ci_sessions import git, pipeline_report
 from ci_sessions.config import Config
 from ci_sessions.config.project import source_dir
 from ci_sessions.families.tests import affected
@@ -24,7 +24,7 @@ from ci_sessions.families.tests.changed_tests import fingerprints_of
 from ci_sessions.families.tests.settings import MatrixConfig
 from ci_sessions.glue.scratch import scratch_dir
 from ci_sessions.glue.session import IN_VENV, reports_dir, written_by_install
-from ci_sessions.test_outcomes import FAILING, Outcomes
+from ci_sessions.test_outcomes import FAILING, Outcomes, is_quarantined
 
 MAP_DIR = "affected-map"
 FACTS = IN_VENV / "affected_facts.py"
@@ -43,6 +43,21 @@ class Selection:
     # Where the plugin writes, one file per pytest process (xdist's workers too), each
     # test's wider fixtures and the tests that started a process.
     fixtures_file: Path | None = None
+    # On a whole-suite run with a map of an earlier run: what selection would have chosen,
+    # so that a failing test it would have left out is counted (its miss rate, measured).
+    shadow: affected.Plan | None = None
+    missed: list[str] = field(default_factory=list)
+
+    def _shadow_line(self) -> str:
+        if self.shadow is None:
+            return ""
+        if self.shadow.whole:
+            return f"; selection would have run the whole suite too ({self.shadow.why})"
+        named = f": {', '.join(self.missed)}" if self.missed else ""
+        return (
+            f"; selection would have left out {len(self.shadow.deselect)} test(s) and "
+            f"missed {len(self.missed)} failing one(s){named}"
+        )
 
     @property
     def selecting(self) -> bool:
@@ -78,15 +93,29 @@ class Selection:
     ) -> None:
         """After a whole-suite run that measured per test: the map of which tests ran which
         functions."""
+        # On the very code the map was taken on there is no change to select against.
+        if self.shadow is not None and not self.shadow.whole and self.shadow.changed:
+            self.missed = sorted(
+                case.id
+                for case in outcomes.cases
+                if case.outcome in FAILING
+                and case.id in self.shadow.deselect
+                and not is_quarantined(case.id, [entry.id for entry in config.quarantine])
+            )
+            pipeline_report.figure("missed by selection", len(self.missed))
         if self.records:
             record(session, config, self, data_file, outcomes)
+
+    def misses(self) -> list[str]:
+        """The failing tests selection would have left out on this change."""
+        return self.missed
 
     def summary(self) -> str:
         """The summary's line: how many tests ran out of how many, or why all of them ran."""
         if self.plan is None:
-            return ""
+            return "whole suite" + self._shadow_line() if self.shadow else ""
         if self.plan.whole:
-            return f"whole suite: {self.plan.why}"
+            return f"whole suite: {self.plan.why}" + self._shadow_line()
         counts = self.counts()
         if counts is None:
             return f"selected ({self.plan.why}); pytest reported no counts"
@@ -150,10 +179,10 @@ def prepare(
     selection.fixtures_file = scratch_dir(session) / "recorded.json"
     for stale in selection.fixtures_file.parent.glob(f"{selection.fixtures_file.name}.*"):
         stale.unlink()
-    if not wanted:
-        return selection
     python = str(session.python)
     old, why = _read_map(map_path(config, python))
+    if not wanted and old is None:
+        return selection
     manifest = project_manifest(config, written_by_install(session)) or {}
     now = affected.Now(
         python=selection.facts["python"],
@@ -166,7 +195,12 @@ def prepare(
     )
     if not now.manifest:
         occasion = occasion or "the project is not a git work tree, so changes cannot be listed"
-    plan = affected.plan(old, now, occasion or why)
+    plan = affected.plan(old, now, occasion or why) if wanted else None
+    if plan is None or plan.whole:
+        # A whole-suite run: what selection would have chosen, to count what it would miss.
+        selection.shadow = affected.plan(old, now) if old is not None else None
+    if plan is None:
+        return selection
     selection.plan = plan
     if plan.whole:
         session.log(f"affected: the whole suite runs: {plan.why}")
