@@ -208,6 +208,8 @@ class Config:
     # the versions the project's .pre-commit-config.yaml pins (ruff -> "==0.11.9");
     pre_commit_versions: Mapping[str, str] = field(default_factory=dict)
     lock: str | None = None
+    # its PEP 751 lock file (pylock.toml, or pylock.<name>.toml), if any;
+    pylock: str | None = None
     # register(only=..., exclude=...): the sessions to define (None: all of them).
     only: tuple[str, ...] | None = None
     exclude: tuple[str, ...] = ()

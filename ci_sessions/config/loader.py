@@ -18,7 +18,7 @@ from typing import Any
 
 import nox.project
 
-from ci_sessions import interpreters, pins
+from ci_sessions import interpreters, pins, pylock
 from ci_sessions.config import backends, discover, resolve, values
 from ci_sessions.config.checking import (
     Where,
@@ -119,13 +119,25 @@ def load(
             f"Poetry test dependencies not installed (git or path ones): {', '.join(skipped)}"
         )
     lock = pyproject.parent / "uv.lock"
+    locked, chose = pylock.find(pyproject.parent)
+    notes += [chose] if chose else []
+    if locked:
+        notes.append(f"{locked}: the sessions install and scan what it locks")
+    try:
+        in_pylock = pylock.names(pylock.read(pyproject.parent / locked)) if locked else set()
+    except pylock.PylockError as exc:
+        raise ConfigError(str(exc)) from None
     return replace(
         resolved,
         notes=(*notes, *resolved.notes),
         poetry_requirements=tuple(poetry),
-        project_pins=_project_pins(resolved, document, poetry, lock),
+        project_pins={
+            **{name: locked for name in in_pylock if locked},
+            **_project_pins(resolved, document, poetry, lock),
+        },
         pre_commit_versions=discover.pre_commit(pyproject.parent)[0],
         lock=lock.name if lock.is_file() else None,
+        pylock=locked,
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import nox
 import nox.virtualenv
 
-from ci_sessions import pins
+from ci_sessions import pins, pylock
 from ci_sessions.config import Config
 from ci_sessions.glue.scratch import scratch_dir
 
@@ -71,16 +71,32 @@ def tool_pins(
 
 
 def lock_constraints(session: nox.Session, config: Config) -> list[str]:
-    """`-c <file>` holding what uv.lock locks, so that the sessions test the locked versions.
+    """`-c <file>` holding what uv.lock locks, so that the sessions test the locked versions;
+    `-r pylock.toml` for a PEP 751 lock (uv installs it, verifying its hashes, and resolves
+    the project against it: a lock that does not satisfy the project fails, naming the
+    package).
 
     `uv export --locked` fails on a lock that no longer matches pyproject.toml:
     a stale lock is an error to fix (`uv lock`), not something to test around.
     """
+    if config.pylock is not None:
+        return _pylock_constraints(session, config, config.pylock)
     if config.lock is None:
         return []
     has_uv, uv, _ = nox.virtualenv.find_uv()
     target = scratch_dir(session) / "uv-lock-constraints.txt"
     session.run_install(uv if has_uv else "uv", *locked_export(target), external=True)
+    return ["-c", str(target)]
+
+
+def _pylock_constraints(session: nox.Session, config: Config, lock: str) -> list[str]:
+    """The lock installed first, as it is (uv verifies its hashes; it takes no other
+    requirement beside a pylock.toml), then its versions for this Python as constraints of
+    the project's install."""
+    session.install("-r", str(config.root / lock))
+    locked = pylock.for_python(pylock.read(config.root / lock), str(session.python))
+    target = scratch_dir(session) / "pylock-constraints.txt"
+    target.write_text("".join(f"{p.name}=={p.version}\n" for p in locked), encoding="utf-8")
     return ["-c", str(target)]
 
 

@@ -12,7 +12,7 @@ import nox.command
 import nox.virtualenv
 from packaging.utils import canonicalize_name
 
-from ci_sessions import github, pipeline_report
+from ci_sessions import github, pipeline_report, pylock
 from ci_sessions.config import Config, resolve
 from ci_sessions.config.project import source_dir
 from ci_sessions.families.base import pins
@@ -293,6 +293,20 @@ def _stale_ignores(config: Config, database: Path | None) -> list[str]:
     ]
 
 
+def _locked_for_matrix(session: nox.Session, config: Config) -> list[tuple[str, str]]:
+    assert config.pylock is not None
+    try:
+        locked = pylock.read(config.root / config.pylock)
+    except pylock.PylockError as exc:
+        session.error(f"security: {exc}")
+    found: list[tuple[str, str]] = []
+    for python in config.python:
+        chosen = pylock.for_python(locked, python)
+        session.log(f"security: {config.pylock} installs {len(chosen)} package(s) on {python}")
+        found += [(p.name, p.version) for p in chosen if (p.name, p.version) not in found]
+    return [(name, version) for name, version in found if canonicalize_name(name) not in INSTALLERS]
+
+
 def _resolved_dependencies(
     session: nox.Session, config: Config, reports: Path
 ) -> list[tuple[str, str]]:
@@ -314,6 +328,10 @@ def _resolved_dependencies(
     sources += [str(poetry)] if config.poetry_requirements else []
     # uv prefers the pins of an existing output file: an earlier run's must not steer this one.
     resolved.unlink(missing_ok=True)
+    if config.pylock:
+        # A PEP 751 lock: scan exactly what it installs on each Python of the matrix, its
+        # markers evaluated for each.
+        return _locked_for_matrix(session, config)
     if config.lock:
         # The project locks its dependencies: scan exactly what it locks of the runtime
         # and test dependencies, for every platform and Python the lock covers (a stale
