@@ -14,6 +14,8 @@ import re
 import tomllib
 from pathlib import Path
 
+import nox.project
+
 DISTRIBUTION = "ci-sessions"
 # PEP 723's reference regular expression for an inline script metadata block.
 SCRIPT_BLOCK = re.compile(
@@ -53,17 +55,28 @@ def installed_requirement() -> tuple[str, str | None]:
 
 
 def script_dependencies(noxfile: Path) -> list[str] | None:
-    """The dependencies of a noxfile's PEP 723 `script` block; None when it has none."""
+    """The dependencies of a noxfile's PEP 723 `script` block (nox's own reader); None when
+    it has none."""
     if not noxfile.is_file():
         return None
-    text = noxfile.read_text(encoding="utf-8")
-    for match in SCRIPT_BLOCK.finditer(text):
-        if match["type"] != "script":
-            continue
-        body = "".join(
-            line[2:] if line.startswith("# ") else line[1:]
-            for line in match["content"].splitlines(keepends=True)
-        )
-        dependencies = tomllib.loads(body).get("dependencies", [])
-        return [str(item) for item in dependencies]
-    return None
+    try:
+        found = nox.project.load_toml(noxfile)
+    except (ValueError, OSError, tomllib.TOMLDecodeError):
+        return None  # no script block, or one nox cannot read
+    dependencies = found.get("dependencies", [])
+    return [str(item) for item in dependencies] if isinstance(dependencies, list) else []
+
+
+def local_source() -> str | None:
+    """`ci-sessions @ file:///...` when the running ci-sessions was installed from a local
+    folder (a checkout, editable or not); None otherwise (an index, a VCS URL, a tree that
+    is not installed)."""
+    try:
+        found = importlib.metadata.distribution(DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    direct = found.read_text("direct_url.json")
+    if direct is None:
+        return None
+    url = str(json.loads(direct).get("url", ""))
+    return f"{DISTRIBUTION} @ {url}" if url.startswith("file://") else None

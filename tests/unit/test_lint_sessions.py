@@ -53,18 +53,27 @@ def test_a_type_checker_sees_the_project_and_checks_the_code_not_the_tests(
 
 
 def test_a_type_checker_gets_what_the_noxfile_imports(
-    tmp_path: Path, commands: FakeCommands
+    tmp_path: Path, commands: FakeCommands, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """#29: pyright over the whole tree failed on the noxfile init wrote ("Import nox could
-    not be resolved"): the noxfile's PEP 723 dependencies install beside the type checker."""
+    not be resolved"): the noxfile's PEP 723 dependencies install beside the type checker;
+    ci-sessions itself from the local folder it runs from, where it is not on an index."""
+    from ci_sessions.families.lint import family
+
     config = project(tmp_path, "[tool.pyright]\n")
     (config.root / "noxfile.py").write_text(
         '# /// script\n# dependencies = ["nox>=2026.10.20", "ci-sessions>=0.2"]\n# ///\n'
         "import nox\n"
     )
+    monkeypatch.setattr(family, "local_source", lambda: None)
     registered(config, "lint")(make_session(tmp_path / "s", name="lint"))
     installed = next(argv for argv in commands.ran if "install" in argv)
     assert "nox>=2026.10.20" in installed and "ci-sessions>=0.2" in installed
+    monkeypatch.setattr(family, "local_source", lambda: "ci-sessions @ file:///here")
+    commands.ran.clear()
+    registered(config, "lint")(make_session(tmp_path / "s1", name="lint"))
+    installed = next(argv for argv in commands.ran if "install" in argv)
+    assert "ci-sessions @ file:///here" in installed and "ci-sessions>=0.2" not in installed
     (config.root / "noxfile.py").write_text("import nox\n")  # no script block: nothing added
     commands.ran.clear()
     registered(config, "lint")(make_session(tmp_path / "s2", name="lint"))

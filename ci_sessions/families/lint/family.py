@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import nox
-import nox.project
 
 from ci_sessions import github, workflow
 from ci_sessions.config import Config
@@ -16,6 +15,8 @@ from ci_sessions.families.lint import tools as lint_tools
 from ci_sessions.families.lint.settings import LINT, LintConfig
 from ci_sessions.glue.pytest_run import TEST_TOOLS
 from ci_sessions.glue.session import install, install_tools, require_paths, run_all, session
+from ci_sessions.pins import requirement_name
+from ci_sessions.requirement import local_source, script_dependencies
 
 NAME = "lint"
 MEMBERS = {"lint": ("smoke", "pr", "nightly")}
@@ -145,18 +146,13 @@ def _with_mypy_pin(pins: list[str], mypy_pin: str | None) -> list[str]:
 
 
 def noxfile_dependencies(root: Path) -> list[str]:
-    """What the noxfile's PEP 723 block asks for (nox, ci-sessions), read by nox's own
-    reader: a type checker that checks the whole tree then resolves the noxfile's imports
-    instead of failing on the file `init` wrote."""
-    noxfile = root / "noxfile.py"
-    if not noxfile.is_file():
-        return []
-    try:
-        found = nox.project.load_toml(noxfile)
-    except (ValueError, OSError):
-        return []  # no script block, or one nox cannot read: nothing to add
-    dependencies = found.get("dependencies", [])
-    return [str(item) for item in dependencies] if isinstance(dependencies, list) else []
+    """What the noxfile's PEP 723 block asks for (nox, ci-sessions): a type checker that
+    checks the whole tree then resolves the noxfile's imports instead of failing on the file
+    `init` wrote. ci-sessions itself, when it runs from a local folder (not on any index),
+    installs from that folder, as the one the noxfile asks for cannot be found there."""
+    listed = script_dependencies(root / "noxfile.py") or []
+    local = local_source()
+    return [local if local and requirement_name(item) == "ci-sessions" else item for item in listed]
 
 
 def checked_paths(
