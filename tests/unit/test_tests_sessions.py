@@ -179,3 +179,22 @@ def test_install_only_installs_and_stops_with_selection_on(
     assert any("install" in argv for argv in commands.ran)
     assert not any(argv[0] in ("pytest", "python") for argv in commands.ran)
     assert not (config.root / "reports" / "pipeline.d" / "tests-3.13.json").exists()
+
+
+def test_a_load_tests_pytest_never_calls_is_a_visible_warning(
+    tmp_path: Path, commands: FakeCommands
+) -> None:
+    """#29: a unittest project adds 162 doctests through load_tests(); pytest ran 695 of
+    its 858 tests and said nothing."""
+    config = project(tmp_path)
+    (config.root / "tests" / "test_docs.py").write_text(
+        "import doctest\n\n\ndef load_tests(loader, tests, ignore):\n"
+        "    tests.addTests(doctest.DocTestSuite('demo'))\n    return tests\n"
+    )
+    commands.on("pytest", pytest_writes(0, PASSED))
+    registered(config, "tests")(make_session(tmp_path / "s"))
+    record = json.loads((config.root / "reports" / "pipeline.d" / "tests-3.13.json").read_text())
+    assert record["status"] == "warn"
+    assert (
+        "tests/test_docs.py define load_tests(), which pytest never calls" in record["warnings"][0]
+    )

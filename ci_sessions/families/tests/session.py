@@ -9,7 +9,7 @@ import nox
 
 from ci_sessions.config import Config
 from ci_sessions.families.base import pins
-from ci_sessions.families.tests import affected, affected_run, narrow, shards
+from ci_sessions.families.tests import affected, affected_run, narrow, shards, unittest_protocol
 from ci_sessions.families.tests.settings import MatrixConfig
 from ci_sessions.glue.nox_mode import installing_only
 from ci_sessions.glue.pytest_run import TEST_TOOLS, PytestRun, install_for_tests, quiet_pytest
@@ -20,6 +20,7 @@ from ci_sessions.glue.session import (
     require_paths,
     run_tool,
     session,
+    warn_visibly,
 )
 from ci_sessions.pytest_options import NO_TESTS, exit_problem
 from ci_sessions.workflow.settings import WorkflowConfig
@@ -98,6 +99,9 @@ def register(config: Config) -> None:
             markers=markers,
             narrowed=narrowed[1].label(narrowed[0], config.slow_marker) if narrowed else "",
         )
+        unrun = unittest_protocol.load_tests_modules(config.root, config.test_paths)
+        if unrun:
+            warn_visibly(session, run.name, [unittest_protocol.warning(unrun)])
         run_pytest(session, config, run, selection)
 
     @session(config, "durations", python=config.python_of("durations"), default=False)
