@@ -40,8 +40,9 @@ class Config:
         computed=defaults.python,
         default_text="the project's classifiers, else `requires-python` up to the newest "
         "CPython released, else every CPython still supported (3.11 to 3.15 in December "
-        "2026); versions older than 3.10 left out with a note; free-threaded builds "
-        '(`"3.14t"`) only when listed',
+        "2026); versions older than 3.10 left out with a note; with a `Free Threading` "
+        'classifier, the free-threaded build of each version from 3.14 on too (`"3.15t"`, '
+        "nox's rule), else only when listed",
     )
     packages: tuple[str, ...] = setting(
         values.str_or_str_list,

@@ -6,6 +6,7 @@ A ValueError says why no default could be found; the loader names the key and th
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from ci_sessions.config import backends, discover, own_ci, values
@@ -13,6 +14,7 @@ from ci_sessions.config.project import (
     FLAT_REPORTS_DIR,
     default_paths,
     default_pythons,
+    past_end_of_life,
     pytest_ini,
     setuptools_discovers,
 )
@@ -27,6 +29,13 @@ def python(project: Project) -> tuple[str, ...]:
     if own is not None:
         project.note(f"python = {values.toml(list(own[0]))}: what {own[1]} tests")
     found = own[0] if own is not None else default_pythons(_with_poetry_python(project.document))
+    threaded = [version for version in found if version.endswith("t")]
+    if own is None and threaded:
+        project.note(
+            f"python: {', '.join(threaded)} (free-threaded) too, as the classifiers declare "
+            "free-threading support; each runs with python<version>t (locally: uv python "
+            f"install {threaded[-1]})"
+        )
     kept = tuple(version for version in found if not values.too_old_python(version))
     if len(kept) < len(found):
         dropped = ", ".join(v for v in found if v not in kept)
@@ -38,6 +47,11 @@ def python(project: Project) -> tuple[str, ...]:
         raise ValueError(
             f"the project supports only {', '.join(found)}, older than 3.10, which pytest 9 "
             "needs; test it with another tool"
+        )
+    for version, end in past_end_of_life(kept, date.today()):
+        project.note(
+            f"python: {version} reached its end of life on {end.isoformat()}; it stays in "
+            "the matrix while the project declares it (requires-python, classifiers)"
         )
     return kept
 

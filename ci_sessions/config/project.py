@@ -37,7 +37,9 @@ def default_pythons(document: Mapping[str, Any], today: date | None = None) -> t
     """The project's classifiers first, then requires-python up to the newest CPython
     released by `today`, else every CPython still supported then.
 
-    Free-threaded builds (3.14t) are never a default: list them in `python`.
+    nox's reader decides the free-threaded entries: with a "Programming Language :: Python ::
+    Free Threading" classifier, `3.14t` and on for every version from 3.14 (3.13t was
+    experimental); never without one.
     """
     today = today or date.today()
     for max_version in (None, released(today)[-1]):
@@ -48,6 +50,13 @@ def default_pythons(document: Mapping[str, Any], today: date | None = None) -> t
         if versions:
             return tuple(versions)
     return supported(today)
+
+
+def past_end_of_life(versions: tuple[str, ...], today: date) -> tuple[tuple[str, date], ...]:
+    """The versions of a matrix (3.13t counts as 3.13) whose end of life is before `today`."""
+    ends = {version: end for version, _, end in RELEASES}
+    language = [(v, v.rstrip("t")) for v in versions]
+    return tuple((v, ends[base]) for v, base in language if base in ends and ends[base] < today)
 
 
 def default_paths(

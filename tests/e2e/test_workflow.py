@@ -49,6 +49,12 @@ def project(request: pytest.FixtureRequest, projects_dir: Path) -> Path:
 
 
 def test_real_validators_accept_the_workflow(project: Path) -> None:
+    validate(project)
+
+
+def validate(project: Path) -> None:
+    """check-jsonschema, zizmor and actionlint on the project's workflows, and the schema
+    on its dependabot.yml: each must accept them without a finding."""
     workflows = sorted(str(path) for path in (project / WORKFLOW_PATH).parent.glob("*.yml"))
     schema = subprocess.run(
         [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *workflows],
@@ -163,6 +169,45 @@ def test_init_adopts_a_bare_project_and_overwrites_nothing(sample: Path, run_nox
     assert again.returncode == 0
     assert again.stdout.count("kept ") == 3
     assert {p: p.read_bytes() for p in sample.rglob("*") if p.is_file()} == snapshot
+
+
+def test_init_follows_free_threading_classifiers_up_to_3_15(sample: Path, run_nox: RunNox) -> None:
+    """3.15 and its free-threaded build, which this machine cannot install: init writes them,
+    the workflow sets them up, and on CI their session fails instead of being skipped."""
+    (sample / "noxfile.py").unlink()
+    pyproject = sample / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            '"Programming Language :: Python :: 3.13",',
+            '"Programming Language :: Python :: 3.13",\n'
+            '    "Programming Language :: Python :: 3.14",\n'
+            '    "Programming Language :: Python :: 3.15",\n'
+            '    "Programming Language :: Python :: Free Threading :: 3 - Stable",',
+        )
+    )
+    adopted = ci_sessions(sample, "init")
+    assert adopted.returncode == 0, adopted.stderr
+    assert "3.14t, 3.15t (free-threaded) too" in adopted.stdout
+    assert (
+        'python = ["3.11", "3.12", "3.13", "3.14", "3.15", "3.14t", "3.15t"]'
+        in pyproject.read_text()
+    )
+    workflow = yaml.safe_load((sample / WORKFLOW_PATH).read_text())
+    setups = [
+        step["with"]["python-version"]
+        for job in workflow["jobs"].values()
+        for step in job.get("steps", [])
+        if "setup-python" in str(step.get("uses", ""))
+    ]
+    assert setups and all(setup.split("\n")[-1] == "3.15t" for setup in setups)
+    matrix = workflow["jobs"]["tests"]["strategy"]["matrix"]
+    assert "3.15t" in json.dumps(matrix)
+
+    listed = run_nox(sample, "-l")
+    assert "tests-3.15t" in listed.stdout, listed
+    missing = run_nox(sample, "-s", "tests-3.15t", env={"CI": "true"})
+    assert missing.returncode == 1, missing
+    assert "Python interpreter 3.15t not found" in missing.output
 
 
 def test_init_needs_a_pyproject(tmp_path: Path) -> None:

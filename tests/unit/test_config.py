@@ -14,6 +14,7 @@ from ci_sessions.config import Config, ConfigError, Waiver
 from ci_sessions.config.project import (
     default_pythons,
     discovered_as_package,
+    past_end_of_life,
     setuptools_discovers,
     supported,
 )
@@ -629,3 +630,91 @@ def test_when_setuptools_discovers_a_flat_layout_s_packages(
     assert setuptools_discovers(tmp_path, document) is discovers
     assert discovered_as_package("reports") and discovered_as_package("out/reports")
     assert not discovered_as_package("ci-reports") and not discovered_as_package("build/reports")
+
+
+FREE_THREADED_CLASSIFIERS = [
+    "Programming Language :: Python :: 3.14",
+    "Programming Language :: Python :: 3.15",
+    "Programming Language :: Python :: Free Threading :: 3 - Stable",
+]
+
+
+@pytest.mark.parametrize(
+    ("classifiers", "today", "expected"),
+    [
+        # Declared support: each version from 3.14 on gets its free-threaded build.
+        (FREE_THREADED_CLASSIFIERS, date(2026, 12, 7), ("3.14", "3.15", "3.14t", "3.15t")),
+        # No declaration: never a default.
+        (FREE_THREADED_CLASSIFIERS[:2], date(2026, 12, 7), ("3.14", "3.15")),
+        # The bare prefix counts; 3.13t is left out (experimental in 3.13).
+        (
+            [
+                "Programming Language :: Python :: 3.12",
+                "Programming Language :: Python :: Free Threading",
+            ],
+            date(2026, 12, 7),
+            ("3.12",),
+        ),
+        (
+            [
+                "Programming Language :: Python :: 3.13",
+                "Programming Language :: Python :: Free Threading",
+            ],
+            date(2026, 12, 7),
+            ("3.13",),
+        ),
+    ],
+)
+def test_free_threaded_default_follows_the_classifiers(
+    classifiers: list[str], today: date, expected: tuple[str, ...]
+) -> None:
+    document = {"project": {"name": "x", "classifiers": classifiers}}
+    assert default_pythons(document, today) == expected
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        # Before 3.15's release the newest CPython is 3.14.
+        (date(2026, 9, 1), ("3.11", "3.12", "3.13", "3.14", "3.14t")),
+        (date(2026, 12, 7), ("3.11", "3.12", "3.13", "3.14", "3.15", "3.14t", "3.15t")),
+    ],
+)
+def test_requires_python_runs_up_to_the_newest_release_of_the_day(
+    today: date, expected: tuple[str, ...]
+) -> None:
+    document = {
+        "project": {
+            "name": "x",
+            "requires-python": ">=3.11",
+            "classifiers": ["Programming Language :: Python :: Free Threading :: 2 - Beta"],
+        }
+    }
+    assert default_pythons(document, today) == expected
+
+
+def test_supported_follows_end_of_life() -> None:
+    # 3.10's end of life is October 2026: in December it is no longer a default.
+    assert supported(date(2026, 10, 30))[0] == "3.10"
+    assert supported(date(2026, 12, 7)) == ("3.11", "3.12", "3.13", "3.14", "3.15")
+
+
+def test_versions_past_end_of_life_are_named() -> None:
+    assert past_end_of_life(("3.10", "3.11", "3.10t"), date(2026, 12, 7)) == (
+        ("3.10", date(2026, 10, 31)),
+        ("3.10t", date(2026, 10, 31)),
+    )
+    assert past_end_of_life(("3.10", "3.11"), date(2026, 10, 1)) == ()
+
+
+def test_init_notes_the_free_threaded_entry_and_an_ended_python(tmp_path: Path) -> None:
+    toml = MINIMAL.replace('requires-python = ">=3.12"', 'requires-python = ">=3.10"') + (
+        'classifiers = ["Programming Language :: Python :: Free Threading :: 3 - Stable"]\n'
+    )
+    config = load_config(write_project(tmp_path, toml))
+    assert config.python[-1].endswith("t")
+    notes = " ".join(config.notes)
+    threaded = [version for version in config.python if version.endswith("t")]
+    assert f"{', '.join(threaded)} (free-threaded) too" in notes
+    if date.today() > date(2026, 10, 31):
+        assert "3.10 reached its end of life on 2026-10-31" in notes
