@@ -19,10 +19,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ci_sessions.platforms import SYSTEMS, this_system
+
 RECORD_SUFFIX = ".run.json"
-# `.coverage.py3.12`, and the shard files beside it (`.coverage.py3.12.shard2`);
-# never the run records.
+# `.coverage.py3.12`, and the shard files beside it (`.coverage.py3.12.shard2`), with the
+# system last where the tests run on several (`.coverage.py3.12.shard2.windows`); never the
+# run records.
 DATA_FILE = re.compile(r"^\.coverage\.py(?P<python>\d+\.\d+t?|pypy\d+\.\d+)(?:\.(?P<part>[^/]+))?$")
+_PARTS = re.compile(r"^(?:shard(?P<shard>\d+))?\.?(?P<system>" + "|".join(SYSTEMS) + r")?$")
 
 
 def data_dir(reports: Path) -> Path:
@@ -32,9 +36,21 @@ def data_dir(reports: Path) -> Path:
     return folder
 
 
-def data_name(python: str, part: str | None = None) -> str:
-    """The data file of one Python (and shard): `.coverage.py3.12[.shard2]`."""
-    return f".coverage.py{python}" + (f".{part}" if part else "")
+def data_name(python: str, part: str | None = None, system: str | None = None) -> str:
+    """The data file of one Python (and shard, and system where the tests run on several):
+    `.coverage.py3.12[.shard2][.windows]`."""
+    return f".coverage.py{python}" + "".join(f".{p}" for p in (part, system) if p)
+
+
+def name_parts(file_name: str) -> tuple[str, int, str] | None:
+    """(python, shard or 0, system or "") of a data file's name; None for another file."""
+    match = DATA_FILE.match(file_name)
+    if match is None or file_name.endswith(RECORD_SUFFIX):
+        return None
+    parts = _PARTS.match(match["part"] or "")
+    if parts is None:
+        return None
+    return match["python"], int(parts["shard"] or 0), parts["system"] or ""
 
 
 def python_of(file_name: str) -> str | None:
@@ -61,6 +77,8 @@ class RunRecord:
     # How the run narrowed the suite (posargs such as -k smoke, skipping slow tests);
     # empty: the whole suite. A subset's data is partial: the gate refuses it by name.
     subset: str = ""
+    # The system it ran on (linux, macos, windows): the cell it fills with an OS axis.
+    system: str = ""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
@@ -82,6 +100,7 @@ def new_record(
         code_fingerprint(root, folders, listed),
         tuple(folders),
         subset,
+        this_system(),
     )
 
 
@@ -96,6 +115,7 @@ def read_record(data_file: Path) -> RunRecord | None:
             code=str(document["code"]),
             folders=tuple(str(folder) for folder in document["folders"]),
             subset=str(document.get("subset", "")),
+            system=str(document.get("system", "")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -112,7 +132,7 @@ def code_fingerprint(
 
     What the coverage data measured: the packages' sources and the tests.
     By content, not time, so that a CI job that checks out the same commit
-    computes the same fingerprint as the jobs that wrote the data. `listed`:
+    computes the same fingerprint as the jobs that wrote the data, on any system. `listed`:
     the project's files as git lists them (venvs, caches and reports left out
     by .gitignore); without git, hidden folders (.nox, .venv) are left out.
     """
@@ -130,7 +150,9 @@ def code_fingerprint(
     }
     for path in sorted(files):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        # Line endings normalised: a Windows checkout (core.autocrlf) of the same commit
+        # holds the same code.
+        digest.update(hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n")).digest())
     return digest.hexdigest()[:32]
 
 

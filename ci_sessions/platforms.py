@@ -32,3 +32,27 @@ def kill_signal(names: object = signal) -> int:
     """SIGKILL where it exists; Windows has none, and its SIGTERM already ends a process
     at once (TerminateProcess)."""
     return int(getattr(names, "SIGKILL", signal.SIGTERM))
+
+
+# The system names in coverage data file names and run records; runner labels map to them
+# by prefix.
+RUNNER_SYSTEMS = (("ubuntu", "linux"), ("macos", "macos"), ("windows", "windows"))
+SYSTEMS = tuple(system for _, system in RUNNER_SYSTEMS)
+
+
+def this_system(platform: str = sys.platform) -> str:
+    """The system this process runs on: linux, macos or windows."""
+    if platform.startswith("win"):
+        return "windows"
+    if platform == "darwin":
+        return "macos"
+    return "linux" if platform.startswith("linux") else platform
+
+
+def system_of_runner(label: str) -> str | None:
+    """`ubuntu-24.04` -> linux, `macos-15` -> macos, `windows-latest` -> windows; None for a
+    label that names no system (a self-hosted runner's own label)."""
+    for prefix, system in RUNNER_SYSTEMS:
+        if label == prefix or label.startswith(f"{prefix}-"):
+            return system
+    return None

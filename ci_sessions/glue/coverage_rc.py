@@ -4,7 +4,7 @@ The project's own ``[tool.coverage]`` settings are kept (omit, exclude_lines,
 precision, ...); ci-sessions forces only what the matrix needs to combine:
 branch coverage, measurement by import name (``source_pkgs``, so the installed
 copy is measured even in a flat layout), relative paths, and ``[paths]`` that
-map every venv's site-packages back to the source tree.
+map every venv's site-packages and every system's checkout back to the source tree.
 """
 
 from __future__ import annotations
@@ -38,11 +38,11 @@ def coverage_settings(
         # A package folder, or a single module (typing_extensions.py): the venv's
         # copy is mapped back to the same kind of path.
         top = package.replace(".", "/") + (".py" if source.endswith(".py") else "")
-        paths[f"ci_sessions_{package.replace('.', '_')}"] = [
-            source,
-            f"*/site-packages/{top}",
-            f"*\\site-packages\\{top}",
-        ]
+        # coverage.py's `/` in a pattern matches `\` too, `*/` any prefix, and a relative
+        # source matches inside an absolute path: so these also map a Windows runner's
+        # `D:\a\proj\proj\src\pkg` and `...\Lib\site-packages\pkg`, and a macOS runner's
+        # `/Users/runner/work/...`, to this checkout (tests/unit/test_coverage_rc.py).
+        paths[f"ci_sessions_{package.replace('.', '_')}"] = [source, f"*/site-packages/{top}"]
     sections["paths"] = paths
     return sections
 

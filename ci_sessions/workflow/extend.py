@@ -13,9 +13,7 @@ from typing import Any
 
 from ci_sessions.workflow.emit import Uses
 from ci_sessions.workflow.kit import nox_step_index
-from ci_sessions.workflow.options import JobOptions
-
-DEFAULT_OS = "ubuntu-latest"
+from ci_sessions.workflow.options import DEFAULT_OS, JobOptions
 
 
 def _user_step(step: dict[str, Any]) -> dict[str, Any]:
@@ -38,11 +36,6 @@ def os_matrix(options: JobOptions) -> list[str] | str | None:
         "${{ github.event_name == 'pull_request' && "
         f"fromJSON('{json.dumps(list(options.pr_os))}') || fromJSON('{json.dumps(systems)}') }}}}"
     )
-
-
-def primary_os(options: JobOptions) -> str:
-    """The OS whose coverage data counts: on every run (pull requests included)."""
-    return (options.pr_os or options.os or (DEFAULT_OS,))[0]
 
 
 def apply(job: str, body: dict[str, Any], options: JobOptions, linux_only: str) -> dict[str, Any]:
@@ -86,13 +79,14 @@ def _os_axis(
     body["runs-on"] = "${{ matrix.os }}"
     strategy = body.setdefault("strategy", {"fail-fast": False})
     strategy.setdefault("matrix", {})["os"] = matrix
-    primary = primary_os(options)
+    primary = (options.pr_os or options.os or (DEFAULT_OS,))[0]
     for step in body["steps"]:
         if not _is_upload(step):
             continue
-        name = step["with"]["name"]
-        if name.startswith("coverage-data"):
-            # Paths differ between systems: the gate combines one system's data.
+        if step["with"]["name"].startswith("coverage-data") and job != "tests":
+            # A suite's data file is named for its Python only: one system's counts.
             step["if"] = f"always() && matrix.os == '{primary}'"
         else:
-            step["with"]["name"] = f"{name}-${{{{ matrix.os }}}}"
+            # The tests jobs' data files carry the system in their names, and the gate
+            # combines every system's (paths remapped, each cell required).
+            step["with"]["name"] = f"{step['with']['name']}-${{{{ matrix.os }}}}"

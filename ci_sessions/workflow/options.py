@@ -21,6 +21,8 @@ from ci_sessions.config.values import environment
 from ci_sessions.workflow.triggers import strings
 
 NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+# The runner of every job without an OS axis.
+DEFAULT_OS = "ubuntu-latest"
 RUNNERS = re.compile(r"^(ubuntu|windows|macos)-[a-z0-9.\-]+$")
 EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}")
 # The contexts a step added to a job may read: secrets and variables by name, and what
@@ -163,8 +165,19 @@ class JobOptions:
     )
 
     def __post_init__(self) -> None:
-        if self.pr_os and not set(self.pr_os) <= set(self.os or ("ubuntu-latest",)):
+        if self.pr_os and not set(self.pr_os) <= set(self.os or (DEFAULT_OS,)):
             raise ValueError("pr-os: expected a subset of os")
+
+    @property
+    def os_axis(self) -> bool:
+        """Whether the job runs on several systems (or on another than the default)."""
+        return bool(self.os or self.pr_os)
+
+    def runners(self, *, pull_request: bool) -> tuple[str, ...]:
+        """The runner labels the job's matrix has on this event."""
+        if pull_request and self.pr_os:
+            return self.pr_os
+        return self.os or (DEFAULT_OS,)
 
 
 def _expressions_safe(text: str, where: str) -> None:

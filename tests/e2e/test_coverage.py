@@ -364,3 +364,92 @@ def test_xdist_runs_workers_alone_and_not_under_nox_j(sample: Path, run_nox: Run
     assert parallel.returncode == 0, parallel
     assert "-n 0" in parallel.output and "-n auto" not in parallel.output
     assert "combined from Python 3.12, 3.13" in parallel.output
+
+
+OS_AXIS = """
+[tool.ci_sessions.workflow.jobs.tests]
+os = ["ubuntu-latest", "windows-latest", "macos-latest"]
+"""
+
+
+def as_runner_wrote_it(path: str, system: str) -> str:
+    """A measured path as a Windows or macOS runner's tests job would have written it."""
+    tail = path.split("site-packages/", 1)[1] if "site-packages/" in path else None
+    if system == "windows":
+        if tail is not None:
+            return "D:\\a\\sample\\sample\\.nox\\tests-3-13\\Lib\\site-packages\\" + tail.replace(
+                "/", "\\"
+            )
+        return path.replace("/", "\\")
+    if tail is not None:
+        return (
+            f"/Users/runner/work/sample/sample/.nox/tests-3-13/lib/python3.13/site-packages/{tail}"
+        )
+    return path
+
+
+def from_another_system(data_file: Path, system: str, extra: tuple[str, int] | None) -> None:
+    """A copy of this machine's data file as `system`'s job writes it (its paths, its name,
+    its record), plus one line only that system ran (`extra`: a file and a line)."""
+    import dataclasses
+
+    from coverage import CoverageData
+
+    from ci_sessions import coverage_data
+
+    source = CoverageData(basename=str(data_file))
+    source.read()
+    target_file = data_file.with_name(data_file.name.replace(".linux", f".{system}"))
+    target = CoverageData(basename=str(target_file))
+    arcs = {}
+    for measured in source.measured_files():
+        found = list(source.arcs(measured) or [])
+        if extra and measured.endswith(extra[0]):
+            found += [(-1, extra[1]), (extra[1], -1)]
+        arcs[as_runner_wrote_it(measured, system)] = found
+    target.add_arcs(arcs)
+    target.write()
+    record = coverage_data.read_record(data_file)
+    assert record is not None and record.system == "linux"
+    coverage_data.write_record(target_file, dataclasses.replace(record, system=system))
+
+
+def test_coverage_across_systems_counts_each_and_names_a_missing_one(
+    project: Path, projects_dir: Path, run_nox: RunNox
+) -> None:
+    """The data of three systems (the other two's made from this one's, their paths
+    rewritten as those runners write them): one total over all, every cell required."""
+    add_config(project, '[tool.ci_sessions]\npython = ["3.13"]' + OS_AXIS)
+    folder = project / "reports" / "coverage-data"
+    for name in (".coverage.py3.11", ".coverage.py3.12"):
+        (folder / name).unlink()
+        (folder / f"{name}.run.json").unlink()
+    linux = folder / ".coverage.py3.13.linux"
+    (folder / ".coverage.py3.13").rename(linux)
+    (folder / ".coverage.py3.13.run.json").rename(folder / ".coverage.py3.13.linux.run.json")
+
+    alone = run_nox(project, "-s", "coverage", env={"CI": "true"})
+    assert alone.returncode != 0, alone
+    assert "no usable coverage data from Python 3.13 on macos" in alone.output
+    assert "no usable coverage data from Python 3.13 on windows" in alone.output
+    report = json.loads((project / "reports" / "coverage.json").read_text())
+    linux_total = float(report["totals"]["percent_covered"])
+    # A line no test runs here: the one the Windows job alone will have run.
+    file, info = next((f, i) for f, i in report["files"].items() if i["missing_lines"])
+    line = info["missing_lines"][0]
+
+    from_another_system(linux, "windows", (file, line))
+    from_another_system(linux, "macos", None)
+    every = run_nox(project, "-s", "coverage", env={"CI": "true"})
+    assert every.returncode == 0, every
+    report = json.loads((project / "reports" / "coverage.json").read_text())
+    assert list(report["files"]) == sorted(report["files"])  # one entry per source file
+    assert line in report["files"][file]["executed_lines"]
+    assert float(report["totals"]["percent_covered"]) > linux_total
+    for system in ("linux", "macos", "windows"):
+        assert f".coverage.py3.13.{system}" in every.output
+
+    (folder / ".coverage.py3.13.macos").unlink()
+    missing = run_nox(project, "-s", "coverage", env={"CI": "true"})
+    assert missing.returncode != 0, missing
+    assert "no usable coverage data from Python 3.13 on macos" in missing.output

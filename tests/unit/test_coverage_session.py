@@ -5,6 +5,7 @@ script for real (in this interpreter, which has coverage): only nox's process is
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import subprocess
 import sys
@@ -204,3 +205,108 @@ def test_patch_coverage_needs_its_compare_branch(
     run_coverage.on("diff-cover", diff_cover(100.0))
     coverage_session(config, tmp_path)
     assert "Patch" in (config.root / "reports" / "coverage-summary.md").read_text()
+
+
+# Where each system's tests job measured the module: paths as that runner writes them.
+RUNNER_PATHS = {
+    "linux": "src/demo/__init__.py",
+    "windows": "D:\\a\\demo\\demo\\.nox\\tests-3-13\\Lib\\site-packages\\demo\\__init__.py",
+    "macos": "/Users/runner/work/demo/demo/.nox/tests-3-13/lib/python3.13/site-packages/"
+    "demo/__init__.py",
+}
+OS_AXIS = """
+[tool.ci_sessions.workflow.jobs.tests]
+os = ["ubuntu-latest", "windows-latest", "macos-latest"]
+pr-os = ["ubuntu-latest"]
+"""
+
+
+def measured_on(config: Config, system: str, lines: set[int], name: str | None = None) -> Path:
+    """A data file as `system`'s tests job writes it with an OS axis, its paths that
+    runner's, and its record naming the system."""
+    target = measured(config, "3.13", lines)
+    moved = target.with_name(name or coverage_data.data_name("3.13", None, system))
+    if moved == target:
+        moved.unlink()  # rewritten below with the runner's paths
+    data = coverage.CoverageData(basename=str(moved))
+    data.add_lines({RUNNER_PATHS[system]: sorted(lines)})
+    data.write()
+    record = coverage_data.read_record(target)
+    assert record is not None
+    coverage_data.write_record(moved, dataclasses.replace(record, system=system))
+    if moved != target:
+        target.unlink()
+        coverage_data.record_path(target).unlink()
+    return moved
+
+
+@pytest.fixture
+def on_ci(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.delenv("GITHUB_EVENT_NAME", raising=False)
+    return monkeypatch
+
+
+def test_every_system_s_data_counts_in_the_total(
+    tmp_path: Path, run_coverage: FakeCommands, on_ci: pytest.MonkeyPatch
+) -> None:
+    config = project(tmp_path, "[tool.ci_sessions.coverage]\nfail-under = 100\n" + OS_AXIS)
+    measured_on(config, "linux", {1, 2, 4})
+    measured_on(config, "macos", {1, 2, 4})
+    measured_on(config, "windows", {1, 2, 3})  # the raise runs on Windows only
+    coverage_session(config, tmp_path)
+    report = json.loads((config.root / "reports" / "coverage.json").read_text())
+    assert list(report["files"]) == ["src/demo/__init__.py"]
+    assert report["totals"]["covered_lines"] == 4
+    summary = (config.root / "reports" / "coverage-summary.md").read_text()
+    for name in (".coverage.py3.13.linux", ".coverage.py3.13.macos", ".coverage.py3.13.windows"):
+        assert name in summary
+
+
+def test_a_system_without_data_fails_by_name(
+    tmp_path: Path, run_coverage: FakeCommands, on_ci: pytest.MonkeyPatch
+) -> None:
+    config = project(tmp_path, OS_AXIS)
+    measured_on(config, "linux", {1, 2, 4})
+    measured_on(config, "windows", {1, 2, 3})
+    with pytest.raises(Quit, match=r"no usable coverage data from Python 3.13 on macos"):
+        coverage_session(config, tmp_path)
+
+
+def test_a_pull_request_requires_its_narrower_systems_only(
+    tmp_path: Path, run_coverage: FakeCommands, on_ci: pytest.MonkeyPatch
+) -> None:
+    on_ci.setenv("GITHUB_EVENT_NAME", "pull_request")
+    config = project(tmp_path, OS_AXIS)
+    measured_on(config, "linux", {1, 2, 4})
+    coverage_session(config, tmp_path)
+
+
+def test_a_cell_with_two_data_files_fails(
+    tmp_path: Path, run_coverage: FakeCommands, on_ci: pytest.MonkeyPatch
+) -> None:
+    on_ci.setenv("GITHUB_EVENT_NAME", "pull_request")
+    config = project(tmp_path, OS_AXIS)
+    measured_on(config, "linux", {1, 2, 4})
+    # Left from a run before the OS axis: its record says linux.
+    measured_on(config, "linux", {1, 2, 4}, name=".coverage.py3.13")
+    with pytest.raises(Quit, match=r"Python 3.13 on linux has 2 data files"):
+        coverage_session(config, tmp_path)
+
+
+def test_a_stale_cell_is_named_with_its_system(
+    tmp_path: Path, run_coverage: FakeCommands, on_ci: pytest.MonkeyPatch
+) -> None:
+    config = project(tmp_path, OS_AXIS)
+    for system in ("linux", "macos"):
+        measured_on(config, system, {1, 2, 4})
+    windows = measured_on(config, "windows", {1, 2, 3})
+    record = coverage_data.read_record(windows)
+    assert record is not None
+    coverage_data.write_record(
+        windows, dataclasses.replace(record, invocation="1.1-aaaa", code="0" * 32)
+    )
+    with pytest.raises(
+        Quit, match=r"Python 3.13 on windows: \.coverage\.py3\.13\.windows is from an earlier"
+    ):
+        coverage_session(config, tmp_path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -11,8 +12,8 @@ import nox
 from ci_sessions import coverage_data, git, invocation, pipeline_report
 from ci_sessions.config import Config
 from ci_sessions.families.base import pins
+from ci_sessions.families.coverage import cells, ratchet
 from ci_sessions.families.coverage import gate as coverage_gate
-from ci_sessions.families.coverage import ratchet
 from ci_sessions.families.coverage.settings import CoverageConfig
 from ci_sessions.families.tests import narrow, shards
 from ci_sessions.families.tests.settings import MatrixConfig
@@ -29,6 +30,7 @@ from ci_sessions.glue.session import (
     session,
     warn_visibly,
 )
+from ci_sessions.platforms import this_system
 from ci_sessions.workflow.settings import WorkflowConfig
 
 DEFAULT_COMPARE_BRANCHES = ("origin/main", "main")
@@ -184,6 +186,8 @@ def _data_problems(
     }
     if not config.of(CoverageConfig).require_all_pythons:
         return [], [f"not combined: {note}" for note in stale.values()]
+    if config.of(WorkflowConfig).options("tests").os_axis:
+        return _cell_problems(config, data_files, found, expected)
     if config.of(MatrixConfig).shards > 1:
         return [
             f"no coverage data from Python {part}"
@@ -191,6 +195,52 @@ def _data_problems(
         ] + [note for python, note in stale.items() if python in expected], []
     pythons = [coverage_data.python_of(name) or "" for name in matrix]
     return coverage_gate.data_problems(expected, pythons, stale, absent_here=config.absent_pythons)
+
+
+def _cell_problems(
+    config: Config,
+    data_files: list[Path],
+    found: dict[Path, coverage_data.Freshness],
+    expected: list[str],
+) -> tuple[list[str], list[str]]:
+    """(misses, warnings) with an OS axis: every cell (system x Python x shard) of the
+    matrix needs exactly one usable data file; on CI, every system of the axis."""
+    matrix_folder = reports_data_dir(config)
+    located = {
+        path: cells.cell_of(path.name, record.system if record else "")
+        for path in data_files
+        if path.parent == matrix_folder
+        for record in [coverage_data.read_record(path)]
+    }
+    usable = {path.name: cell for path, cell in located.items() if cell and found[path].usable}
+    why = {
+        cell: found[path].note for path, cell in located.items() if cell and path.name not in usable
+    }
+    options = config.of(WorkflowConfig).options("tests")
+    pull_request = os.environ.get("GITHUB_EVENT_NAME") == "pull_request"
+    systems, unknown = cells.expected_systems(
+        options.runners(pull_request=pull_request),
+        {cell.system for cell in usable.values()},
+        on_ci=bool(os.environ.get("CI")),
+    )
+    shard_count = config.of(MatrixConfig).shards
+    missing, misses = cells.check(usable, systems, expected, shard_count)
+    warnings = [
+        f"runner {label} names no system ci-sessions knows (ubuntu-*, macos-*, windows-*): its "
+        "data is combined, but not required"
+        for label in unknown
+    ]
+    here = this_system()
+    for cell in missing:
+        reason = why.get(cell) or "its tests job did not run or its data was not downloaded"
+        text = f"no usable coverage data from {cell.describe(shard_count)}: {reason}"
+        if cell.system == here and cell.python in config.absent_pythons:
+            warnings.append(
+                f"{text}; Python {cell.python} does not start here (on CI it is required)"
+            )
+        else:
+            misses.append(text)
+    return misses, warnings
 
 
 def _combine(session: nox.Session, config: Config, usable: list[Path], reports: Path) -> Path:

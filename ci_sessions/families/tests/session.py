@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nox
 
+from ci_sessions import coverage_data
 from ci_sessions.config import Config
 from ci_sessions.families.base import pins
 from ci_sessions.families.tests import affected, affected_run, narrow, shards, unittest_protocol
@@ -22,6 +23,7 @@ from ci_sessions.glue.session import (
     session,
     warn_visibly,
 )
+from ci_sessions.platforms import this_system
 from ci_sessions.pytest_options import NO_TESTS, exit_problem
 from ci_sessions.workflow.settings import WorkflowConfig
 
@@ -61,7 +63,9 @@ def register(config: Config) -> None:
                 f"tier {tier} runs the tests on Python {', '.join(narrowing.python)} only "
                 f"({narrow.TIER_ENV}={tier}, [tool.ci_sessions.narrow.{tier}])"
             )
-        suffix = "" if shard is None else f".{shard.suffix}"
+        # With an OS axis every system's data file goes to the coverage job: named apart.
+        system = this_system() if config.of(WorkflowConfig).options("tests").os_axis else None
+        data_name = coverage_data.data_name(python, None if shard is None else shard.suffix, system)
         wanted = asked or bool(narrowed and narrowed[1].affected)
         if wanted and shard is not None:
             session.error(
@@ -88,7 +92,7 @@ def register(config: Config) -> None:
             paths_key="test-paths",
             # One data file per Python (and shard), named for it, so the
             # coverage gate can tell which part of the matrix contributed.
-            data_file=reports_data_dir(config) / f".coverage.py{python}{suffix}",
+            data_file=reports_data_dir(config) / data_name,
             args=(
                 *([] if shard is None else shard.pytest_args(str(durations_path(config)))),
                 *xdist_args(matrix.xdist, parallel=session.parallel),
