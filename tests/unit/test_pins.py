@@ -31,3 +31,19 @@ def test_names_from_a_requirements_file_and_a_lock(tmp_path: Path) -> None:
     lock.write_text('version = 1\n[[package]]\nname = "PyTest"\nversion = "8.3.0"\n')
     assert locked_names(lock) == {"pytest"}
     assert locked_names(tmp_path / "none.lock") == set()
+
+
+def test_locked_names_read_uv_s_layout_and_anything_else_as_toml(tmp_path: Path) -> None:
+    uv_written = tmp_path / "uv.lock"
+    uv_written.write_text(
+        'version = 1\n\n[[package]]\nname = "Pytest"\nversion = "9.0.0"\n\n'
+        '[[package]]\nname = "ruff"\nversion = "0.17.0"\n'
+    )
+    assert locked_names(uv_written) == {"pytest", "ruff"}
+    # Not uv's layout (name not right under the header): parsed as TOML all the same.
+    by_hand = tmp_path / "hand.lock"
+    by_hand.write_text('[[package]]\nversion = "1"\nname = "black"\n\n[[package]]\nname = "mypy"\n')
+    assert locked_names(by_hand) == {"black", "mypy"}
+    broken = tmp_path / "broken.lock"
+    broken.write_text('[[package]]\nversion = "1"\nname = \n')
+    assert locked_names(broken) == set()
