@@ -55,14 +55,14 @@ def register(
 
     from ci_sessions import cleanup, invocation, masking, once
     from ci_sessions.glue import guard
-    from ci_sessions.registry import load_config, register_all
+    from ci_sessions.registry import register_all
     from ci_sessions.services import lifecycle as services
 
     pyproject = noxfile_dir() / "pyproject.toml"
     try:
         if given:
             raise ConfigError(_moved(pyproject, given))
-        config = select(load_config(pyproject), only, exclude)
+        configs, in_workspace = _configs(pyproject, only, exclude)
     except ConfigError as exc:
         print(f"ci-sessions: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
@@ -76,16 +76,45 @@ def register(
     # Tokens and passwords of the environment: masked in all ci-sessions prints or writes.
     masking.register_environment()
     leftovers = cleanup.sweep_service_folders(services.leftover_folders())
-    notes = [] if child else once.fresh(config.notes, config.root, cleanup.runs_dir().parent)
-    for line in [*leftovers, *cleanup.sweep_worktrees(config.root), *notes]:
+    lines = [*leftovers, *cleanup.sweep_worktrees(pyproject.parent)]
+    for config in configs:
+        said = [f"{config.member}: {note}" if config.member else note for note in config.notes]
+        lines += [] if child else once.fresh(said, config.root, cleanup.runs_dir().parent)
+    for line in lines:
         logger.warning(f"ci-sessions: {line}")
     # Before nox makes any venv: a second run in this project would clear the venvs of the
     # first one under it (the guard takes it again per session, wording any OSError).
-    if guard.runs_sessions(sys.argv[1:]):
-        with contextlib.suppress(OSError):
-            guard.hold_reports(config.root / config.reports_dir)
-    register_all(config)
-    return config
+    for config in configs:
+        if guard.runs_sessions(sys.argv[1:]):
+            with contextlib.suppress(OSError):
+                guard.hold_reports(config.root / config.reports_dir)
+        register_all(config)
+    if in_workspace is not None:
+        from ci_sessions.families import workspace as workspace_sessions
+
+        workspace_sessions.register(pyproject.parent, in_workspace, configs)
+    return configs[0]
+
+
+def _configs(
+    pyproject: Path, only: Sequence[str] | None, exclude: Sequence[str]
+) -> tuple[list[Config], dict[str, Any] | None]:
+    """The configurations register() defines sessions for, and the root's document when it
+    is a uv workspace's: the root project's (unless a workspace root is no project), then
+    each member's."""
+    from ci_sessions import workspace
+    from ci_sessions.config.loader import read_pyproject
+    from ci_sessions.families import workspace as workspace_sessions
+    from ci_sessions.registry import load_config
+
+    document = read_pyproject(pyproject)
+    if not workspace.is_workspace(document):
+        return [select(load_config(pyproject), only, exclude)], None
+    root = [select(load_config(pyproject), only, exclude)] if "project" in document else []
+    _, members = workspace_sessions.member_configs(
+        pyproject.parent, document, only, exclude, load_config
+    )
+    return [*root, *members], document
 
 
 def select(config: Config, only: Sequence[str] | None, exclude: Sequence[str]) -> Config:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ci_sessions import check_config, doctor, workflow
@@ -37,6 +38,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             replay_cli.add_arguments(command)
     args = parser.parse_args(argv)
+    try:
+        members = _workspace_members(args.pyproject.resolve())
+    except ConfigError as exc:
+        print(f"ci-sessions: error: {exc}", file=sys.stderr)
+        return 2
+    if members is not None:
+        return _workspace(args, members)
     if args.command == "init":
         try:
             steps = init(args.pyproject.resolve().parent, _write_workflow)
@@ -71,6 +79,52 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _workspace_members(pyproject: Path) -> list[Config] | None:
+    """Every member's configuration at a uv workspace root; None elsewhere."""
+    from ci_sessions import workspace
+    from ci_sessions.config.loader import read_pyproject
+    from ci_sessions.families import workspace as workspace_sessions
+
+    if not pyproject.is_file():
+        return None  # each command says what it needs
+    document = read_pyproject(pyproject)
+    if not workspace.is_workspace(document):
+        return None
+    return workspace_sessions.member_configs(pyproject.parent, document, None, (), load_config)[1]
+
+
+def _workspace(args: argparse.Namespace, members: list[Config]) -> int:
+    """At a uv workspace root: check-config prints each member's configuration, workflow
+    writes (checks, replays) the workspace's workflow; init and doctor say they do not
+    handle workspaces yet rather than act on the root alone."""
+    root = args.pyproject.resolve().parent
+    if args.command == "check-config":
+        for config in members:
+            print(f"# member {config.member} ({config.root})")
+            print(check_config.render(config), end="")
+        return 0
+    if args.command == "workflow":
+        # The replay and the file checks see the repository from its root.
+        at_root = replace(
+            members[0], root=root, pyproject=args.pyproject.resolve(), reports_dir="reports"
+        )
+        if args.replay:
+            return replay_cli.replay(args, at_root)
+        try:
+            found = workflow.workspace_generated(root, members)
+            return _write_or_check(at_root, found, check=args.check, force=args.force)
+        except workflow.WorkflowError as exc:
+            print(f"ci-sessions: error: {exc}", file=sys.stderr)
+            return 2
+    names = ", ".join(config.member for config in members)
+    print(
+        f"ci-sessions: error: {args.command} does not handle uv workspaces yet (members: "
+        f"{names}); their sessions run with nox at the root (`nox -l`): see docs/workspaces.md",
+        file=sys.stderr,
+    )
+    return 2
+
+
 def _write_workflow(pyproject: Path) -> list[str]:
     """For init: write the generated files, keeping (and naming) any a person wrote."""
     config = load_config(pyproject)
@@ -78,18 +132,22 @@ def _write_workflow(pyproject: Path) -> list[str]:
 
 
 def _workflow(config: Config, *, check: bool, force: bool = False) -> int:
+    return _write_or_check(config, workflow.generated(config), check=check, force=force)
+
+
+def _write_or_check(
+    config: Config, generated: dict[str, str | None], *, check: bool, force: bool = False
+) -> int:
     if not check:
         try:
-            lines = files.write(
-                config.root, workflow.generated(config), force=force, keep_foreign=False
-            )
+            lines = files.write(config.root, generated, force=force, keep_foreign=False)
         except files.ForeignFile as exc:
             print(f"ci-sessions: error: {exc}", file=sys.stderr)
             return 2
         print("\n".join(lines))
         return 0
     stale = 0
-    for path, expected in workflow.generated(config).items():
+    for path, expected in generated.items():
         target = config.root / path
         current = target.read_text(encoding="utf-8") if target.is_file() else None
         difference = workflow.drift(current, expected, path)

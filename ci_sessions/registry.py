@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from ci_sessions import interpreters
 from ci_sessions.config import CORE, Config, Section, load
@@ -74,8 +75,10 @@ def load_config(
     families: Sequence[Family] = FAMILIES,
     environ: Mapping[str, str] | None = None,
     finder: interpreters.Finder = interpreters.find,
+    inherited: Mapping[str, Any] | None = None,
 ) -> Config:
-    """A project's configuration, checked against these families' keys and resolved."""
+    """A project's configuration, checked against these families' keys and resolved
+    (`inherited`: a workspace root's table under a member's own)."""
     return load(
         pyproject,
         sections=sections(families)[1:],
@@ -84,6 +87,7 @@ def load_config(
         families=tuple(families),
         environ=environ,
         finder=finder,
+        inherited=inherited,
     )
 
 

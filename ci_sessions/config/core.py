@@ -214,6 +214,12 @@ class Config:
     # register(only=..., exclude=...): the sessions to define (None: all of them).
     only: tuple[str, ...] | None = None
     exclude: tuple[str, ...] = ()
+    # A uv workspace member's name (its sessions are `tests-<member>-3.12`, `lint-<member>`),
+    # and the folders of the members it depends on, relative to its root ("../core"):
+    # installed beside it, and part of its install key.
+    member: str = ""
+    local_dependencies: tuple[str, ...] = ()
+    workspace_members: tuple[str, ...] = ()
     # Where a value came from when not from its key or default ("security.db" ->
     # "$CI_SESSIONS_VULN_DB"), for check-config and messages.
     origins: Mapping[str, str] = field(default_factory=dict)

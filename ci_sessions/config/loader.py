@@ -36,6 +36,7 @@ from ci_sessions.config.project import (
     source_dir,
 )
 from ci_sessions.config.schema import TABLE, ConfigError, ResolveContext, Section
+from ci_sessions.workspace import member_table
 
 
 def load(
@@ -47,15 +48,21 @@ def load(
     families: tuple[Any, ...] = (),
     environ: Mapping[str, str] | None = None,
     finder: interpreters.Finder = interpreters.find,
+    inherited: Mapping[str, Any] | None = None,
 ) -> Config:
     """Read, check and resolve; one ConfigError on the first problem.
 
     `sections`: the families' (top-level keys and sub-tables); `members`: what
     a tier may list; `environ` and `finder` (which interpreter starts) are what
-    the resolved settings depend on besides the file.
+    the resolved settings depend on besides the file. `inherited`: a uv workspace
+    root's [tool.ci_sessions], under a member's own (ci_sessions.workspace).
     """
     environ = os.environ if environ is None else environ
     document = read_pyproject(pyproject)
+    if inherited is not None:
+        own = _table(document, pyproject)
+        tool = {**document.get("tool", {}), "ci_sessions": member_table(inherited, own)}
+        document = {**document, "tool": tool}
     where = Where(pyproject, document, environ)
     top_level = [CORE, *(section for section in sections if section.table is None)]
     tables = {section.table: section for section in sections if section.table is not None}

@@ -30,7 +30,8 @@ def project(
     if for_tests:
         wanted += config.poetry_requirements
     files = [arg for path in config.test_requirements for arg in ("-r", path)] if for_tests else []
-    return [installed, *dict.fromkeys(wanted), *files]
+    # A workspace member's dependencies inside the workspace, from their folders ("../core").
+    return [installed, *config.local_dependencies, *dict.fromkeys(wanted), *files]
 
 
 def pinned_by(

@@ -30,6 +30,7 @@ from ci_sessions import verdicts as checks
 from ci_sessions.config import Config
 from ci_sessions.glue import installs, requirements
 from ci_sessions.glue.guard import guarded, swept
+from ci_sessions.glue.member import in_member
 from ci_sessions.glue.nox_mode import asked_python
 from ci_sessions.glue.recording import recorded
 from ci_sessions.masking import held_back, redact
@@ -59,10 +60,16 @@ def session(
     `nox -t pr` runs exactly the pr tier.
     """
     # A named suite brings its own tiers (`tiers=`); the families' come from the config.
-    kwargs["tags"] = [name, *config.tiers_of(name), *kwargs.pop("tiers", ())]
+    tiers = [*config.tiers_of(name), *kwargs.pop("tiers", ())]
+    kwargs["tags"] = [name, *tiers]
+    family_name = name
+    if config.member:
+        # A workspace member's: `tests-core` (nox adds `-3.12`), tagged with the member too.
+        name = f"{name}-{config.member}"
+        kwargs["tags"].append(config.member)
 
     def decorate(func: SessionFunc) -> SessionFunc:
-        if not config.defines(name):
+        if not config.defines(family_name):
             return func  # register(only=..., exclude=...) leaves it to the project
         if name in nox.registry.get() and name not in _OURS:
             logger.warning(
@@ -70,10 +77,12 @@ def session(
                 f"register(); define yours after register(), or keep it with "
                 f'register(exclude=["{name}"])'
             )
+        if config.member:
+            func = in_member(func, config)
         func = asked_python(func)
         func = swept(func, config, lambda run, message: warn_visibly(run, run.name, [message]))
         if name != "report":  # the report reads the records; it writes none
-            func = recorded(func, kwargs["tags"][1:], lambda: reports_dir(config))
+            func = recorded(func, tiers, lambda: reports_dir(config))
         func = guarded(func, config)
         nox.session(
             name=name,
@@ -96,11 +105,19 @@ class _ProjectFiles:
         self.root = config.root
         self.skipped = [config.reports_dir, ".nox"]
         self.written = set(written_by_install)
+        # A workspace member's venv holds the members it depends on too: their files count.
+        self.beside = config.local_dependencies
 
     def states(self) -> list[installs.FileState] | None:
         files = git.project_files(self.root)
         if files is None:
             return None  # git does not see the project: nothing tells what changed
+        for folder in self.beside:
+            theirs = git.project_files(self.root / folder) or []
+            files = [
+                *files,
+                *(f"{folder}/{path}" for path in installs.outside(theirs, self.skipped)),
+            ]
         kept = [path for path in installs.outside(files, self.skipped) if path not in self.written]
         return installs.file_states(self.root, kept)
 

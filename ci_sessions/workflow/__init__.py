@@ -8,11 +8,12 @@ changes skip the heavy jobs, and writes the YAML. It knows GitHub, not coverage.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from ci_sessions import select
 from ci_sessions.config import Config
-from ci_sessions.workflow import extend, stages
+from ci_sessions.workflow import extend, members, stages
 from ci_sessions.workflow.dependabot import DEPENDABOT_PATH, dependabot
 from ci_sessions.workflow.emit import (
     HEADER,
@@ -236,25 +237,8 @@ def _required_check(names: list[str]) -> dict[str, Any]:
 
 def _changes_job(kit: CiKit) -> dict[str, Any]:
     """Tells the other jobs whether code changed (`nox -s changes`, full history)."""
-    # A push's previous commit, or the base of a merge queue's group (pull requests
-    # have GITHUB_BASE_REF).
-    before = {
-        "CI_SESSIONS_BEFORE": "${{ github.event.before || github.event.merge_group.base_sha }}"
-    }
-    step = {"id": "nox", **kit.nox_step("changes", before)}
-    return {
-        "runs-on": "ubuntu-latest",
-        "timeout-minutes": 10,
-        "outputs": {
-            "code": "${{ steps.nox.outputs.code }}",
-            **{
-                paths_output(tier): f"${{{{ steps.nox.outputs.{paths_output(tier)} }}}}"
-                for tier, trigger in kit.triggers.items()
-                if trigger.paths
-            },
-        },
-        "steps": [*kit.setup(full_history=True), step],
-    }
+    paths = [paths_output(tier) for tier, trigger in kit.triggers.items() if trigger.paths]
+    return kit.first_job("changes", ["code", *paths])
 
 
 def release(config: Config, pins: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -305,10 +289,35 @@ def generated(config: Config, pins: Mapping[str, str] | None = None) -> dict[str
     config, own = project_sessions(config)
     files: dict[str, str | None] = {WORKFLOW_PATH: render(workflow(config, pins, own))}
     files[RELEASE_PATH] = render(release(config, pins)) if settings.release else None
-    theirs = config.root / DEPENDABOT_PATH
-    if not theirs.is_file() or theirs.read_text(encoding="utf-8").startswith(HEADER):
-        # The project's own dependabot.yml is left alone (and not checked for drift).
-        files[DEPENDABOT_PATH] = render(dependabot(config.root)) if settings.dependabot else None
+    files.update(_dependabot(config.root, config))
+    return files
+
+
+def _dependabot(root: Path, config: Config) -> dict[str, str | None]:
+    """dependabot.yml, unless the project keeps its own (left alone, not checked for drift)."""
+    theirs = root / DEPENDABOT_PATH
+    if theirs.is_file() and not theirs.read_text(encoding="utf-8").startswith(HEADER):
+        return {}
+    wanted = config.of(WorkflowConfig).dependabot
+    return {DEPENDABOT_PATH: render(dependabot(root)) if wanted else None}
+
+
+def workspace_generated(
+    root: Path, configs: Sequence[Config], pins: Mapping[str, str] | None = None
+) -> dict[str, str | None]:
+    """The workflow of a uv workspace (ci_sessions.workflow.members); no release workflow."""
+    first = members.generation_config(configs[0], root)
+    if first.of(WorkflowConfig).release:
+        raise WorkflowError(
+            f"{first.key_ref('workflow.release')}: a uv workspace's release workflow is not "
+            "generated (which members, which tags?); publish from a workflow of your own"
+        )
+    found = members.workspace_jobs(
+        root, configs, pins, lambda c, k: jobs(c, k, ()), _required_check
+    )
+    document = {**workflow_head(CiKit.of(first, pins)), "jobs": named(found)}
+    files: dict[str, str | None] = {WORKFLOW_PATH: render(document), RELEASE_PATH: None}
+    files.update(_dependabot(root, first))
     return files
 
 
@@ -334,7 +343,12 @@ def workflow(
     """The workflow; pins: these, else [tool.ci_sessions.workflow] pins, over the built-in;
     own: the project's own nox sessions (`project_sessions`)."""
     kit = CiKit.of(config, pins)
-    settings = config.of(WorkflowConfig)
+    return {**workflow_head(kit), "jobs": named(jobs(config, kit, own))}
+
+
+def workflow_head(kit: CiKit) -> dict[str, Any]:
+    """Everything of the workflow but its jobs: name, triggers, permissions, concurrency."""
+    settings = kit.config.of(WorkflowConfig)
     return {
         "name": "ci",
         "on": on_block(kit.triggers, settings.branches, settings.paths_ignore),
@@ -343,7 +357,6 @@ def workflow(
             "group": "${{ github.workflow }}-${{ github.ref }}",
             "cancel-in-progress": True,
         },
-        "jobs": named(jobs(config, kit, own)),
     }
 
 

@@ -8,7 +8,7 @@ not any family.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,6 +138,21 @@ class CiKit:
             # as a PowerShell variable.
             "shell": "bash",
             "run": f"uvx --from '{NOX}' nox -s \"$SESSION\"",
+        }
+
+    def first_job(self, session: str, outputs: Sequence[str]) -> dict[str, Any]:
+        """The job the others wait for: `session` over the full history, against the push's
+        previous commit or a merge queue group's base (pull requests have GITHUB_BASE_REF);
+        `outputs`: the names its nox step writes to $GITHUB_OUTPUT."""
+        before = {
+            "CI_SESSIONS_BEFORE": "${{ github.event.before || github.event.merge_group.base_sha }}"
+        }
+        step = {"id": "nox", **self.nox_step(session, before)}
+        return {
+            "runs-on": "ubuntu-latest",
+            "timeout-minutes": 10,
+            "outputs": {name: f"${{{{ steps.nox.outputs.{name} }}}}" for name in outputs},
+            "steps": [*self.setup(full_history=True), step],
         }
 
     def upload(self, name: str, path: str, *, hidden: bool = False) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tomllib
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import nox.command
 import nox.virtualenv
 from packaging.utils import canonicalize_name
 
-from ci_sessions import github, pipeline_report, pylock
+from ci_sessions import github, pipeline_report, pylock, workspace
 from ci_sessions.config import Config, resolve
 from ci_sessions.config.project import source_dir
 from ci_sessions.families.base import pins
@@ -211,6 +212,13 @@ def _safety(
         if nothing_declared(config):
             session.log("security: no runtime dependency declared: nothing to scan")
             return [], None, 0
+        members = only_workspace_members(config)
+        if members:
+            session.log(
+                f"security: its dependencies are members of the workspace ({', '.join(members)}),"
+                " scanned by their own security sessions: nothing third-party to scan"
+            )
+            return [], None, 0
         return (
             [
                 "no dependency to scan: [project].dependencies, test-extras and test-groups "
@@ -278,6 +286,16 @@ def nothing_declared(config: Config) -> bool:
         or config.test_requirements
         or config.poetry_requirements
     )
+
+
+def only_workspace_members(config: Config) -> list[str]:
+    """The workspace members a member declares, when it declares nothing else (their code
+    is the workspace's own; their third-party dependencies resolve with this member's)."""
+    if not config.member:
+        return []
+    document = tomllib.loads(config.pyproject.read_text(encoding="utf-8"))
+    declared = workspace.dependency_names(document)
+    return sorted(declared) if declared and declared <= set(config.workspace_members) else []
 
 
 def _stale_ignores(config: Config, database: Path | None) -> list[str]:
