@@ -39,6 +39,11 @@ class Annotation:
     level: str = "error"  # or "warning": an advisory tool's finding
 
 
+# Set by `python -m ci_sessions workflow --replay` in every job it runs: a runner here, which
+# runs no job of another system (the coverage gate says so for their data).
+REPLAY_ENV = "CI_SESSIONS_REPLAY"
+
+
 def on_github(environ: Mapping[str, str] = os.environ) -> bool:
     return environ.get("GITHUB_ACTIONS") == "true"
 

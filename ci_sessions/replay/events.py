@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ci_sessions.github import REPLAY_ENV
 from ci_sessions.workflow.filters import matches
 
 EVENTS = ("push", "pull_request", "schedule", "workflow_dispatch", "merge_group")
@@ -89,7 +90,13 @@ def environment(github: Mapping[str, Any]) -> dict[str, str]:
     if github["base_ref"]:
         found["GITHUB_BASE_REF"] = str(github["base_ref"])
         found["GITHUB_HEAD_REF"] = str(github["head_ref"])
-    return {**found, "GITHUB_ACTIONS": "true", "CI": "true", "RUNNER_OS": "Linux"}
+    return {
+        **found,
+        "GITHUB_ACTIONS": "true",
+        "CI": "true",
+        "RUNNER_OS": "Linux",
+        REPLAY_ENV: "1",
+    }
 
 
 def why_not_triggered(on: Mapping[str, Any], event: Event, repo: Repository) -> str | None:

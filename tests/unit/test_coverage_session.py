@@ -310,3 +310,18 @@ def test_a_stale_cell_is_named_with_its_system(
         Quit, match=r"Python 3.13 on windows: \.coverage\.py3\.13\.windows is from an earlier"
     ):
         coverage_session(config, tmp_path)
+
+
+def test_a_replay_warns_for_the_systems_it_runs_no_job_of(
+    tmp_path: Path,
+    run_coverage: FakeCommands,
+    on_ci: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    on_ci.setenv("CI_SESSIONS_REPLAY", "1")
+    config = project(tmp_path, OS_AXIS)
+    measured_on(config, "linux", {1, 2, 4})
+    coverage_session(config, tmp_path)  # windows and macos: warned, not failed
+    summary = (config.root / "reports" / "coverage-summary.md").read_text()
+    assert "a replay runs no windows job (on GitHub it is required)" in summary
+    assert "a replay runs no macos job" in summary

@@ -18,6 +18,7 @@ from ci_sessions.families.coverage.settings import CoverageConfig
 from ci_sessions.families.tests import narrow, shards
 from ci_sessions.families.tests.settings import MatrixConfig
 from ci_sessions.git import first_commit, merge_base_problem
+from ci_sessions.github import REPLAY_ENV
 from ci_sessions.glue.coverage_rc import write_rc
 from ci_sessions.glue.pytest_run import TEST_TOOLS
 from ci_sessions.glue.scratch import scratch_dir
@@ -231,12 +232,18 @@ def _cell_problems(
         for label in unknown
     ]
     here = this_system()
+    # `workflow --replay` runs no job of another system (and says so in its table).
+    replay = bool(os.environ.get(REPLAY_ENV))
     for cell in missing:
         reason = why.get(cell) or "its tests job did not run or its data was not downloaded"
         text = f"no usable coverage data from {cell.describe(shard_count)}: {reason}"
         if cell.system == here and cell.python in config.absent_pythons:
             warnings.append(
                 f"{text}; Python {cell.python} does not start here (on CI it is required)"
+            )
+        elif replay and cell.system != here:
+            warnings.append(
+                f"{text}; a replay runs no {cell.system} job (on GitHub it is required)"
             )
         else:
             misses.append(text)
