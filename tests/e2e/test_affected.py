@@ -237,6 +237,53 @@ def test_a_changed_property_getter_with_a_setter_runs_the_test_that_fails(
     assert "tests/test_report.py::test_describe_many" not in ran(sample)
 
 
+FAMILY = """class Base:
+    def name(self) -> str:
+        return "base"
+
+
+class Child(Base):
+    def size(self) -> int:
+        return 1
+"""
+FAMILY_TESTS = """from sample.family import Child
+
+
+def test_child_name() -> None:
+    assert Child().name() == "base"
+
+
+def test_size() -> None:
+    assert Child().size() == 1
+"""
+
+
+def test_a_method_added_that_overrides_an_inherited_one_runs_the_test_that_fails(
+    sample: Path, run_nox: RunNox
+) -> None:
+    """#30: a method added to a class ran the whole suite. Now it runs the tests of the
+    class (test_size) and of the method it overrides (Base.name, which test_child_name ran
+    through a Child), and no other."""
+    (sample / "src" / "sample" / "family.py").write_text(FAMILY)
+    (sample / "tests" / "test_family.py").write_text(FAMILY_TESTS)
+    committed(sample)
+    first = run_nox(sample, "-s", SESSION, "--", "--affected")
+    assert first.returncode == 0, first
+    family = sample / "src" / "sample" / "family.py"
+    family.write_text(
+        FAMILY.replace(
+            "        return 1\n",
+            '        return 1\n\n    def name(self) -> str:\n        return "child"\n',
+        )
+    )
+    selected = run_nox(sample, "-s", SESSION, "--", "--affected")
+    assert selected.returncode != 0, selected
+    assert ran(sample) == {
+        "tests/test_family.py::test_child_name",
+        "tests/test_family.py::test_size",
+    }
+
+
 def test_a_new_function_named_like_a_builtin_runs_the_whole_suite(
     sample: Path, run_nox: RunNox
 ) -> None:

@@ -105,7 +105,10 @@ def test_a_method_change_reaches_its_tests() -> None:
         (("import sys", "import os"), "module-level code changed"),
         (("size = 2", "size = 5"), "module-level code changed"),
         (("def volume", "def volume("), "does not parse"),
-        (("    def volume", "    def weight(self):\n        return 1\n\n    def volume"), "added"),
+        (
+            ("    def volume", "    def __eq__(self, o):\n        return 1\n\n    def volume"),
+            "Python may call implicitly",
+        ),
         (("\ndef area", "\ndef sys():\n    pass\n\n\ndef area"), "replacing a name"),
     ],
 )
@@ -582,3 +585,132 @@ def test_a_whole_run_counts_the_failing_tests_selection_would_have_left_out(
     )
     same_code.after_run(make_session(tmp_path / "s2"), config, tmp_path / "data", outcomes)
     assert same_code.misses() == []  # nothing changed: nothing to select against
+
+
+HIERARCHY = """class Base:
+    def greet(self):
+        return "base"
+
+
+class Box(Base):
+    def volume(self):
+        return 1
+
+
+class Crate(Box):
+    def weight(self):
+        return 2
+
+
+class Plain:
+    size = 1
+
+
+@decorate
+class Marked:
+    def mark(self):
+        return 3
+
+
+class Mine(dict):
+    def keys_of(self):
+        return 4
+
+
+class Mixin:
+    def mixed(self):
+        return 5
+
+
+class Both(Mixin, Base):
+    pass
+"""
+# The bodies: Base.greet line 3, Box.volume 8, Crate.weight 13, Marked.mark 23,
+# Mine.keys_of 28, Mixin.mixed 33.
+HIERARCHY_TESTS = (
+    "t.py::t_mixed",
+    "t.py::t_greet",
+    "t.py::t_box",
+    "t.py::t_crate",
+    "t.py::t_mark",
+    "t.py::t_mine",
+    "t.py::t_none",
+)
+HIERARCHY_RUNS = {
+    "src/pk/h.py": {
+        3: ["t.py::t_greet|run"],
+        8: ["t.py::t_box|run"],
+        13: ["t.py::t_crate|run"],
+        23: ["t.py::t_mark|run"],
+        28: ["t.py::t_mine|run"],
+        33: ["t.py::t_mixed|run"],
+    }
+}
+
+
+def hierarchy_plan(edit: tuple[str, str]) -> affected.Plan:
+    manifest = {"src/pk/h.py": "h1", "t.py": "t1"}
+    made = affected.build(
+        python="3.13.0",
+        packages="deps",
+        tests=HIERARCHY_TESTS,
+        failed=(),
+        manifest=manifest,
+        texts={"src/pk/h.py": HIERARCHY},
+        executed=HIERARCHY_RUNS,
+    )
+    text = HIERARCHY.replace(*edit)
+    assert text != HIERARCHY
+    current = affected.Now(
+        python="3.13.0",
+        packages="deps",
+        manifest={**manifest, "src/pk/h.py": text},
+        read=lambda path: text if path == "src/pk/h.py" else "",
+        test_paths=("t.py",),
+        ignore=(),
+    )
+    return affected.plan(made, current)
+
+
+def selected(plan: affected.Plan) -> set[str]:
+    assert not plan.whole, plan.why
+    return set(HIERARCHY_TESTS) - plan.deselect
+
+
+METHOD = "\n\n    def {name}(self):\n        return 9\n"
+
+
+@pytest.mark.parametrize(
+    ("after", "name", "expected"),
+    [
+        # Box's instances are made by the tests that ran Box's or Crate's methods; a new
+        # greet on Box overrides Base.greet, whose tests run too.
+        ("return 1\n", "greet", {"t.py::t_box", "t.py::t_crate", "t.py::t_greet"}),
+        ("return 1\n", "fresh", {"t.py::t_box", "t.py::t_crate"}),
+        ("return 2\n", "fresh", {"t.py::t_crate"}),
+        ('return "base"\n', "fresh", {"t.py::t_greet", "t.py::t_box", "t.py::t_crate"}),
+        # Both(Mixin, Base): a greet added to Mixin comes before Base.greet for Both.
+        ("return 5\n", "greet", {"t.py::t_mixed", "t.py::t_greet"}),
+    ],
+)
+def test_a_method_added_runs_the_tests_of_its_class_its_subclasses_and_what_it_overrides(
+    after: str, name: str, expected: set[str]
+) -> None:
+    plan = hierarchy_plan((after, after.rstrip("\n") + METHOD.format(name=name)))
+    assert selected(plan) == expected
+
+
+@pytest.mark.parametrize(
+    ("after", "name", "why"),
+    [
+        ("return 1\n", "__eq__", "Python may call implicitly"),
+        ("return 3\n", "other", "Marked is decorated"),
+        ("return 4\n", "other", "its base dict is outside the measured code"),
+        ("size = 1\n", "other", "none of whose methods a test ran"),
+    ],
+)
+def test_a_method_added_where_the_map_cannot_follow_runs_all(
+    after: str, name: str, why: str
+) -> None:
+    plan = hierarchy_plan((after, after.rstrip("\n") + METHOD.format(name=name)))
+    assert plan.whole and why in plan.why

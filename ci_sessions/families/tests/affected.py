@@ -30,6 +30,7 @@ from ci_sessions.families.tests.affected_map import (
     to_document,
 )
 from ci_sessions.families.tests.changed_tests import changed_tests, node_key
+from ci_sessions.families.tests.classes import added_method
 from ci_sessions.families.tests.fingerprints import FileFingerprint, fingerprint
 from ci_sessions.families.tests.imports import imports_of
 
@@ -236,10 +237,16 @@ def _source_change(path: str, old: TestMap, now: Now, reached: set[int], modules
             # reach any test. (In a set-up only when the wider fixtures went unrecorded.)
             return f"{path}: {name} changed and ran at import, outside any test"
         reached.update(mapped.runs.get(name, ()))
-    for key in found.functions.keys() - before.functions.keys():
+    for key in sorted(found.functions.keys() - before.functions.keys()):
         name = key.split("#")[0]
         if "." in name:
-            return f"{path}: method {name} added (it may override an inherited one)"
+            sources = [source for source in old.sources if source in now.manifest]
+            runs = {source: mapped_source.runs for source, mapped_source in old.sources.items()}
+            tests = added_method(path, key, sources, now.read, runs)
+            if isinstance(tests, str):
+                return tests
+            reached.update(tests)
+            continue
         if "#" in key:
             return f"{path}: {name} defined once more (it replaces the one before)"
         if name in before.bound:
