@@ -193,6 +193,20 @@ def test_patch_coverage_still_applies_to_a_selected_run(sample: Path, run_nox: R
     assert "Partial figure: tier pr: the affected tests" in result.output
 
 
+def edited_after_a_map(
+    sample: Path, run_nox: RunNox, name: str, module: str, tests: str, edit: tuple[str, str]
+) -> NoxRun:
+    """A module and its tests added to the sample, a map made, the module edited, then
+    the selected run."""
+    (sample / "src" / "sample" / f"{name}.py").write_text(module)
+    (sample / "tests" / f"test_{name}.py").write_text(tests)
+    committed(sample)
+    first = run_nox(sample, "-s", SESSION, "--", "--affected")
+    assert first.returncode == 0, first
+    (sample / "src" / "sample" / f"{name}.py").write_text(module.replace(*edit))
+    return run_nox(sample, "-s", SESSION, "--", "--affected")
+
+
 RENDER = """class Renderer:
     def __init__(self) -> None:
         self._keys = True
@@ -224,14 +238,8 @@ def test_a_changed_property_getter_with_a_setter_runs_the_test_that_fails(
 ) -> None:
     """#30's hard case: keyed by name, the setter hid the getter, and a negated getter
     selected no test while one failed."""
-    (sample / "src" / "sample" / "render.py").write_text(RENDER)
-    (sample / "tests" / "test_render.py").write_text(RENDER_TESTS)
-    committed(sample)
-    first = run_nox(sample, "-s", SESSION, "--", "--affected")
-    assert first.returncode == 0, first
-    render = sample / "src" / "sample" / "render.py"
-    render.write_text(RENDER.replace("return self._keys", "return not self._keys"))
-    selected = run_nox(sample, "-s", SESSION, "--", "--affected")
+    edit = ("return self._keys", "return not self._keys")
+    selected = edited_after_a_map(sample, run_nox, "render", RENDER, RENDER_TESTS, edit)
     assert selected.returncode != 0, selected
     assert "tests/test_render.py::test_reads" in ran(sample)
     assert "tests/test_report.py::test_describe_many" not in ran(sample)
@@ -264,19 +272,10 @@ def test_a_method_added_that_overrides_an_inherited_one_runs_the_test_that_fails
     """#30: a method added to a class ran the whole suite. Now it runs the tests of the
     class (test_size) and of the method it overrides (Base.name, which test_child_name ran
     through a Child), and no other."""
-    (sample / "src" / "sample" / "family.py").write_text(FAMILY)
-    (sample / "tests" / "test_family.py").write_text(FAMILY_TESTS)
-    committed(sample)
-    first = run_nox(sample, "-s", SESSION, "--", "--affected")
-    assert first.returncode == 0, first
-    family = sample / "src" / "sample" / "family.py"
-    family.write_text(
-        FAMILY.replace(
-            "        return 1\n",
-            '        return 1\n\n    def name(self) -> str:\n        return "child"\n',
-        )
+    override = '        return 1\n\n    def name(self) -> str:\n        return "child"\n'
+    selected = edited_after_a_map(
+        sample, run_nox, "family", FAMILY, FAMILY_TESTS, ("        return 1\n", override)
     )
-    selected = run_nox(sample, "-s", SESSION, "--", "--affected")
     assert selected.returncode != 0, selected
     assert ran(sample) == {
         "tests/test_family.py::test_child_name",
