@@ -95,8 +95,8 @@ def _workspace_members(pyproject: Path) -> list[Config] | None:
 
 def _workspace(args: argparse.Namespace, members: list[Config]) -> int:
     """At a uv workspace root: check-config prints each member's configuration, workflow
-    writes (checks, replays) the workspace's workflow; init and doctor say they do not
-    handle workspaces yet rather than act on the root alone."""
+    writes (checks, replays) the workspace's workflow, doctor checks every member's needs;
+    init says it does not handle workspaces yet rather than act on the root alone."""
     root = args.pyproject.resolve().parent
     if args.command == "check-config":
         for config in members:
@@ -111,11 +111,15 @@ def _workspace(args: argparse.Namespace, members: list[Config]) -> int:
         if args.replay:
             return replay_cli.replay(args, at_root)
         try:
-            found = workflow.workspace_generated(root, members)
-            return _write_or_check(at_root, found, check=args.check, force=args.force)
+            files = workflow.workspace_generated(root, members)
+            return _write_or_check(at_root, files, check=args.check, force=args.force)
         except workflow.WorkflowError as exc:
             print(f"ci-sessions: error: {exc}", file=sys.stderr)
             return 2
+    if args.command == "doctor":
+        found = doctor.workspace_checks(root, members, doctor.working_which)
+        print(doctor.render(found))
+        return doctor.exit_code(found)
     names = ", ".join(config.member for config in members)
     print(
         f"ci-sessions: error: {args.command} does not handle uv workspaces yet (members: "

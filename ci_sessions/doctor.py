@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import nox.virtualenv
@@ -45,6 +46,23 @@ def run_checks(config: Config, which: Which, resolver: Resolver | None = None) -
     )
     found.append(noxfile_check(config.root / "noxfile.py", resolver or resolve_with_uv))
     return found
+
+
+def workspace_checks(
+    root: Path, members: Sequence[Config], which: Which, resolver: Resolver | None = None
+) -> list[Check]:
+    """A uv workspace's checks: every member's, each once (who needs it merged), then the
+    root noxfile's (the members have none of their own)."""
+    merged: dict[str, Check] = {}
+    for config in members:
+        for check in run_checks(config, which, lambda _: None)[:-1]:
+            known = merged.get(check.name)
+            if known is None:
+                merged[check.name] = check
+                continue
+            needs = [part for part in (known.needed_by, check.needed_by) if part]
+            merged[check.name] = replace(known, needed_by=", ".join(dict.fromkeys(needs)))
+    return [*merged.values(), noxfile_check(root / "noxfile.py", resolver or resolve_with_uv)]
 
 
 def noxfile_check(noxfile: Path, resolver: Resolver) -> Check:

@@ -134,6 +134,14 @@ def test_the_commands_say_what_they_do_at_a_workspace_root(measured: Path) -> No
     for member in MEMBERS:
         assert f"# member {member}" in checked.stdout
     assert "fail-under = 50" in checked.stdout and "fail-under = 80" in checked.stdout
+    # doctor: every member's needs once, then the root noxfile's (here without a PEP 723
+    # block, which CI needs: missing, so exit 1).
+    doctor = ci_sessions(measured, "doctor")
+    assert doctor.returncode == 1, doctor.stdout + doctor.stderr
+    interpreters = [line for line in doctor.stdout.splitlines() if " python3.13 (" in line]
+    assert len(interpreters) == 1 and "ok      git" in doctor.stdout
+    assert "MISSING noxfile dependencies" in doctor.stdout
+    assert str(measured / "noxfile.py") in doctor.stdout
     refused = ci_sessions(measured, "init")
     assert refused.returncode == 2
     assert "init does not handle uv workspaces yet" in refused.stderr
