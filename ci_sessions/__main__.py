@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ci_sessions import check_config, doctor, workflow
 from ci_sessions.config import Config, ConfigError
-from ci_sessions.init import init
+from ci_sessions.init import init, init_workspace
 from ci_sessions.registry import load_config
 from ci_sessions.replay import cli as replay_cli
 from ci_sessions.workflow import files
@@ -95,8 +95,8 @@ def _workspace_members(pyproject: Path) -> list[Config] | None:
 
 def _workspace(args: argparse.Namespace, members: list[Config]) -> int:
     """At a uv workspace root: check-config prints each member's configuration, workflow
-    writes (checks, replays) the workspace's workflow, doctor checks every member's needs;
-    init says it does not handle workspaces yet rather than act on the root alone."""
+    writes (checks, replays) the workspace's workflow, doctor checks every member's needs,
+    init adds the noxfile, a root table and the workflow."""
     root = args.pyproject.resolve().parent
     if args.command == "check-config":
         for config in members:
@@ -111,8 +111,8 @@ def _workspace(args: argparse.Namespace, members: list[Config]) -> int:
         if args.replay:
             return replay_cli.replay(args, at_root)
         try:
-            files = workflow.workspace_generated(root, members)
-            return _write_or_check(at_root, files, check=args.check, force=args.force)
+            written = workflow.workspace_generated(root, members)
+            return _write_or_check(at_root, written, check=args.check, force=args.force)
         except workflow.WorkflowError as exc:
             print(f"ci-sessions: error: {exc}", file=sys.stderr)
             return 2
@@ -120,13 +120,21 @@ def _workspace(args: argparse.Namespace, members: list[Config]) -> int:
         found = doctor.workspace_checks(root, members, doctor.working_which)
         print(doctor.render(found))
         return doctor.exit_code(found)
-    names = ", ".join(config.member for config in members)
-    print(
-        f"ci-sessions: error: {args.command} does not handle uv workspaces yet (members: "
-        f"{names}); their sessions run with nox at the root (`nox -l`): see docs/workspaces.md",
-        file=sys.stderr,
-    )
-    return 2
+
+    # init: the members are loaded (a problem stopped it above), and the workflow is
+    # written from the configuration as init leaves it.
+    def write_workflow() -> list[str]:
+        reloaded = _workspace_members(args.pyproject.resolve()) or members
+        generated = workflow.workspace_generated(root, reloaded)
+        return files.write(root, generated, force=False, keep_foreign=True)
+
+    try:
+        steps = init_workspace(root, members, write_workflow)
+    except (ConfigError, workflow.WorkflowError) as exc:
+        print(f"ci-sessions: error: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(steps))
+    return 0
 
 
 def _write_workflow(pyproject: Path) -> list[str]:

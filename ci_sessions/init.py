@@ -9,7 +9,7 @@ Everything is checked before anything is written.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ci_sessions import git
@@ -156,3 +156,40 @@ def _ignored(root: Path, name: str) -> bool:
     gitignore = root / ".gitignore"  # not a git work tree: read the file itself
     lines = gitignore.read_text(encoding="utf-8").splitlines() if gitignore.is_file() else []
     return any(line.strip().strip("/") == name.strip("/") for line in lines)
+
+
+WORKSPACE_TABLE = f"""
+[{TABLE}]
+# Added by `python -m ci_sessions init`: shared by every member of the workspace (a member's
+# own [{TABLE}] wins, key by key); each member's defaults come from its own pyproject.toml.
+"""
+
+
+def init_workspace(
+    root: Path, members: Sequence[Config], write_workflow: Callable[[], list[str]]
+) -> list[str]:
+    """At a uv workspace root (every member's configuration already loaded, so a problem
+    stops init before anything is written): the noxfile, a root table, .gitignore, the
+    workspace's workflow; each member's notes."""
+    pyproject = root / "pyproject.toml"
+    requirement, problem = installed_requirement()
+    done = [_noxfile(root / "noxfile.py", requirement, problem)]
+    if "ci_sessions" in read_pyproject(pyproject).get("tool", {}):
+        done.append(f"kept [{TABLE}] in {pyproject}")
+    else:
+        branch = default_branch(root)
+        table = WORKSPACE_TABLE + (
+            f"\n[{TABLE}.workflow]\nbranches = {toml([branch])}  # the default branch\n"
+            if branch
+            else ""
+        )
+        with pyproject.open("a", encoding="utf-8") as file:
+            file.write(table)
+        done.append(f"added [{TABLE}] to {pyproject}: shared by the members")
+    done += _gitignore(root, "reports")
+    for config in members:
+        done.append(f"member {config.member}: python {', '.join(config.python)}")
+        done += [f"note: {config.member}: {note}" for note in config.notes]
+    workflow = root / WORKFLOW_PATH
+    done += [f"kept {workflow}"] if workflow.exists() else write_workflow()
+    return done

@@ -142,9 +142,6 @@ def test_the_commands_say_what_they_do_at_a_workspace_root(measured: Path) -> No
     assert len(interpreters) == 1 and "ok      git" in doctor.stdout
     assert "MISSING noxfile dependencies" in doctor.stdout
     assert str(measured / "noxfile.py") in doctor.stdout
-    refused = ci_sessions(measured, "init")
-    assert refused.returncode == 2
-    assert "init does not handle uv workspaces yet" in refused.stderr
 
 
 def test_the_workspace_workflow_replays_only_the_members_a_change_reaches(
@@ -194,3 +191,24 @@ def test_the_workspace_workflow_replays_only_the_members_a_change_reaches(
     assert result["coverage-all"] == "success", output
     whole = (project / "reports" / "replay" / "coverage-all.log").read_text()
     assert "over members ws-app, ws-core" in whole, whole
+
+
+def test_init_adopts_a_workspace_and_writes_its_workflow(projects_dir: Path) -> None:
+    project = new_copy(projects_dir, FIXTURES / "workspace")
+    (project / "noxfile.py").unlink()
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().split("# Shared by every member")[0])
+    git(project, "init", "-q", "-b", "main")
+    adopted = ci_sessions(project, "init")
+    assert adopted.returncode == 0, adopted.stderr
+    assert f"wrote {project / 'noxfile.py'}" in adopted.stdout
+    assert f"added [tool.ci_sessions] to {pyproject}: shared by the members" in adopted.stdout
+    for member in MEMBERS:
+        assert f"member {member}: python " in adopted.stdout
+    assert 'branches = ["main"]' in pyproject.read_text()
+    assert ci_sessions(project, "workflow", "--check").returncode == 0
+    listed = typed(project, "-l")
+    assert listed.returncode == 0, listed
+    assert "tests-ws-app-" in listed.output and "coverage-all" in listed.output
+    again = ci_sessions(project, "init")
+    assert again.returncode == 0 and f"kept [tool.ci_sessions] in {pyproject}" in again.stdout
