@@ -17,6 +17,7 @@ Linux /proc only (see ci_sessions.processes); elsewhere the signal handling stay
 from __future__ import annotations
 
 import atexit
+import functools
 import json
 import os
 import shutil
@@ -25,6 +26,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from ci_sessions import git, processes
 from ci_sessions.platforms import kill_signal
@@ -76,6 +78,30 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
     processes.signal_all(owned(), kill_signal())
 
 
+def cancelled() -> bool:
+    """Whether a SIGTERM or Ctrl-C reached this run."""
+    return _state["signals"] > 0
+
+
+def _cancel_survives(run: Callable[..., Any]) -> Callable[..., Any]:
+    """nox's command runner, made to keep a cancel. nox's popen() swallows the
+    KeyboardInterrupt when the command it interrupted then exits 0 (an install that was
+    finishing, a fast command), and the session would carry on as if nothing happened: a
+    cancelled CI job passing. No command starts after a cancel, and one that ended anyway
+    raises it again."""
+
+    @functools.wraps(run)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if cancelled():
+            raise KeyboardInterrupt("cancelled")
+        result = run(*args, **kwargs)
+        if cancelled():
+            raise KeyboardInterrupt("cancelled")
+        return result
+
+    return guarded
+
+
 def _at_exit(run_file: Path) -> None:
     if _state["signals"]:
         processes.stop_all(owned())
@@ -95,6 +121,9 @@ def begin(log: Callable[[str], None]) -> None:
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, _on_signal)
+        import nox.command  # nox's own: loaded with the noxfile that called register()
+
+        nox.command.run = _cancel_survives(nox.command.run)
     for line in sweep_processes():
         log(line)
     run_file = runs_dir() / f"{me}.json"

@@ -95,3 +95,25 @@ def test_the_sweep_names_each_process_a_killed_run_left(
     # Named before they were stopped (was: "stopped them: ; ").
     assert said.endswith("stopped them: " + f"{sys.executable} -c import time; time.sleep(60)"[:80])
     assert not (tmp_path / "runs" / f"{owner}.json").exists()
+
+
+def test_a_cancel_that_nox_swallowed_is_raised_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """nox's popen() drops the KeyboardInterrupt when the interrupted command exits 0: the
+    cancel must survive it, and no command may start after it."""
+    monkeypatch.setitem(cleanup._state, "signals", 0)
+    started: list[str] = []
+
+    def finishing_anyway(*args: str) -> int:
+        started.append(args[0])
+        cleanup._state["signals"] = 1  # SIGTERM while it ran; it exited 0 all the same
+        return 0
+
+    run = cleanup._cancel_survives(finishing_anyway)
+    with pytest.raises(KeyboardInterrupt, match="cancelled"):
+        run("uv")
+    with pytest.raises(KeyboardInterrupt, match="cancelled"):
+        run("pytest")
+    assert started == ["uv"]
+    assert cleanup.cancelled()
+    monkeypatch.setitem(cleanup._state, "signals", 0)
+    assert cleanup._cancel_survives(lambda *a: 7)("git") == 7
