@@ -18,9 +18,12 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ci_sessions.config import Config, ConfigError
+
+if TYPE_CHECKING:  # the families load with register(), not with `import ci_sessions`
+    from ci_sessions.families.workspace import Workspace
 
 __all__ = ["Config", "ConfigError", "register"]
 __version__ = "0.1.0"
@@ -92,29 +95,24 @@ def register(
     if in_workspace is not None:
         from ci_sessions.families import workspace as workspace_sessions
 
-        workspace_sessions.register(pyproject.parent, in_workspace, configs)
+        workspace_sessions.register(in_workspace)
     return configs[0]
 
 
 def _configs(
     pyproject: Path, only: Sequence[str] | None, exclude: Sequence[str]
-) -> tuple[list[Config], dict[str, Any] | None]:
-    """The configurations register() defines sessions for, and the root's document when it
-    is a uv workspace's: the root project's (unless a workspace root is no project), then
-    each member's."""
-    from ci_sessions import workspace
-    from ci_sessions.config.loader import read_pyproject
+) -> tuple[list[Config], Workspace | None]:
+    """The configurations register() defines sessions for, and the uv workspace whose root
+    this is (None for a project): the root project's (unless a workspace root is no
+    project), then each member's."""
     from ci_sessions.families import workspace as workspace_sessions
     from ci_sessions.registry import load_config
 
-    document = read_pyproject(pyproject)
-    if not workspace.is_workspace(document):
+    found = workspace_sessions.at_root(pyproject, only, exclude, load_config)
+    if found is None:
         return [select(load_config(pyproject), only, exclude)], None
-    root = [select(load_config(pyproject), only, exclude)] if "project" in document else []
-    _, members = workspace_sessions.member_configs(
-        pyproject.parent, document, only, exclude, load_config
-    )
-    return [*root, *members], document
+    root = [select(load_config(pyproject), only, exclude)] if "project" in found.document else []
+    return [*root, *found.configs], found
 
 
 def select(config: Config, only: Sequence[str] | None, exclude: Sequence[str]) -> Config:

@@ -81,16 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _workspace_members(pyproject: Path) -> list[Config] | None:
     """Every member's configuration at a uv workspace root; None elsewhere."""
-    from ci_sessions import workspace
-    from ci_sessions.config.loader import read_pyproject
     from ci_sessions.families import workspace as workspace_sessions
 
-    if not pyproject.is_file():
-        return None  # each command says what it needs
-    document = read_pyproject(pyproject)
-    if not workspace.is_workspace(document):
-        return None
-    return workspace_sessions.member_configs(pyproject.parent, document, None, (), load_config)[1]
+    found = workspace_sessions.at_root(pyproject, None, (), load_config)
+    return None if found is None else found.configs
 
 
 def _workspace(args: argparse.Namespace, members: list[Config]) -> int:

@@ -30,6 +30,9 @@ __all__ = ["Check", "exit_code", "render", "run_checks", "working_which"]
 Resolver = Callable[[Sequence[str]], "str | None"]
 
 
+NOXFILE_CHECK = "noxfile dependencies, as CI installs them"
+
+
 def run_checks(config: Config, which: Which, resolver: Resolver | None = None) -> list[Check]:
     """The checks of every family the noxfile defines sessions of (register()'s only= and
     exclude=, as the generator sees them), uv, and whether CI can install the noxfile's
@@ -55,7 +58,9 @@ def workspace_checks(
     root noxfile's (the members have none of their own)."""
     merged: dict[str, Check] = {}
     for config in members:
-        for check in run_checks(config, which, lambda _: None)[:-1]:
+        for check in run_checks(config, which, lambda _: None):
+            if check.name == NOXFILE_CHECK:
+                continue  # a member has no noxfile: the root's is checked once, below
             known = merged.get(check.name)
             if known is None:
                 merged[check.name] = check
@@ -67,7 +72,7 @@ def workspace_checks(
 
 def noxfile_check(noxfile: Path, resolver: Resolver) -> Check:
     """CI runs `uvx nox`, which installs the noxfile's PEP 723 dependencies first."""
-    name = "noxfile dependencies, as CI installs them"
+    name = NOXFILE_CHECK
     dependencies = script_dependencies(noxfile)
     if dependencies is None:
         return Check(

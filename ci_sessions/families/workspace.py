@@ -13,18 +13,48 @@ import json
 import os
 import posixpath
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import nox
 
 from ci_sessions import git, github, workspace
-from ci_sessions.config import Config, ConfigError, values
+from ci_sessions.config import Config, ConfigError, read_pyproject, values
 from ci_sessions.families.changes.docs import base_ref
 
 # The sessions that are the workspace's, not a member's.
 ROOT_SESSIONS = ("changes", "report")
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A uv workspace root, read once: its pyproject.toml, its members and their
+    configurations (what register() and the commands share)."""
+
+    root: Path
+    document: Mapping[str, Any]
+    members: tuple[workspace.Member, ...]
+    configs: list[Config]  # each member's, in member order
+
+
+def at_root(
+    pyproject: Path, only: Sequence[str] | None, exclude: Sequence[str], load: Any
+) -> Workspace | None:
+    """The workspace whose root this pyproject.toml is; None for any other project (and
+    without parsing it twice on every nox start: a file that never says `workspace` is
+    none). `load`: registry.load_config."""
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except OSError:
+        return None  # the loader says what is wrong with it
+    if "workspace" not in text:
+        return None
+    document = read_pyproject(pyproject)
+    if not workspace.is_workspace(document):
+        return None
+    found, configs = member_configs(pyproject.parent, document, only, exclude, load)
+    return Workspace(pyproject.parent, document, found, configs)
 
 
 def member_configs(
@@ -65,10 +95,11 @@ def member_configs(
     return found, configs
 
 
-def register(root: Path, document: Mapping[str, Any], configs: Sequence[Config]) -> None:
-    """The workspace's own sessions: coverage-all and members."""
-    members = workspace.members(root, document)
-    threshold = _fail_under(root, document)
+def register(found: Workspace) -> None:
+    """The workspace's own sessions: coverage-all (over the members' reports, not a root
+    project's) and members."""
+    root, members, configs = found.root, found.members, found.configs
+    threshold = _fail_under(root, found.document)
 
     # In the tiers of the members' coverage sessions: `nox -t pr` runs it after them.
     tiers = configs[0].tiers_of("coverage") if configs else []

@@ -162,3 +162,21 @@ def test_the_whole_names_missing_and_stale_reports() -> None:
     assert workspace.whole_coverage({"a": report(0, 0)}).problems == (
         "the members' reports measured no line: nothing to gate",
     )
+
+
+def test_at_root_reads_a_workspace_once_and_nothing_else(tmp_path: Path) -> None:
+    from ci_sessions.families.workspace import at_root
+    from ci_sessions.registry import load_config
+
+    root = tmp_path / "workspace"
+    shutil.copytree(FIXTURE, root)
+    found = at_root(root / "pyproject.toml", None, (), load_config)
+    assert found is not None
+    assert [m.name for m in found.members] == [c.member for c in found.configs]
+    plain = tmp_path / "plain.toml"
+    plain.write_text('[project]\nname = "x"\n')
+    assert at_root(plain, None, (), load_config) is None
+    # The word alone is not a workspace: the table decides.
+    plain.write_text('[project]\nname = "x"  # a workspace of one\n')
+    assert at_root(plain, None, (), load_config) is None
+    assert at_root(tmp_path / "missing.toml", None, (), load_config) is None
