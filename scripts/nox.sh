@@ -2,7 +2,7 @@
 # Run nox on this repository from a fresh machine: no set-up needed beforehand.
 #
 #   scripts/nox.sh              the pipeline (nox's default sessions)
-#   scripts/nox.sh -s tests     this project's tests on Python 3.11, 3.12 and 3.13
+#   scripts/nox.sh -s tests -j 3  this project's tests on Python 3.11, 3.12 and 3.13
 #
 # It puts the Python 3.11/3.12/3.13 interpreters on PATH (pyenv's version
 # folders, as its shims fail unless activated), installs PostgreSQL and Redis
