@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ci_sessions import pipeline_report
 from ci_sessions.masking import redact
 
 MYPY_ERROR = re.compile(
@@ -109,6 +108,9 @@ def emit(annotations: Iterable[Annotation], environ: Mapping[str, str] = os.envi
 def emit_warnings(messages: Iterable[str], environ: Mapping[str, str] = os.environ) -> int:
     """`::warning::` lines on GitHub Actions: a warning is visible, never silent. Each
     also goes into the running session's record for the pipeline report."""
+    # Imported here: the pipeline report's code is a session's, not the noxfile's load.
+    from ci_sessions import pipeline_report
+
     messages = [redact(message) for message in messages]
     for message in messages:
         pipeline_report.warned(message)

@@ -7,7 +7,6 @@ import shutil
 import nox
 import nox.virtualenv
 
-from ci_sessions import verdicts
 from ci_sessions.config import Config
 from ci_sessions.families.base import CiJob, CiKit, no_checks
 from ci_sessions.glue.session import (
@@ -35,6 +34,8 @@ def register(config: Config) -> None:
     @session(config, "build", python=config.python_of("build"), allow_parallel=True)
     def build(session: nox.Session) -> None:
         """python -m build (sdist + wheel), then twine check on both."""
+        from ci_sessions import verdicts
+
         install_tools(session, config, *TOOLS.values())
         dist = reports_dir(config) / "dist"
         shutil.rmtree(dist, ignore_errors=True)

@@ -12,7 +12,6 @@ import os
 
 import nox
 
-from ci_sessions import pipeline_report
 from ci_sessions.config import Config
 from ci_sessions.families.base import CiJob, CiKit, no_checks
 from ci_sessions.glue.session import publish_summary, reports_dir, session
@@ -52,6 +51,8 @@ def register(config: Config) -> None:
     @session(config, "report", python=False, venv_backend="none")
     def report(session: nox.Session) -> None:
         """The pipeline's one report: every session's verdict and figures, this run."""
+        from ci_sessions import pipeline_report
+
         reports = reports_dir(config)
         run = pipeline_report.run_id()
         records = pipeline_report.merge(reports, run)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nox
 
-from ci_sessions import pytest_options, test_outcomes
+from ci_sessions import pytest_options
 from ci_sessions.config import Config
 from ci_sessions.config.project import source_dir
 from ci_sessions.glue.session import IN_VENV, install
@@ -56,6 +56,9 @@ def quiet_pytest(paths: Sequence[str]) -> list[str]:
 
 def refuse_expired_quarantine(session: nox.Session, config: Config) -> None:
     """An entry past its expiry fails the session until it is renewed or removed."""
+    # Imported here: TEST_TOOLS above is read when the noxfile loads, this when one runs.
+    from ci_sessions import test_outcomes
+
     expired = test_outcomes.expired(config.quarantine, date.today())
     if expired:
         session.error(test_outcomes.expired_message(expired, config.key_ref("quarantine")))

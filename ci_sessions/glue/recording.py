@@ -15,7 +15,6 @@ from pathlib import Path
 import nox
 import nox.sessions
 
-from ci_sessions import pipeline_report
 from ci_sessions.glue.nox_mode import installing_only
 
 SessionFunc = Callable[[nox.Session], None]
@@ -27,6 +26,10 @@ def recorded(func: SessionFunc, tiers: Sequence[str], reports: Callable[[], Path
         if installing_only(session):  # nothing ran: no verdict to record
             func(session)
             return
+        # Imported when a session runs, not when the noxfile loads (#32: every start pays
+        # for what register() imports).
+        from ci_sessions import pipeline_report
+
         pipeline_report.begin()
         started = time.monotonic()
         outcome: tuple[bool, bool, str] | None = None  # (failed, skipped, why)

@@ -25,10 +25,9 @@ import nox.registry
 import nox.virtualenv
 from nox.logger import logger
 
-from ci_sessions import coverage_data, git, github
-from ci_sessions import verdicts as checks
+from ci_sessions import git, github
 from ci_sessions.config import Config
-from ci_sessions.glue import installs, requirements
+from ci_sessions.glue import installs
 from ci_sessions.glue.guard import guarded, swept
 from ci_sessions.glue.member import in_member
 from ci_sessions.glue.nox_mode import asked_python
@@ -140,6 +139,10 @@ def install(
     install itself writes (build/, *.egg-info of a setuptools project that does
     not git-ignore them) are remembered and are not changes.
     """
+    # Imported here, as the other helpers' heavier imports: a noxfile's load defines the
+    # sessions, and every `nox` start (`nox -l` too) would pay for what only runs them.
+    from ci_sessions.glue import requirements
+
     groups = list(groups)
     also = requirements.pinned_by(config, groups, requirement_files)
     chosen = requirements.tool_pins(session, config, tools, also=also)
@@ -193,6 +196,8 @@ def _marker(session: nox.Session, slot: str) -> Path:
 def install_tools(session: nox.Session, config: Config, *tools: str) -> None:
     """Install pinned tools (requirement strings), unless this venv holds these very pins;
     [tool.ci_sessions] pins replace ci-sessions' own."""
+    from ci_sessions.glue import requirements
+
     args = requirements.tool_pins(session, config, tools, project_wins=False)
     marker = _marker(session, installs.slot(args))
     text = installs.marker_text(installs.install_key(args))
@@ -240,6 +245,8 @@ def side_venv(session: nox.Session, target: Path, run: Callable[..., Any]) -> tu
 
 def require_paths(session: nox.Session, config: Config, key: str, paths: Sequence[str]) -> None:
     """Fail before running a tool that would check nothing on a missing path."""
+    from ci_sessions import verdicts as checks
+
     problems = checks.path_problems(config.root, paths)
     if problems:
         session.error(
@@ -344,6 +351,8 @@ def run_all(
     findings are warnings (annotated as such), and its failure never fails the gate;
     `nothing_checked`: tool -> what it prints when it checked no file (a failure).
     """
+    from ci_sessions import verdicts as checks
+
     problems: dict[str, str | None] = {}
     for tool, args in commands:
         status, output = run_captured(session, args)
@@ -378,6 +387,8 @@ def reports_dir(config: Config) -> Path:
 
 def reports_data_dir(config: Config) -> Path:
     """reports/coverage-data: where every measuring session writes its data (CI artifacts too)."""
+    from ci_sessions import coverage_data
+
     return coverage_data.data_dir(reports_dir(config))
 
 

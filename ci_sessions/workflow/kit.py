@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ci_sessions.config import Config
-from ci_sessions.workflow.emit import Uses
 from ci_sessions.workflow.settings import WorkflowConfig
 from ci_sessions.workflow.triggers import (
     DEFAULT_TRIGGERS,
@@ -23,6 +22,9 @@ from ci_sessions.workflow.triggers import (
     occasions_of,
     tier_condition,
 )
+
+if TYPE_CHECKING:  # emit writes YAML: imported when a workflow is written, not at load
+    from ci_sessions.workflow.emit import Uses
 
 NOX = "nox>=2026.10.20"
 
@@ -98,6 +100,8 @@ class CiKit:
         return cls(config, {**DEFAULT_PINS, **chosen})
 
     def uses(self, action: str) -> Uses:
+        from ci_sessions.workflow.emit import Uses
+
         return Uses(action, self.pins[action])
 
     @property

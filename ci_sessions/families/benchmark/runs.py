@@ -21,8 +21,9 @@ from ci_sessions import cleanup, test_outcomes
 from ci_sessions.families.base import pins
 from ci_sessions.families.benchmark import callgrind, memory
 from ci_sessions.families.benchmark import stats as benchstats
+from ci_sessions.families.benchmark.family import TOOLS, VALGRIND_HINT
 from ci_sessions.families.benchmark.settings import BenchmarkConfig
-from ci_sessions.glue.pytest_run import MEMRAY, TEST_TOOLS, copy_plugins
+from ci_sessions.glue.pytest_run import copy_plugins
 from ci_sessions.glue.scratch import scratch_dir
 
 CONTROL_SOURCE = f"""
@@ -36,21 +37,10 @@ def _control():
 def {benchstats.CONTROL}(benchmark):
     benchmark(_control)
 """
-TOOLS = {
-    "pytest": TEST_TOOLS["pytest"],
-    "pytest-benchmark": "pytest-benchmark>=5.1,<6",
-    # 5.x: simulation mode counts under stock valgrind when CODSPEED_ENV is set.
-    "pytest-codspeed": "pytest-codspeed>=5.0,<6",
-    "pytest-memray": MEMRAY,
-}
 WALLTIME_TOOLS = pins(TOOLS, "pytest", "pytest-benchmark")
 INSTRUCTIONS_TOOLS = pins(TOOLS, "pytest", "pytest-codspeed")
 # pytest-benchmark too: the benchmarks' fixture, called once (--benchmark-disable).
 MEMORY_TOOLS = pins(TOOLS, "pytest", "pytest-benchmark", "pytest-memray")
-VALGRIND_HINT = (
-    "install it (Debian/Ubuntu: apt-get install valgrind; Fedora: dnf install valgrind); "
-    'valgrind does not run on macOS or Windows, where mode = "walltime" is the choice'
-)
 Rounds = dict[str, list[benchstats.Round]]
 # side -> benchmark -> the first line of its failure, from the side's first run.
 Failures = dict[str, dict[str, str]]

@@ -35,7 +35,6 @@ from ci_sessions.glue.session import (
     publish_summary,
     reports_dir,
     require_paths,
-    session,
     side_venv,
     warn_visibly,
 )
@@ -44,51 +43,44 @@ DEFAULT_BASES = ("origin/main", "main")
 INSTRUCTIONS = benchstats.INSTRUCTIONS  # the mode's name, as the reports spell it
 
 
-def register(config: Config) -> None:
-    settings = config.get(BenchmarkConfig)
-    if settings is None:
-        return  # no [tool.ci_sessions.benchmark]: nothing to compare
-
-    @session(
-        config, "benchmark-compare", python=config.python_of("benchmark-compare"), default=False
-    )
-    def benchmark_compare(session: nox.Session) -> None:
-        """Compare the benchmarks of the working tree with those of the baseline revision."""
-        require_paths(session, config, "benchmark.paths", settings.paths)
+def benchmark_compare(session: nox.Session, config: Config) -> None:
+    """The body of `benchmark-compare` (defined in family.py, imported when it runs)."""
+    settings = config.of(BenchmarkConfig)
+    require_paths(session, config, "benchmark.paths", settings.paths)
+    try:
+        stored_path, posargs = benchfile.take_option(session.posargs)
+    except ValueError as error:
+        session.error(f"benchmark-compare: {error}")
+    if settings.mode == INSTRUCTIONS:
+        runs.require_valgrind(session)
+    tools = {
+        INSTRUCTIONS: runs.INSTRUCTIONS_TOOLS,
+        MEMORY: runs.MEMORY_TOOLS,
+    }.get(settings.mode, runs.WALLTIME_TOOLS)
+    tmp = scratch_dir(session)
+    env = runs.plugin_env(tmp, config.packages)
+    python = _side_python(session, tmp, "candidate", config.root, tools)
+    version = _version(python)
+    rounds: runs.Rounds = {"baseline": [], "candidate": []}
+    sides = {"candidate": python}
+    # The benchmarks the baseline revision itself has: one of those that
+    # fails there is an error to show, not a new benchmark.
+    known: set[str] = set()
+    if stored_path is not None:
+        rounds["baseline"] = list(_stored(session, settings, stored_path, version).rounds)
+        baseline = f"the file {stored_path}"
+    else:
+        baseline = _baseline(session, config, settings)
         try:
-            stored_path, posargs = benchfile.take_option(session.posargs)
-        except ValueError as error:
-            session.error(f"benchmark-compare: {error}")
-        if settings.mode == INSTRUCTIONS:
-            runs.require_valgrind(session)
-        tools = {
-            INSTRUCTIONS: runs.INSTRUCTIONS_TOOLS,
-            MEMORY: runs.MEMORY_TOOLS,
-        }.get(settings.mode, runs.WALLTIME_TOOLS)
-        tmp = scratch_dir(session)
-        env = runs.plugin_env(tmp, config.packages)
-        python = _side_python(session, tmp, "candidate", config.root, tools)
-        version = _version(python)
-        rounds: runs.Rounds = {"baseline": [], "candidate": []}
-        sides = {"candidate": python}
-        # The benchmarks the baseline revision itself has: one of those that
-        # fails there is an error to show, not a new benchmark.
-        known: set[str] = set()
-        if stored_path is not None:
-            rounds["baseline"] = list(_stored(session, settings, stored_path, version).rounds)
-            baseline = f"the file {stored_path}"
-        else:
-            baseline = _baseline(session, config, settings)
-            try:
-                with _worktree(config.root, tmp / "baseline-tree", baseline) as tree:
-                    sides["baseline"] = _side_python(session, tmp, "baseline", tree, tools)
-                    known = runs.collected_ids(sides["baseline"], tree, settings.paths, env)
-            except RuntimeError as exc:  # git could not make the worktree
-                session.error(f"benchmark-compare: {exc}")
-        failures: runs.Failures = {}
-        outcome = _measure(session, config, settings, sides, rounds, posargs, env, failures)
-        _refuse_baseline_errors(session, failures.get("baseline", {}), known, baseline)
-        _report(session, config, settings, outcome, baseline, version, rounds["candidate"])
+            with _worktree(config.root, tmp / "baseline-tree", baseline) as tree:
+                sides["baseline"] = _side_python(session, tmp, "baseline", tree, tools)
+                known = runs.collected_ids(sides["baseline"], tree, settings.paths, env)
+        except RuntimeError as exc:  # git could not make the worktree
+            session.error(f"benchmark-compare: {exc}")
+    failures: runs.Failures = {}
+    outcome = _measure(session, config, settings, sides, rounds, posargs, env, failures)
+    _refuse_baseline_errors(session, failures.get("baseline", {}), known, baseline)
+    _report(session, config, settings, outcome, baseline, version, rounds["candidate"])
 
 
 def _measure(

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+import nox
+
 from ci_sessions.config import Config
 from ci_sessions.families.base import Check, CiJob, CiKit, Which
-from ci_sessions.families.coverage import ratchet, session
 from ci_sessions.families.coverage.settings import COVERAGE, CoverageConfig
 from ci_sessions.families.integration.settings import IntegrationConfig
 from ci_sessions.families.tests import family as tests_family
 from ci_sessions.families.tests import narrow
+from ci_sessions.glue.pytest_run import TEST_TOOLS
+from ci_sessions.glue.session import session
 
 NAME = "coverage"
 MEMBERS = {"coverage": ("pr", "nightly")}
 SESSIONS = ("coverage",)
 SECTIONS = (COVERAGE,)
-TOOLS = session.TOOLS
+TOOLS = {"coverage": TEST_TOOLS["coverage"], "diff-cover": "diff-cover>=10,<12"}
 REPORTS = {
     "coverage.json, coverage.xml, coverage-html/, coverage-summary.md": (
         "`coverage`, written even when the gate fails"
@@ -25,7 +28,18 @@ REPORTS = {
         "`coverage`, with `patch-fail-under` set (diff-cover)"
     ),
 }
-register = session.register
+
+
+def register(config: Config) -> None:
+    # Not parallel: under `nox -j` it then starts only when the tests sessions
+    # queued before it have finished writing their data.
+    @session(config, "coverage", python=config.python_of("coverage"))
+    def coverage(session: nox.Session) -> None:
+        """Combine every Python's coverage data, write reports, apply the thresholds."""
+        # Imported when it runs: the gate's code is not the noxfile's load (#32).
+        from ci_sessions.families.coverage import session as gate_session
+
+        gate_session.coverage(session, config)
 
 
 def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
@@ -57,6 +71,8 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
     steps += [nox, kit.upload("reports-coverage", f"{kit.reports}/")]
     body = {"runs-on": "ubuntu-latest", "timeout-minutes": 30, "steps": steps}
     if settings.max_drop is not None:
+        from ci_sessions.families.coverage import ratchet
+
         # The ratchet compares with main's figures, which runs on main keep.
         kit.keep_main_figures(body, ratchet.BASELINE_DIR, ratchet.FIGURES)
     return [CiJob("coverage", "coverage", body, needs=tuple(needs), always=True, ran=("tests",))]

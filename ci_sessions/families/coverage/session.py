@@ -14,13 +14,13 @@ from ci_sessions.config import Config
 from ci_sessions.families.base import pins
 from ci_sessions.families.coverage import cells, ratchet
 from ci_sessions.families.coverage import gate as coverage_gate
+from ci_sessions.families.coverage.family import TOOLS
 from ci_sessions.families.coverage.settings import CoverageConfig
 from ci_sessions.families.tests import narrow, shards
 from ci_sessions.families.tests.settings import MatrixConfig
 from ci_sessions.git import first_commit, merge_base_problem
 from ci_sessions.github import REPLAY_ENV
 from ci_sessions.glue.coverage_rc import write_rc
-from ci_sessions.glue.pytest_run import TEST_TOOLS
 from ci_sessions.glue.scratch import scratch_dir
 from ci_sessions.glue.session import (
     IN_VENV,
@@ -28,102 +28,96 @@ from ci_sessions.glue.session import (
     publish_summary,
     reports_data_dir,
     reports_dir,
-    session,
     warn_visibly,
 )
 from ci_sessions.platforms import this_system
 from ci_sessions.workflow.settings import WorkflowConfig
 
 DEFAULT_COMPARE_BRANCHES = ("origin/main", "main")
-TOOLS = {"coverage": TEST_TOOLS["coverage"], "diff-cover": "diff-cover>=10,<12"}
 COMBINE = IN_VENV / "combine_coverage.py"
 # What combine_coverage.py names a failure of the combination itself, not of one file.
 COMBINED = "(combined)"
 
 
-def register(config: Config) -> None:
-    # Not parallel: under `nox -j` it then starts only when the tests sessions
-    # queued before it have finished writing their data.
-    @session(config, "coverage", python=config.python_of("coverage"))
-    def coverage(session: nox.Session) -> None:
-        """Combine every Python's coverage data, write reports, apply the thresholds."""
-        settings = config.of(CoverageConfig)
-        folders = [reports_data_dir(config)]
-        if settings.include_integration:
-            folders.append(reports_data_dir(config) / "integration")
-        folders += [reports_data_dir(config) / suite for suite in settings.include_suites]
-        data_files = sorted(
-            path
-            for folder in folders
-            if folder.is_dir()
-            for path in folder.iterdir()
-            if coverage_data.python_of(path.name)
+def coverage(session: nox.Session, config: Config) -> None:
+    """The body of `coverage` (defined in family.py, imported when it runs)."""
+    settings = config.of(CoverageConfig)
+    folders = [reports_data_dir(config)]
+    if settings.include_integration:
+        folders.append(reports_data_dir(config) / "integration")
+    folders += [reports_data_dir(config) / suite for suite in settings.include_suites]
+    data_files = sorted(
+        path
+        for folder in folders
+        if folder.is_dir()
+        for path in folder.iterdir()
+        if coverage_data.python_of(path.name)
+    )
+    if not data_files:
+        session.error(
+            f"no coverage data in {reports_data_dir(config)}: run the tests sessions "
+            "first (`nox -s tests`), or download the matrix jobs' data there"
         )
-        if not data_files:
-            session.error(
-                f"no coverage data in {reports_data_dir(config)}: run the tests sessions "
-                "first (`nox -s tests`), or download the matrix jobs' data there"
-            )
-        # A narrowed tier (PR-fast) checks the Pythons it runs, and takes its own partial data.
-        narrowed = narrow.in_force(config.of(MatrixConfig).narrow)
-        expected = list((narrowed[1].python if narrowed else ()) or config.python)
-        accepted = narrowed[1].label(narrowed[0], config.slow_marker) if narrowed else ""
-        data_files = [
-            path
-            for path in data_files
-            if path.parent != folders[0] or coverage_data.python_of(path.name) in expected
-        ]
-        found = _freshness(config, data_files, accepted)
-        usable = [path for path in data_files if found[path].usable]
-        matrix = [path.name for path in usable if path.parent == folders[0]]
-        misses, warnings = _data_problems(config, data_files, found, matrix, expected)
-        misses += [
-            f"no usable coverage data from suite {suite}: run `nox -s {suite}` first (it is in "
-            "include-suites)"
-            for suite in settings.include_suites
-            if not any(path.parent.name == suite for path in usable)
-        ]
-        for warning in warnings:
-            session.warn(f"coverage: {warning}")
-        if not usable:
-            session.error("coverage: no usable data: " + "; ".join(misses + warnings))
+    # A narrowed tier (PR-fast) checks the Pythons it runs, and takes its own partial data.
+    narrowed = narrow.in_force(config.of(MatrixConfig).narrow)
+    expected = list((narrowed[1].python if narrowed else ()) or config.python)
+    accepted = narrowed[1].label(narrowed[0], config.slow_marker) if narrowed else ""
+    data_files = [
+        path
+        for path in data_files
+        if path.parent != folders[0] or coverage_data.python_of(path.name) in expected
+    ]
+    found = _freshness(config, data_files, accepted)
+    usable = [path for path in data_files if found[path].usable]
+    matrix = [path.name for path in usable if path.parent == folders[0]]
+    misses, warnings = _data_problems(config, data_files, found, matrix, expected)
+    misses += [
+        f"no usable coverage data from suite {suite}: run `nox -s {suite}` first (it is in "
+        "include-suites)"
+        for suite in settings.include_suites
+        if not any(path.parent.name == suite for path in usable)
+    ]
+    for warning in warnings:
+        session.warn(f"coverage: {warning}")
+    if not usable:
+        session.error("coverage: no usable data: " + "; ".join(misses + warnings))
 
-        tools = ["coverage"] + (["diff-cover"] if settings.patch_fail_under is not None else [])
-        install_tools(session, config, *pins(TOOLS, *tools))
-        reports = reports_dir(config)
-        json_report = _combine(session, config, usable, reports)
-        patch = _patch(session, config, reports) if settings.patch_fail_under is not None else None
-        report = json.loads(json_report.read_text(encoding="utf-8"))
-        now = ratchet.figures_of(report)
-        ratchet.write(reports / ratchet.FIGURES, now)
-        trend, drop_misses, drop_warnings = _ratchet(session, config, reports, now)
-        if narrowed:
-            partial = f"Partial figure: {accepted}, not the whole suite."
-            session.log(f"coverage: {partial}")
-            trend = f"{partial}\n{trend}" if trend else partial
-        result = coverage_gate.evaluate(
-            report,
-            settings,
-            fail_under=settings.fail_under,  # resolved at load, [tool.coverage.report] too
-            data_misses=[*misses, *drop_misses],
-            warnings=[*warnings, *drop_warnings],
-            patch=patch,
-        )
-        markdown = coverage_gate.summary_markdown(
-            report,
-            result,
-            fail_under=settings.fail_under,
-            pythons=sorted({coverage_data.python_of(p.name) or "" for p in usable}),
-            patch=patch,
-            worst=settings.worst_files,
-            sources=[f"`{p.name}`: {found[p].note}" for p in usable],
-            trend=trend,
-        )
-        publish_summary(config, "coverage-summary.md", markdown)
-        pipeline_report.figure("total", f"{result.total:.2f}%")
-        warn_visibly(session, "coverage", result.warnings)
-        if not result.passed:
-            session.error("coverage gate failed: " + "; ".join(m.message for m in result.misses))
+    tools = ["coverage"] + (["diff-cover"] if settings.patch_fail_under is not None else [])
+    install_tools(session, config, *pins(TOOLS, *tools))
+    reports = reports_dir(config)
+    json_report = _combine(session, config, usable, reports)
+    patch = _patch(session, config, reports) if settings.patch_fail_under is not None else None
+    report = json.loads(json_report.read_text(encoding="utf-8"))
+    now = ratchet.figures_of(report)
+    ratchet.write(reports / ratchet.FIGURES, now)
+    trend, drop_misses, drop_warnings = _ratchet(session, config, reports, now)
+    if narrowed:
+        partial = f"Partial figure: {accepted}, not the whole suite."
+        session.log(f"coverage: {partial}")
+        trend = f"{partial}\n{trend}" if trend else partial
+    result = coverage_gate.evaluate(
+        report,
+        settings,
+        fail_under=settings.fail_under,  # resolved at load, [tool.coverage.report] too
+        data_misses=[*misses, *drop_misses],
+        warnings=[*warnings, *drop_warnings],
+        patch=patch,
+    )
+    markdown = coverage_gate.summary_markdown(
+        report,
+        result,
+        fail_under=settings.fail_under,
+        pythons=sorted({coverage_data.python_of(p.name) or "" for p in usable}),
+        patch=patch,
+        worst=settings.worst_files,
+        sources=[f"`{p.name}`: {found[p].note}" for p in usable],
+        trend=trend,
+    )
+    publish_summary(config, "coverage-summary.md", markdown)
+    pipeline_report.figure("total", f"{result.total:.2f}%")
+    warn_visibly(session, "coverage", result.warnings)
+    if not result.passed:
+        session.error("coverage gate failed: " + "; ".join(m.message for m in result.misses))
 
 
 def _ratchet(

@@ -11,9 +11,9 @@ import nox
 from ci_sessions import test_outcomes
 from ci_sessions.config import Config
 from ci_sessions.families.flaky import analysis as flaky_analysis
+from ci_sessions.families.flaky.family import TOOLS
 from ci_sessions.families.flaky.settings import FlakyConfig
 from ci_sessions.glue.pytest_run import (
-    TEST_TOOLS,
     install_for_tests,
     plugin_env,
     quiet_pytest,
@@ -26,7 +26,6 @@ from ci_sessions.glue.session import (
     reports_dir,
     require_paths,
     run_tool,
-    session,
 )
 from ci_sessions.masking import redact_file
 from ci_sessions.pytest_verdict import RunFacts, judge
@@ -34,38 +33,32 @@ from ci_sessions.pytest_verdict import RunFacts, judge
 # The environment variable that tells a test which run it is in, so a test
 # suite can make its own randomness reproducible per run.
 RUN_ENV = "CI_SESSIONS_FLAKY_RUN"
-TOOLS = {**TEST_TOOLS, "pytest-randomly": "pytest-randomly>=3.15,<6"}
 
 
-def register(config: Config) -> None:
+def flaky(session: nox.Session, config: Config) -> None:
+    """The body of `flaky` (defined in family.py, imported when it runs)."""
     settings = config.of(FlakyConfig)
-
-    @session(config, "flaky", python=config.python_of("flaky"), default=False)
-    def flaky(session: nox.Session) -> None:
-        """Run the tests `runs` times, each in another order; fail on an unquarantined flake."""
-        refuse_expired_quarantine(session, config)
-        paths = settings.paths or config.test_paths
-        require_paths(session, config, "flaky.paths", paths)
-        install_for_tests(session, config, TOOLS.values())
-        folder = reports_dir(config) / "flaky"
-        folder.mkdir(exist_ok=True)
-        for old in folder.glob("junit-run-*.xml"):
-            old.unlink()
-        runs = [
-            _run(session, config, paths, folder, number) for number in range(1, settings.runs + 1)
-        ]
-        quarantined = [entry.id for entry in config.quarantine]
-        unknown = flaky_analysis.unknown_ids(quarantined, runs)
-        if unknown:
-            session.error(
-                f"{config.key_ref('quarantine')}: entries that match no test (remove or fix "
-                f"them): {', '.join(unknown)}"
-            )
-        report = flaky_analysis.analyse_runs(runs, quarantined)
-        _write(folder.parent, report)
-        publish_summary(config, "flaky.md", flaky_analysis.flaky_markdown(report))
-        if report.failures:
-            session.error("; ".join(report.failures))
+    refuse_expired_quarantine(session, config)
+    paths = settings.paths or config.test_paths
+    require_paths(session, config, "flaky.paths", paths)
+    install_for_tests(session, config, TOOLS.values())
+    folder = reports_dir(config) / "flaky"
+    folder.mkdir(exist_ok=True)
+    for old in folder.glob("junit-run-*.xml"):
+        old.unlink()
+    runs = [_run(session, config, paths, folder, number) for number in range(1, settings.runs + 1)]
+    quarantined = [entry.id for entry in config.quarantine]
+    unknown = flaky_analysis.unknown_ids(quarantined, runs)
+    if unknown:
+        session.error(
+            f"{config.key_ref('quarantine')}: entries that match no test (remove or fix "
+            f"them): {', '.join(unknown)}"
+        )
+    report = flaky_analysis.analyse_runs(runs, quarantined)
+    _write(folder.parent, report)
+    publish_summary(config, "flaky.md", flaky_analysis.flaky_markdown(report))
+    if report.failures:
+        session.error("; ".join(report.failures))
 
 
 def _run(

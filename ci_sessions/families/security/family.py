@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import nox
+
 from ci_sessions.config import Config
 from ci_sessions.families.base import Check, CiJob, CiKit, Which
-from ci_sessions.families.security import session
 from ci_sessions.families.security.settings import SECURITY, SecurityConfig
-from ci_sessions.workflow.emit import Commented
+from ci_sessions.glue.session import session
 
 NAME = "security"
 MEMBERS = {"security": ("pr", "nightly")}
 SESSIONS = ("security",)
 SECTIONS = (SECURITY,)
-TOOLS = session.TOOLS
+TOOLS = {
+    "bandit": "bandit[sarif]>=1.8,<2",
+    # safety 3.8 crashes offline before doing anything; 3.7 reads --db offline.
+    "safety": "safety>=3.7,<3.8",
+    "typer": "typer<0.26",  # safety 3.7's CLI breaks with newer typer
+    # Resolves the dependency set to scan when nox itself has no uv.
+    "uv": "uv>=0.8,<1",
+}
 REPORTS = {
     "bandit.json, bandit.sarif": "`security`",
     "vulnerabilities.json": "`security`: every package scanned, and per finding the package, "
@@ -22,7 +30,16 @@ REPORTS = {
     "security-dependencies.txt, safety-raw.json, security-summary.md": "`security`: the "
     "resolved pins, safety's own report, the summary",
 }
-register = session.register
+
+
+def register(config: Config) -> None:
+    @session(config, "security", python=config.python_of("security"), allow_parallel=True)
+    def security(session: nox.Session) -> None:
+        """bandit and a safety scan of the project's resolved dependencies."""
+        # Imported when it runs (#32): the gate and the advisory database's reader.
+        from ci_sessions.families.security import session as scan
+
+        scan.security(session, config)
 
 
 def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
@@ -31,6 +48,8 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
         extra.append(code_scanning_step(kit))
     body = kit.job("security", *extra)
     if len(extra) > 1:
+        from ci_sessions.workflow.emit import Commented
+
         # The job's own token may write code scanning alerts; no other job's may.
         body["permissions"] = {
             "contents": "read",

@@ -19,6 +19,7 @@ from ci_sessions.config.project import source_dir
 from ci_sessions.families.base import pins
 from ci_sessions.families.security import gate as security_gate
 from ci_sessions.families.security import vulndb
+from ci_sessions.families.security.family import TOOLS
 from ci_sessions.families.security.settings import SecurityConfig
 from ci_sessions.glue import requirements
 from ci_sessions.glue.scratch import scratch_dir
@@ -27,70 +28,59 @@ from ci_sessions.glue.session import (
     publish_summary,
     reports_dir,
     require_paths,
-    session,
     warn_visibly,
 )
 
-TOOLS = {
-    "bandit": "bandit[sarif]>=1.8,<2",
-    # safety 3.8 crashes offline before doing anything; 3.7 reads --db offline.
-    "safety": "safety>=3.7,<3.8",
-    "typer": "typer<0.26",  # safety 3.7's CLI breaks with newer typer
-    # Resolves the dependency set to scan when nox itself has no uv.
-    "uv": "uv>=0.8,<1",
-}
 SAFETY_FOUND_VULNERABILITIES = 64
 BANDIT_FINDINGS = 1
 INSTALLERS = {"pip", "setuptools", "wheel"}  # what a venv brings, not a project dependency
 
 
-def register(config: Config) -> None:
-    @session(config, "security", python=config.python_of("security"), allow_parallel=True)
-    def security(session: nox.Session) -> None:
-        """bandit and a safety scan of the project's resolved dependencies."""
-        settings = config.of(SecurityConfig)
-        scan_code = "bandit" in settings.scanners
-        scan_dependencies = "safety" in settings.scanners
-        # The database is checked before anything is installed: a bad one is
-        # a configuration problem, reported at once.
-        database = _database(session, config) if scan_dependencies else None
-        has_uv = nox.virtualenv.find_uv()[0]
-        tools = (["bandit"] if scan_code else []) + (
-            ["safety", "typer", *([] if has_uv else ["uv"])] if scan_dependencies else []
-        )
-        install_tools(session, config, *pins(TOOLS, *tools))
-        reports = reports_dir(config)
+def security(session: nox.Session, config: Config) -> None:
+    """The body of `security` (defined in family.py, imported when it runs)."""
+    settings = config.of(SecurityConfig)
+    scan_code = "bandit" in settings.scanners
+    scan_dependencies = "safety" in settings.scanners
+    # The database is checked before anything is installed: a bad one is
+    # a configuration problem, reported at once.
+    database = _database(session, config) if scan_dependencies else None
+    has_uv = nox.virtualenv.find_uv()[0]
+    tools = (["bandit"] if scan_code else []) + (
+        ["safety", "typer", *([] if has_uv else ["uv"])] if scan_dependencies else []
+    )
+    install_tools(session, config, *pins(TOOLS, *tools))
+    reports = reports_dir(config)
 
-        problems: list[str] = []
-        code: list[security_gate.CodeFinding] = []
-        scanned_code = None
-        if scan_code:
-            code_problems, code, scanned_code = _bandit(session, config, reports)
-            problems += code_problems
-        outcome = None
-        scanned = None
-        if scan_dependencies:
-            dependency_problems, outcome, scanned = _safety(session, config, reports, database)
-            problems += dependency_problems
+    problems: list[str] = []
+    code: list[security_gate.CodeFinding] = []
+    scanned_code = None
+    if scan_code:
+        code_problems, code, scanned_code = _bandit(session, config, reports)
+        problems += code_problems
+    outcome = None
+    scanned = None
+    if scan_dependencies:
+        dependency_problems, outcome, scanned = _safety(session, config, reports, database)
+        problems += dependency_problems
 
-        settings = config.of(SecurityConfig)
-        failing, warning = security_gate.split_findings(
-            code, settings.bandit_severity, settings.bandit_confidence
-        )
-        result = security_gate.SecurityResult(
-            tuple(problems), tuple(failing), outcome, scanned_code, tuple(warning)
-        )
-        markdown = security_gate.summary_markdown(result, scanned_packages=scanned)
-        if scan_code:
-            pipeline_report.figure("bandit findings", len(failing))
-        if outcome is not None:
-            pipeline_report.figure("vulnerabilities", len(outcome.active))
-        publish_summary(config, "security-summary.md", markdown)
-        if warning:
-            message = f"bandit: {len(warning)} finding(s) below the failing levels (advisory)"
-            warn_visibly(session, "security", [message])
-        if not result.passed:
-            session.error("security gate failed: " + "; ".join(result.failures))
+    settings = config.of(SecurityConfig)
+    failing, warning = security_gate.split_findings(
+        code, settings.bandit_severity, settings.bandit_confidence
+    )
+    result = security_gate.SecurityResult(
+        tuple(problems), tuple(failing), outcome, scanned_code, tuple(warning)
+    )
+    markdown = security_gate.summary_markdown(result, scanned_packages=scanned)
+    if scan_code:
+        pipeline_report.figure("bandit findings", len(failing))
+    if outcome is not None:
+        pipeline_report.figure("vulnerabilities", len(outcome.active))
+    publish_summary(config, "security-summary.md", markdown)
+    if warning:
+        message = f"bandit: {len(warning)} finding(s) below the failing levels (advisory)"
+        warn_visibly(session, "security", [message])
+    if not result.passed:
+        session.error("security gate failed: " + "; ".join(result.failures))
 
 
 def _bandit(

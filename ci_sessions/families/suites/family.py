@@ -9,7 +9,6 @@ import nox
 
 from ci_sessions.config import Config
 from ci_sessions.families.base import Check, CiJob, CiKit, Which
-from ci_sessions.families.suites.run import run_suite
 from ci_sessions.families.suites.settings import SUITES, Suite, SuitesConfig
 from ci_sessions.glue.pytest_run import TEST_TOOLS
 from ci_sessions.glue.session import session
@@ -59,6 +58,9 @@ def define(config: Config, suite: Suite) -> None:
     )
     def run(session: nox.Session) -> None:
         """A named suite of the project's tests ([tool.ci_sessions.suites])."""
+        # Imported when it runs (#32): services, the pytest run and its judgement.
+        from ci_sessions.families.suites.run import run_suite
+
         run_suite(
             session,
             config,
