@@ -13,7 +13,13 @@ it imports nothing from ci_sessions either.
   needs it, and the map gives it to every test sharing the fixture), and the tests that
   started a process (fork, spawn, subprocess, os.system: what the child runs is in no
   test's coverage context; a process started before the first test, by a plugin or at
-  collection, is nobody's).
+  collection, is nobody's); and, when ``CI_SESSIONS_RECORD_READS`` names the project
+  (``{"root": ..., "packages": [...]}``), the project's files each test opened and the
+  folders it listed (an audit hook on ``open``, ``os.listdir``, ``os.scandir``,
+  ``sqlite3.connect``), under the project or in the venv's copy of its packages; Python
+  sources are left out (the coverage contexts see them). What was opened outside any
+  test (at import, at collection) is recorded under the test ``""``, and what a wider
+  fixture's set-up or tear-down opened apart from what the test's call did.
 - ``CI_SESSIONS_LEAK_LIMIT`` ("4 KB"): a suite's leak check. Every test without a
   memray mark of its own gets pytest-memray's ``limit_leaks`` at that limit, ignoring
   what pytest's and the import system's own frames keep, and its body runs once
@@ -28,6 +34,8 @@ import importlib
 import inspect
 import json
 import os
+import sys
+import sysconfig
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +44,12 @@ import pytest
 _DESELECT = "CI_SESSIONS_DESELECT"
 _LEAK_LIMIT = "CI_SESSIONS_LEAK_LIMIT"
 _RECORD = "CI_SESSIONS_RECORD"
+_READS = "CI_SESSIONS_RECORD_READS"
+# Audit events that name a file read (or written) or a folder listed.
+_OPENS = {"open", "sqlite3.connect"}
+_LISTS = {"os.listdir", "os.scandir"}
+# The standard library's folder: a listing's caller is the first frame outside it.
+_STDLIB = os.path.join(os.path.dirname(os.__file__), "")
 # Where a process starts, whatever started it (subprocess, multiprocessing, os.system).
 _SPAWNS = (("os", "fork"), ("os", "posix_spawn"), ("os", "posix_spawnp"), ("os", "system"))
 # subprocess binds _posixsubprocess.fork_exec as its own _fork_exec when imported;
@@ -90,13 +104,45 @@ def _not_machinery(stack: Any) -> bool:
 
 
 class _Recording:
-    def __init__(self, target: str) -> None:
+    def __init__(self, target: str, reads: str | None) -> None:
         self.target = target
         self.fixtures: dict[str, list[str]] = {}
         self.spawners: set[str] = set()
         self.current: str | None = None
+        self.preparing = False  # in a set-up or tear-down (a wider fixture's work)
+        # test ("" outside any test; "<test> (set-up)" in its set-up or tear-down) -> paths
+        self.opened: dict[str, set[str]] = {}
+        self.listed: dict[str, set[str]] = {}
         for module, name in (*_SPAWNS, *_SPAWNS_C):
             self._watch(module, name)
+        self.roots = _roots(reads) if reads else ()
+        if self.roots:
+            sys.addaudithook(self._audit)
+
+    def _audit(self, event: str, args: tuple[Any, ...]) -> None:
+        # Called for every audited event of the process: the cheap test first.
+        if event in _OPENS:
+            found = self.opened
+        elif event in _LISTS:
+            found = self.listed
+        else:
+            return
+        path = args[0] if args else None
+        if path is None and event in _LISTS:
+            path = "."
+        if isinstance(path, bytes):
+            path = os.fsdecode(path)
+        if not isinstance(path, str) or path.endswith((".py", ".pyc")):
+            return  # a file descriptor, or code (the coverage contexts see it)
+        full = os.path.abspath(path)
+        if not os.path.join(full, "").startswith(self.roots):
+            return
+        if found is self.listed and _by_pytest(sys._getframe(1)):
+            return  # collection walking the test folders: pytest's, not the tests'
+        key = self.current or ""
+        if self.current is not None and self.preparing:
+            key = f"{self.current} (set-up)"
+        found.setdefault(key, set()).add(full)
 
     def _watch(self, module_name: str, name: str) -> None:
         try:
@@ -132,8 +178,23 @@ class _Recording:
         yield
         self.current = None
 
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_setup(self) -> Any:
+        self.preparing = True
+        yield
+        self.preparing = False
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_teardown(self) -> Any:
+        self.preparing = True
+        yield
+        self.preparing = False
+
     def pytest_sessionfinish(self) -> None:
-        found = {"fixtures": self.fixtures, "spawners": sorted(self.spawners)}
+        found: dict[str, Any] = {"fixtures": self.fixtures, "spawners": sorted(self.spawners)}
+        if self.roots:
+            found["opened"] = {test: sorted(paths) for test, paths in self.opened.items()}
+            found["listed"] = {test: sorted(paths) for test, paths in self.listed.items()}
         Path(f"{self.target}.{os.getpid()}").write_text(json.dumps(found), encoding="utf-8")
 
 
@@ -143,7 +204,8 @@ def configure(config: pytest.Config) -> None:
     # processes it starts are the workers).
     controller = getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput")
     if recording and not controller:
-        config.pluginmanager.register(_Recording(recording), "ci_sessions_recording")
+        recorder = _Recording(recording, os.environ.get(_READS))
+        config.pluginmanager.register(recorder, "ci_sessions_recording")
     target = os.environ.get(_DESELECT)
     if target:
         config.pluginmanager.register(_Selection(target), "ci_sessions_selection")
@@ -160,3 +222,22 @@ def _deselect(config: pytest.Config, items: list[pytest.Item], target: str) -> N
         config.hook.pytest_deselected(items=left_out)
     counts = {"selected": len(items), "deselected": len(left_out)}
     Path(target + ".counts").write_text(json.dumps(counts), encoding="utf-8")
+
+
+def _by_pytest(frame: Any) -> bool:
+    """Whether the code that asked (the first caller outside the standard library) is
+    pytest's or pluggy's own. Only listings pay for this walk; they are few."""
+    while frame is not None and frame.f_code.co_filename.startswith(_STDLIB):
+        frame = frame.f_back
+    name = "" if frame is None else frame.f_code.co_filename
+    return any(part in name for part in _MACHINERY)
+
+
+def _roots(reads: str) -> tuple[str, ...]:
+    """The folders whose files count: the project's, and the venv's copies of its packages
+    (the tests sessions install it; its data files are read from there)."""
+    named = json.loads(reads)
+    purelib = sysconfig.get_paths()["purelib"]
+    roots = [os.path.join(os.path.abspath(named["root"]), "")]
+    roots += [os.path.join(purelib, package, "") for package in named["packages"]]
+    return tuple(roots)

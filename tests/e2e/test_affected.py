@@ -360,3 +360,83 @@ def test_a_whole_run_names_a_failing_test_selection_would_have_left_out(
     )
     assert "tests/test_env.py::test_env" in summary(sample)
     assert "missed 1 failing one(s)" in summary(sample)
+
+
+DATA_TESTS = """import json
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+def test_limits() -> None:
+    assert json.loads((HERE / "data" / "limits.json").read_text())["max"] == 10
+
+
+def test_every_case_is_even() -> None:
+    cases = sorted((HERE / "cases").iterdir())
+    assert cases and all(int(case.read_text()) % 2 == 0 for case in cases)
+"""
+
+
+def data_mapped(sample: Path, run_nox: RunNox) -> None:
+    """The sample with a test reading a data file, one listing a folder of cases, and a
+    file no test reads; committed and mapped."""
+    (sample / "tests" / "data").mkdir()
+    (sample / "tests" / "data" / "limits.json").write_text('{"max": 10}')
+    (sample / "tests" / "cases").mkdir()
+    (sample / "tests" / "cases" / "two.txt").write_text("2")
+    (sample / "tests" / "test_data.py").write_text(DATA_TESTS)
+    (sample / "CHANGES.txt").write_text("1.0: the first release\n")
+    committed(sample)
+    first = run_nox(sample, "-s", SESSION, "--", "--affected")
+    assert first.returncode == 0, first
+    assert len(ran(sample)) == 6
+
+
+def test_a_data_file_runs_the_test_that_reads_it_and_a_file_none_reads_runs_none(
+    sample: Path, run_nox: RunNox
+) -> None:
+    """#30 2: the plugin records the files each test opened (an audit hook on open): a
+    broken data file runs its reader, which fails (no miss), and a file no test opened (a
+    changelog, CI settings) runs no test instead of the whole suite."""
+    data_mapped(sample, run_nox)
+    (sample / "CHANGES.txt").write_text("1.1: a second release\n")
+    nothing = run_nox(sample, "-s", SESSION, "--", "--affected")
+    assert nothing.returncode == 0, nothing
+    assert ran(sample) == set()
+    assert "0 of 6 tests selected" in summary(sample), summary(sample)
+    (sample / "tests" / "data" / "limits.json").write_text('{"max": 11}')
+    broken = run_nox(sample, "-s", SESSION, "--", "--affected")
+    assert broken.returncode != 0, broken
+    assert ran(sample) == {"tests/test_data.py::test_limits"}
+
+
+def test_a_file_added_to_a_folder_a_test_lists_runs_that_test(
+    sample: Path, run_nox: RunNox
+) -> None:
+    """#30 2: a new case in a folder a test iterates was opened by no test yet; the test
+    that listed the folder runs, and fails on the odd case."""
+    data_mapped(sample, run_nox)
+    (sample / "tests" / "cases" / "three.txt").write_text("3")
+    selected = run_nox(sample, "-s", SESSION, "--", "--affected")
+    assert selected.returncode != 0, selected
+    assert ran(sample) == {"tests/test_data.py::test_every_case_is_even"}
+
+
+def test_a_file_read_at_import_runs_the_whole_suite(sample: Path, run_nox: RunNox) -> None:
+    """#30 2: what a module reads when it is imported (here a test module, at collection)
+    may reach any test: its change runs them all, and says why."""
+    (sample / "tests" / "threshold.txt").write_text("3")
+    (sample / "tests" / "test_threshold.py").write_text(
+        "from pathlib import Path\n\n"
+        'THRESHOLD = int((Path(__file__).parent / "threshold.txt").read_text())\n\n\n'
+        "def test_threshold() -> None:\n    assert THRESHOLD == 3\n"
+    )
+    committed(sample)
+    first = run_nox(sample, "-s", SESSION, "--", "--affected")
+    assert first.returncode == 0, first
+    (sample / "tests" / "threshold.txt").write_text("4")
+    whole = run_nox(sample, "-s", SESSION, "--", "--affected")
+    assert whole.returncode != 0, whole
+    assert len(ran(sample)) == 5
+    assert "tests/threshold.txt changed: it was read at import or collection" in summary(sample)

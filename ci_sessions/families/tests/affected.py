@@ -7,10 +7,11 @@ executed its body. A change is the difference between the files the map was take
 (a hash per file) and the working tree. A test runs when it executed a function that
 changed or was removed (in its own run, or in the set-up of a wider fixture it shares),
 when its own test module changed, when it is new (not in the map), when it failed in the
-mapped run, or when it started a process and the measured code changed. Everything the map
-cannot see runs the whole suite: module-level code, a function that ran at import,
-conftest.py, test helpers, and any other file (data, configuration, dependencies, C
-extensions) outside `affected-ignore`. Pure: plain data in, a Plan out; no nox.
+mapped run, or when it started a process and the measured code or a data file changed. A
+file that is not code runs the tests that opened it (ci_sessions.families.tests.reads).
+Everything the map cannot see runs the whole suite: module-level code, a function that ran
+at import, conftest.py, test helpers, build and test settings, dependencies, C extensions,
+and files read at import or collection. Pure: plain data in, a Plan out; no nox.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ci_sessions.families.tests.changed_tests import changed_tests, node_key
 from ci_sessions.families.tests.classes import added_method
 from ci_sessions.families.tests.fingerprints import FileFingerprint, fingerprint
 from ci_sessions.families.tests.imports import imports_of
+from ci_sessions.families.tests.reads import data_change, reach
 
 __all__ = ["FORMAT", "Now", "Plan", "SourceMap", "TestMap", "from_document", "to_document"]
 
@@ -94,6 +96,8 @@ def build(
     fixtures: Mapping[str, Sequence[str]] | None = None,
     spawners: Iterable[str] = (),
     test_modules: Mapping[str, FileFingerprint] | None = None,
+    opened: Mapping[str, Sequence[str]] | None = None,
+    listed: Mapping[str, Sequence[str]] | None = None,
 ) -> TestMap:
     """The map of a full run: `texts` the measured source files, `executed` their lines
     with the contexts that ran them (as coverage recorded them, paths mapped to sources),
@@ -103,7 +107,8 @@ def build(
     shares one of its wider fixtures (a session fixture runs once, in the first test's
     set-up, for all of them); without `fixtures` such code reaches every test. Code that ran
     at import or collection (no test's context) reaches every test. `spawners`: the tests
-    that started a process, whose code no context covers."""
+    that started a process, whose code no context covers. `opened` and `listed`: the
+    project files each test opened and the folders it listed (None: not recorded)."""
     index = {test: number for number, test in enumerate(tests)}
     sharing: dict[str, set[str]] = {}
     for test, names in (fixtures or {}).items():
@@ -147,6 +152,7 @@ def build(
         sources,
         frozenset(started & set(tests)),
         dict(test_modules or {}),
+        None if opened is None else reach(opened, listed or {}, index, fixtures),
     )
 
 
@@ -172,7 +178,8 @@ def plan(old: TestMap | None, now: Now, occasion: str = "") -> Plan:
         if why:
             return Plan(True, why, changed=tuple(changed))
     run = {old.tests[number] for number in reached} | set(old.failed)
-    if any(path in old.sources for path in changed):
+    # A process a test started runs code no context saw, and may read any file.
+    if any(path in old.sources or not path.endswith(".py") for path in changed):
         run |= old.spawners
     run |= {
         test for test in old.tests if test.split("::")[0] in modules or node_key(test) in modules
@@ -205,7 +212,9 @@ def _unseen(path: str, old: TestMap, now: Now, reached: set[int], modules: set[s
         return f"{path} changed: a test helper, which any test may use"
     if path.endswith(".py") and path not in old.manifest and name != "__init__.py":
         return ""  # a new module: only changed code can use it, and that is seen
-    return f"{path} changed: tests may read it, and the map sees only Python code that runs"
+    if path.endswith(".py"):
+        return f"{path} changed: a Python file outside the measured code and the tests"
+    return data_change(path, old.reads, old.manifest, now.manifest, reached)
 
 
 def _source_change(path: str, old: TestMap, now: Now, reached: set[int], modules: set[str]) -> str:

@@ -11,8 +11,13 @@ from typing import Any
 from ci_sessions.families.tests.fingerprints import FileFingerprint
 from ci_sessions.families.tests.fingerprints import from_document as read_fingerprint
 from ci_sessions.families.tests.fingerprints import to_document as fingerprint_document
+from ci_sessions.families.tests.reads import Reads
+from ci_sessions.families.tests.reads import from_document as read_reads
+from ci_sessions.families.tests.reads import to_document as reads_document
 
-FORMAT = 5  # 5: test modules' fingerprints; 4: docstrings apart; 3: names defined twice
+# 6: the files tests read; 5: test modules' fingerprints; 4: docstrings apart; 3: names
+# defined twice
+FORMAT = 6
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,8 @@ class TestMap:
     spawners: frozenset[str] = frozenset()
     # The test modules' fingerprints: a changed test module runs the tests that changed.
     test_modules: dict[str, FileFingerprint] = field(default_factory=dict)
+    # The project files each test opened and the folders it listed (None: not recorded).
+    reads: Reads | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,7 @@ def to_document(found: TestMap) -> dict[str, Any]:
             path: fingerprint_document(module)
             for path, module in sorted(found.test_modules.items())
         },
+        "reads": reads_document(found.reads),
     }
 
 
@@ -106,6 +114,7 @@ def from_document(document: Any) -> TestMap:
             sources,
             frozenset(document["spawners"]),
             {path: read_fingerprint(entry) for path, entry in document["test_modules"].items()},
+            read_reads(document["reads"]),
         )
     except (KeyError, TypeError, AttributeError) as error:
         raise ValueError(f"a damaged map ({error!r})") from error

@@ -21,6 +21,12 @@ from ci_sessions.config import Config
 from ci_sessions.config.project import source_dir
 from ci_sessions.families.tests import affected
 from ci_sessions.families.tests.changed_tests import fingerprints_of
+from ci_sessions.families.tests.recorded import (
+    NOT_PROJECT,
+    is_project_folder,
+    project_paths,
+    recorded_by_plugin,
+)
 from ci_sessions.families.tests.settings import MatrixConfig
 from ci_sessions.glue.scratch import scratch_dir
 from ci_sessions.glue.session import IN_VENV, reports_dir, written_by_install
@@ -28,8 +34,6 @@ from ci_sessions.test_outcomes import FAILING, Outcomes, is_quarantined
 
 MAP_DIR = "affected-map"
 FACTS = IN_VENV / "affected_facts.py"
-# Never part of the project's files: venvs and what the sessions write.
-NOT_PROJECT = (".nox/", ".git/", ".venv", "__pycache__/", ".pytest_cache/", ".mypy_cache/")
 
 
 @dataclass
@@ -41,8 +45,10 @@ class Selection:
     facts: dict[str, str] = field(default_factory=dict)
     deselect_file: Path | None = None
     # Where the plugin writes, one file per pytest process (xdist's workers too), each
-    # test's wider fixtures and the tests that started a process.
+    # test's wider fixtures, the tests that started a process, the files each opened.
     fixtures_file: Path | None = None
+    # CI_SESSIONS_RECORD_READS: the project's folder and its import packages' names.
+    reads_of: str = ""
     # On a whole-suite run with a map of an earlier run: what selection would have chosen,
     # so that a failing test it would have left out is counted (its miss rate, measured).
     shadow: affected.Plan | None = None
@@ -71,6 +77,7 @@ class Selection:
         env = {"CI_SESSIONS_DESELECT": str(self.deselect_file)} if self.deselect_file else {}
         if self.records and self.fixtures_file:
             env["CI_SESSIONS_RECORD"] = str(self.fixtures_file)
+            env["CI_SESSIONS_RECORD_READS"] = self.reads_of
         return env
 
     def subset(self) -> str:
@@ -177,6 +184,8 @@ def prepare(
     selection = Selection(records=records)
     selection.facts = _facts(session, config)
     selection.fixtures_file = scratch_dir(session) / "recorded.json"
+    tops = sorted({package.split(".")[0] for package in config.packages})
+    selection.reads_of = json.dumps({"root": str(config.root), "packages": tops})
     for stale in selection.fixtures_file.parent.glob(f"{selection.fixtures_file.name}.*"):
         stale.unlink()
     python = str(session.python)
@@ -212,21 +221,6 @@ def prepare(
     selection.deselect_file = target
     session.log(f"affected: {len(plan.deselect)} mapped test(s) no change reaches are left out")
     return selection
-
-
-def _recorded(target: Path | None) -> tuple[dict[str, list[str]] | None, set[str]]:
-    """(each test's wider fixtures, the tests that started a process), merged from the
-    plugin's files; fixtures None when no process wrote any (every set-up then counts as
-    shared)."""
-    if target is None:
-        return None, set()
-    fixtures: dict[str, list[str]] | None = None
-    spawners: set[str] = set()
-    for path in sorted(target.parent.glob(f"{target.name}.*")):
-        found = json.loads(path.read_text(encoding="utf-8"))
-        fixtures = {**(fixtures or {}), **found["fixtures"]}
-        spawners.update(found["spawners"])
-    return fixtures, spawners
 
 
 def _read_map(path: Path) -> tuple[affected.TestMap | None, str]:
@@ -339,7 +333,15 @@ def record(
     if manifest is None:
         session.warn("affected: not a git work tree: no map written")
         return
-    fixtures, spawners = _recorded(selection.fixtures_file)
+    recorded = recorded_by_plugin(selection.fixtures_file)
+    opened = listed = None
+    if recorded.opened is not None:
+
+        def to_project(path: str) -> str | None:
+            return source_path(path, config.root, sources)
+
+        opened = project_paths(recorded.opened, to_project, manifest.__contains__)
+        listed = project_paths(recorded.listed, to_project, is_project_folder)
     made = affected.build(
         python=selection.facts["python"],
         packages=selection.facts["packages"],
@@ -348,8 +350,10 @@ def record(
         manifest=manifest,
         texts=texts,
         executed=executed,
-        fixtures=fixtures,
-        spawners=spawners,
+        fixtures=recorded.fixtures,
+        spawners=recorded.spawners,
+        opened=opened,
+        listed=listed,
         test_modules=fingerprints_of(
             [case.id for case in outcomes.cases],
             lambda path: (config.root / path).read_text(encoding="utf-8", errors="replace"),

@@ -54,8 +54,8 @@ class MatrixConfig:
     affected_ignore: tuple[str, ...] | None = setting(
         values.str_list,
         None,
-        "globs of files whose change runs no test under affected selection (any other "
-        "file the map cannot see runs the whole suite)",
+        "globs of files whose change runs no test under affected selection, even where a "
+        "test read them (other files run the tests that opened them)",
         default_text="`*.md`, `*.rst`, `docs/**` (kept when pytest runs `--doctest-glob`), "
         "`.github/**`, `LICENSE*`, `AUTHORS*`, `.gitignore`, `.pre-commit-config.yaml`",
     )
