@@ -16,6 +16,7 @@ from ci_sessions import git
 from ci_sessions.config import TABLE, Config, ConfigError, read_pyproject
 from ci_sessions.config.values import toml
 from ci_sessions.families.lint.settings import LintConfig
+from ci_sessions.families.security.baseline import first_baseline
 from ci_sessions.git import default_branch
 from ci_sessions.registry import load_config
 from ci_sessions.requirement import installed_requirement
@@ -38,7 +39,7 @@ if __name__ == "__main__":
 '''
 
 
-def starter_table(config: Config, branch: str | None) -> str:
+def starter_table(config: Config, branch: str | None, bandit_baseline: str | None = None) -> str:
     """What init appends to pyproject.toml: what it found, made explicit, and why."""
     lint = config.of(LintConfig)
     package = config.packages[0] if len(config.packages) == 1 else list(config.packages)
@@ -62,6 +63,13 @@ def starter_table(config: Config, branch: str | None) -> str:
     lines += [
         f"{key} = {toml(value)}  # found in the project" for key, value in found.items() if value
     ]
+    if bandit_baseline:
+        lines += [
+            "",
+            f"[{TABLE}.security]",
+            "# The bandit findings the code had at adoption, accepted; a new one fails.",
+            f"bandit-baseline = {toml(bandit_baseline)}",
+        ]
     if branch:
         lines += ["", f"[{TABLE}.workflow]", f"branches = {toml([branch])}  # the default branch"]
     return "\n".join(lines) + "\n"
@@ -75,7 +83,13 @@ def _source_comment(config: Config, prefix: str) -> str:
     return ""
 
 
-def init(root: Path, write_workflow: Callable[[Path], list[str]]) -> list[str]:
+# bandit once over the project: (the baseline file written or None, what to say).
+Scan = Callable[[Config], "tuple[str | None, list[str]]"]
+
+
+def init(
+    root: Path, write_workflow: Callable[[Path], list[str]], scan: Scan = first_baseline
+) -> list[str]:
     """Add what is missing to the project at root; return one line per step."""
     pyproject = root / "pyproject.toml"
     if not pyproject.is_file():
@@ -87,9 +101,12 @@ def init(root: Path, write_workflow: Callable[[Path], list[str]]) -> list[str]:
     if has_table:
         done.append(f"kept [{TABLE}] in {pyproject}")
     else:
+        # bandit once: the findings the code has today become the baseline (#29 7).
+        baseline, said = scan(config)
         with pyproject.open("a", encoding="utf-8") as file:
-            file.write(starter_table(config, default_branch(root)))
+            file.write(starter_table(config, default_branch(root), baseline))
         done.append(f"added [{TABLE}] to {pyproject}: " + ", ".join(_found(config)))
+        done += said
     done += _gitignore(root, config.reports_dir)
     done += [f"note: {note}" for note in config.notes]
     workflow = root / WORKFLOW_PATH

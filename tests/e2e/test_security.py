@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import ADVISORY_DB, FIXTURES, RunNox, add_config, new_copy
+from tests.e2e.conftest import (
+    ADVISORY_DB,
+    FIXTURES,
+    RunNox,
+    add_config,
+    clean_env,
+    new_copy,
+    set_keys,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.newest_python]
 
@@ -270,3 +280,38 @@ def test_bandit_crashing_on_its_configuration_is_one_clear_failure(
     assert result.returncode != 0, result
     assert "bandit crashed and wrote no usable report" in result.output
     assert "JSONDecodeError" not in result.output
+
+
+@pytest.mark.newest_python
+def test_init_accepts_the_findings_the_code_has_and_a_new_one_fails(
+    sample: Path, run_nox: RunNox
+) -> None:
+    """#29 7: a first run is green and honest. init runs bandit once, writes what the code
+    has today to a baseline it names and lists; security passes, counting it as accepted;
+    a new finding fails."""
+    module = sample / "src" / "sample" / "legacy.py"
+    module.write_text("def compute(text: str) -> object:\n    return eval(text)\n")
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "start"]):
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@e", *command], cwd=sample, check=True
+        )
+    init = subprocess.run(
+        [sys.executable, "-m", "ci_sessions", "init"],
+        cwd=sample,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert init.returncode == 0, init.stdout + init.stderr
+    assert "1 bandit finding(s) the code has today, accepted" in init.stdout, init.stdout
+    assert "src/sample/legacy.py:2: B307" in init.stdout
+    assert (sample / ".bandit-baseline.json").is_file()
+    set_keys(sample, "tool.ci_sessions.security", scanners='["bandit"]')
+    accepted = run_nox(sample, "-s", "security")
+    assert accepted.returncode == 0, accepted
+    assert "no finding" in accepted.output and "1 accepted by the baseline" in accepted.output
+    module.write_text(module.read_text() + "\n\ndef run(code: str) -> None:\n    exec(code)\n")
+    new = run_nox(sample, "-s", "security")
+    assert new.returncode != 0, new
+    assert "B102" in new.output

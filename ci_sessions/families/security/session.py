@@ -15,10 +15,10 @@ from packaging.utils import canonicalize_name
 
 from ci_sessions import github, pipeline_report, pylock, workspace
 from ci_sessions.config import Config, resolve
-from ci_sessions.config.project import source_dir
 from ci_sessions.families.base import pins
 from ci_sessions.families.security import gate as security_gate
 from ci_sessions.families.security import vulndb
+from ci_sessions.families.security.baseline import bandit_command, bandit_paths
 from ci_sessions.families.security.family import TOOLS
 from ci_sessions.families.security.settings import SecurityConfig
 from ci_sessions.glue import requirements
@@ -87,22 +87,9 @@ def _bandit(
     session: nox.Session, config: Config, reports: Path
 ) -> tuple[list[str], list[security_gate.CodeFinding], tuple[int, int, str]]:
     settings = config.of(SecurityConfig)
-    paths = settings.bandit_paths or tuple(
-        found for package in config.packages if (found := source_dir(config.root, package))
-    )
+    paths = bandit_paths(config)
     require_paths(session, config, "security.bandit-paths", paths)
-    command = [
-        "bandit",
-        "-r",
-        *paths,
-        "-q",
-        # The advisory levels, when set, so that bandit reports what only warns too.
-        f"--severity-level={settings.bandit_warn_severity or settings.bandit_severity}",
-        f"--confidence-level={settings.bandit_warn_confidence or settings.bandit_confidence}",
-    ]
-    if config.of(SecurityConfig).bandit_config:
-        # bandit ignores [tool.bandit] unless pointed at the file.
-        command += ["-c", str(config.pyproject)]
+    command = bandit_command(config, paths)
     if settings.bandit_baseline:
         baseline = config.root / settings.bandit_baseline
         if not baseline.is_file():
@@ -150,6 +137,11 @@ def _bandit(
         for f in findings
     )
     files, lines = security_gate.bandit_scanned(report)
+    if baseline_args:
+        # The SARIF run saw every finding, the JSON run only those the baseline lacks.
+        everything = json.loads((reports / "bandit.sarif").read_text(encoding="utf-8"))
+        total = sum(len(run.get("results", [])) for run in everything.get("runs", []))
+        levels += f"; {total - len(findings)} accepted by the baseline {settings.bandit_baseline}"
     return security_gate.bandit_problems(report), findings, (files, lines, levels)
 
 
