@@ -3,11 +3,13 @@
 A venv that nox reuses (`-r`) would otherwise rebuild and reinstall the project
 on every run (uv rebuilds a directory given on the command line, always). The
 key of an install is its arguments and, when the project is among them, the
-state of every file git tracks or would track: path, size and modification
-time. The venv records the key of the last install of each kind (the project
-with its tools; each set of tools alone): the same key again, and the sessions
-skip the install; a changed file, a new pin or another extra gives a new key,
-and the install runs.
+content of every file git tracks or would track (path and a hash). The venv also
+records each file's size and modification time with its hash, so a file is read
+and hashed again only when those changed: a test that rewrites a file with the same
+content (touching it) does not make the next `nox -r` reinstall. The venv records
+the key of the last install of each kind (the project with its tools; each set of
+tools alone): the same key again, and the sessions skip the install; a changed
+file, a new pin or another extra gives a new key, and the install runs.
 """
 
 from __future__ import annotations
@@ -21,12 +23,25 @@ from pathlib import Path
 # Inside the venv: nox deletes it with the venv, so a new venv installs afresh.
 MARKER_DIR = "ci-sessions-installs"
 
-FileState = tuple[str, int, int]
+# (path, size, modification time in ns, content hash); a deleted file: (path, -1, -1, "").
+FileState = tuple[str, int, int, str]
+Known = dict[str, tuple[int, int, str]]  # path -> (size, mtime, hash) as last recorded
 
 
-def marker_text(key: str, written: Iterable[str] = ()) -> str:
-    """What a venv records of an install: its key, and the project files it wrote."""
-    return json.dumps({"key": key, "written": sorted(set(written))})
+def marker_text(key: str, written: Iterable[str] = (), states: Iterable[FileState] = ()) -> str:
+    """What a venv records of an install: its key, the project files it wrote, and each
+    file's size, time and hash (so that the next run hashes only what was touched)."""
+    known = {path: [size, mtime, digest] for path, size, mtime, digest in states}
+    return json.dumps({"key": key, "written": sorted(set(written)), "states": known})
+
+
+def read_known(text: str | None) -> Known:
+    """The file states a marker recorded ({} when none, or a marker of another shape)."""
+    try:
+        states = json.loads(text or "{}").get("states", {})
+        return {path: (int(s), int(m), str(d)) for path, (s, m, d) in states.items()}
+    except (ValueError, TypeError, AttributeError):
+        return {}
 
 
 def read_marker(text: str | None) -> tuple[str | None, list[str]]:
@@ -44,12 +59,12 @@ def changed(before: Sequence[FileState], after: Sequence[FileState]) -> list[str
     """Paths that an install added or modified: its own output (build/, *.egg-info,
     an extension built in place), which must not count as a change next time."""
     earlier = set(before)
-    return sorted({path for path, size, mtime in after if (path, size, mtime) not in earlier})
+    return sorted({state[0] for state in after if state not in earlier})
 
 
 def install_key(args: Sequence[str], root: str = "", project: Sequence[FileState] = ()) -> str:
-    """One install's key: its arguments, and the project's folder and file states."""
-    payload = json.dumps([list(args), root, [list(state) for state in project]])
+    """One install's key: its arguments, and the project's folder and files' contents."""
+    payload = json.dumps([list(args), root, [[path, digest] for path, _, _, digest in project]])
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -69,15 +84,23 @@ def outside(paths: Iterable[str], skipped: Sequence[str]) -> list[str]:
     )
 
 
-def file_states(root: Path, paths: Iterable[str]) -> list[FileState]:
-    states = []
+def file_states(root: Path, paths: Iterable[str], known: Known | None = None) -> list[FileState]:
+    """Each file's state; its content hashed only when its size or time is not the one
+    `known` recorded."""
+    states: list[FileState] = []
     for path in paths:
         try:
             info = os.stat(root / path)
-        except FileNotFoundError:  # tracked, deleted in the work tree
-            states.append((path, -1, -1))
+            size, mtime = info.st_size, info.st_mtime_ns
+            recorded = (known or {}).get(path)
+            if recorded is not None and recorded[:2] == (size, mtime):
+                digest = recorded[2]
+            else:
+                digest = hashlib.blake2b((root / path).read_bytes(), digest_size=12).hexdigest()
+        except (FileNotFoundError, IsADirectoryError):  # tracked, deleted in the work tree
+            states.append((path, -1, -1, ""))
         else:
-            states.append((path, info.st_size, info.st_mtime_ns))
+            states.append((path, size, mtime, digest))
     return states
 
 

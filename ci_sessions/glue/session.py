@@ -100,8 +100,11 @@ class _ProjectFiles:
     """The project's files an install key covers: what git lists, less what the
     sessions write (reports, .nox) and what earlier installs wrote themselves."""
 
-    def __init__(self, config: Config, written_by_install: Sequence[str]) -> None:
+    def __init__(
+        self, config: Config, written_by_install: Sequence[str], known: installs.Known
+    ) -> None:
         self.root = config.root
+        self.known = known  # the states the venv's marker recorded: no hashing them again
         self.skipped = [config.reports_dir, ".nox"]
         self.written = set(written_by_install)
         # A workspace member's venv holds the members it depends on too: their files count.
@@ -118,7 +121,7 @@ class _ProjectFiles:
                 *(f"{folder}/{path}" for path in installs.outside(theirs, self.skipped)),
             ]
         kept = [path for path in installs.outside(files, self.skipped) if path not in self.written]
-        return installs.file_states(self.root, kept)
+        return installs.file_states(self.root, kept, self.known)
 
 
 def install(
@@ -154,7 +157,7 @@ def install(
     ]
     marker = _marker(session, "project")
     recorded, written = installs.read_marker(_read(marker))
-    files = _ProjectFiles(config, written)
+    files = _ProjectFiles(config, written, installs.read_known(_read(marker)))
     before = files.states()
     key = None if before is None else installs.install_key(args, str(config.root), before)
     if key is not None and key == recorded:
@@ -166,8 +169,9 @@ def install(
         marker.unlink(missing_ok=True)
         return
     written = [*written, *installs.changed(before or [], after)]
-    kept = _ProjectFiles(config, written).states() or []
-    text = installs.marker_text(installs.install_key(args, str(config.root), kept), written)
+    kept = _ProjectFiles(config, written, {s[0]: s[1:] for s in after}).states() or []
+    key = installs.install_key(args, str(config.root), kept)
+    text = installs.marker_text(key, written, kept)
     _record(session, marker, text)
     if _read(marker) != text:
         # -R / --no-install on a reused venv skipped both: say that the code

@@ -8,7 +8,7 @@ import pytest
 from ci_sessions import git
 from ci_sessions.glue import installs
 
-STATE = [("pyproject.toml", 120, 1), ("src/pkg/__init__.py", 40, 2)]
+STATE = [("pyproject.toml", 120, 1, "h1"), ("src/pkg/__init__.py", 40, 2, "h2")]
 
 
 def key(args: list[str], state: list[installs.FileState], root: str = "/p") -> str:
@@ -22,12 +22,12 @@ def test_same_install_same_key() -> None:
 
 def test_a_changed_file_argument_pin_or_folder_gives_a_new_key() -> None:
     first = key([".", "pytest<10"], STATE)
-    touched = [STATE[0], ("src/pkg/__init__.py", 40, 3)]
-    grown = [STATE[0], ("src/pkg/__init__.py", 41, 2)]
-    added = [*STATE, ("src/pkg/new.py", 1, 1)]
+    edited = [STATE[0], ("src/pkg/__init__.py", 40, 3, "h3")]
+    added = [*STATE, ("src/pkg/new.py", 1, 1, "h4")]
+    # Touched, its content the same: the same key (a test that rewrote the file).
+    assert key([".", "pytest<10"], [STATE[0], ("src/pkg/__init__.py", 40, 9, "h2")]) == first
     others = [
-        key([".", "pytest<10"], touched),
-        key([".", "pytest<10"], grown),
+        key([".", "pytest<10"], edited),
         key([".", "pytest<10"], added),
         key([".", "pytest<10"], STATE, root="/copy"),
         key([".[extra]", "pytest<10"], STATE),
@@ -93,8 +93,21 @@ def test_project_files_is_none_where_an_enclosing_repository_ignores_it(tmp_path
 def test_file_states_mark_deleted_files(tmp_path: Path) -> None:
     (tmp_path / "here.py").write_text("abc")
     here, gone = installs.file_states(tmp_path, ["here.py", "gone.py"])
-    assert here[:2] == ("here.py", 3) and here[2] > 0
-    assert gone == ("gone.py", -1, -1)
+    assert here[:2] == ("here.py", 3) and here[2] > 0 and len(here[3]) == 24
+    assert gone == ("gone.py", -1, -1, "")
+
+
+def test_a_file_is_hashed_again_only_when_its_size_or_time_changed(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("abc")
+    (state,) = installs.file_states(tmp_path, ["a.py"])
+    known = {"a.py": (state[1], state[2], "recorded")}
+    assert installs.file_states(tmp_path, ["a.py"], known)[0][3] == "recorded"  # not read
+    (tmp_path / "a.py").write_text("abc")  # rewritten, the same content: the same hash
+    rewritten = installs.file_states(tmp_path, ["a.py"], {"a.py": (3, -5, "stale")})
+    assert rewritten[0][3] == state[3]
+    text = installs.marker_text("k", [], [state])
+    assert installs.read_known(text) == {"a.py": state[1:]}
+    assert installs.read_known(None) == {} and installs.read_known("[1]") == {}
 
 
 def test_uv_compiles_at_install_only_for_kept_venvs_that_python_would_not_compile() -> None:
@@ -114,7 +127,7 @@ def test_a_marker_records_the_key_and_what_the_install_wrote() -> None:
 
 
 def test_files_an_install_added_or_changed_are_its_own_output() -> None:
-    before = [("setup.py", 10, 1), ("pkg/a.py", 5, 1)]
-    after = [*before, ("build/lib/pkg/a.py", 5, 2), ("pkg.egg-info/PKG-INFO", 90, 2)]
+    before = [("setup.py", 10, 1, "a"), ("pkg/a.py", 5, 1, "b")]
+    after = [*before, ("build/lib/pkg/a.py", 5, 2, "b"), ("pkg.egg-info/PKG-INFO", 90, 2, "c")]
     assert installs.changed(before, after) == ["build/lib/pkg/a.py", "pkg.egg-info/PKG-INFO"]
     assert installs.changed(before, before) == []
