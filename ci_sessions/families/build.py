@@ -27,7 +27,15 @@ checks = no_checks
 
 
 def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
-    return [CiJob("build", "build", kit.job("build", kit.upload("dist", f"{kit.reports}/dist/")))]
+    return [
+        CiJob(
+            "build",
+            "build",
+            kit.job(
+                "build", kit.upload("dist", f"{kit.reports}/dist/"), python=kit.single("build")
+            ),
+        )
+    ]
 
 
 def register(config: Config) -> None:

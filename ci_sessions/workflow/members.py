@@ -95,7 +95,7 @@ def coverage_all_job(
         "runs-on": "ubuntu-latest",
         "timeout-minutes": 10,
         "steps": [
-            *kit.setup(),
+            *kit.setup(python=kit.single("coverage")),
             *guarded,
             kit.nox_step("coverage-all", {"CI_SESSIONS_MEMBERS": f"${{{{ {MEMBERS_OUTPUT} }}}}"}),
         ],

@@ -193,13 +193,16 @@ def test_init_follows_free_threading_classifiers_up_to_3_15(sample: Path, run_no
         in pyproject.read_text()
     )
     workflow = yaml.safe_load((sample / WORKFLOW_PATH).read_text())
-    setups = [
-        step["with"]["python-version"]
-        for job in workflow["jobs"].values()
+    setups = {
+        name: step["with"]["python-version"]
+        for name, job in workflow["jobs"].items()
         for step in job.get("steps", [])
         if "setup-python" in str(step.get("uses", ""))
-    ]
-    assert setups and all(setup.split("\n")[-1] == "3.15t" for setup in setups)
+    }
+    # Each job sets up the one Python its session runs on: the matrix' own for the tests,
+    # the newest (not free-threaded) for the single-Python sessions.
+    assert setups.pop("tests") == "${{ matrix.python }}"
+    assert setups and set(setups.values()) == {"3.15"}, setups
     matrix = workflow["jobs"]["tests"]["strategy"]["matrix"]
     assert "3.15t" in json.dumps(matrix)
 

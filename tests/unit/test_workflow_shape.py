@@ -552,3 +552,18 @@ def test_a_project_session_s_job_may_write_no_record_and_the_report_hears_its_re
     step = next(s for s in report["steps"] if s.get("env", {}).get("SESSION") == "report")
     assert step["env"]["CI_SESSIONS_JOBS"] == "${{ toJSON(needs) }}"
     assert "docs" in report["needs"]
+
+
+def test_each_job_sets_up_the_python_its_session_runs_on(tmp_path, monkeypatch) -> None:
+    """#29: every job set up every Python of the matrix, a download each in CI."""
+    monkeypatch.setenv("CI", "true")  # as in CI: the newest of the matrix, not probed
+    document = workflow(config_of(tmp_path, '[tool.ci_sessions.session-python]\nlint = "3.11"\n'))
+    setups = {
+        name: step["with"]["python-version"]
+        for name, job in document["jobs"].items()
+        for step in job.get("steps", [])
+        if "setup-python" in str(step.get("uses", ""))
+    }
+    assert setups.pop("tests") == "${{ matrix.python }}"
+    assert setups.pop("lint") == "3.11"  # its session-python entry
+    assert setups and set(setups.values()) == {"3.12"}, setups  # the newest

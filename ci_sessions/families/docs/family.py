@@ -25,7 +25,13 @@ checks = no_checks
 def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
     if config.of(DocsConfig).tool is None:
         return []
-    return [CiJob("docs", "docs", kit.job("docs", kit.upload("docs", f"{kit.reports}/docs/")))]
+    return [
+        CiJob(
+            "docs",
+            "docs",
+            kit.job("docs", kit.upload("docs", f"{kit.reports}/docs/"), python=kit.single("docs")),
+        )
+    ]
 
 
 def commands(settings: DocsConfig, out: str) -> list[list[str]]:

@@ -30,5 +30,7 @@ def register(config: Config) -> None:
 
 
 def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
-    body = kit.job("flaky", kit.upload("reports-flaky", f"{kit.reports}/"))
+    body = kit.job(
+        "flaky", kit.upload("reports-flaky", f"{kit.reports}/"), python=kit.single("flaky")
+    )
     return [CiJob("flaky", "flaky", body)]

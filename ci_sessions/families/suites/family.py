@@ -97,6 +97,7 @@ def job(config: Config, kit: CiKit, suite: Suite, *, member: str | None = None) 
         kit.upload(f"coverage-data-{suite.name}{part}", f"{kit.data}/{suite.name}/", hidden=True),
         kit.upload(f"reports-{suite.name}{part}", f"{kit.reports}/*{suite.name}*"),
         env={suite.variable(name): SERVICES[name].CI_URL for name in suite.services},
+        python="${{ matrix.python }}" if matrix else pythons(config, suite)[0],
     )
     if suite.services:
         body["services"] = {

@@ -36,6 +36,7 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
         # The data files and the records of their runs (.coverage.py*.run.json).
         kit.upload(f"coverage-data-{part}", f"{kit.data}/.coverage.py*", hidden=True),
         kit.upload(f"reports-tests-{part}", f"{kit.reports}/*tests-*"),
+        python="${{ matrix.python }}",  # each job sets up its own Python, not the matrix
     )
     matrix: dict[str, Any] = {"python": list(config.python)}
     if shards > 1:
@@ -69,7 +70,10 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
         kit.keep_main_figures(body, affected_run.MAP_DIR, None, part="py${{ matrix.python }}-")
     # collect (smoke) gets a job only where a trigger runs its tier: a quick gate that
     # every test module imports, for the stages after it to wait on.
-    return [CiJob("tests", "tests", body), CiJob("collect", "collect", kit.job("collect"))]
+    return [
+        CiJob("tests", "tests", body),
+        CiJob("collect", "collect", kit.job("collect", python=kit.single("collect"))),
+    ]
 
 
 def narrowed_tiers(config: Config, kit: CiKit) -> list[tuple[str, str]]:
