@@ -440,3 +440,18 @@ def test_a_file_read_at_import_runs_the_whole_suite(sample: Path, run_nox: RunNo
     assert whole.returncode != 0, whole
     assert len(ran(sample)) == 5
     assert "tests/threshold.txt changed: it was read at import or collection" in summary(sample)
+
+
+def test_install_only_with_selection_on_installs_on_a_fresh_and_a_warm_venv(
+    sample: Path, run_nox: RunNox, tmp_path: Path
+) -> None:
+    """#30 5: `--install-only` with selection on crashed on a fresh venv (facts.json
+    missing) and failed on a warm one ("pytest ended before writing its report")."""
+    committed(sample)
+    for attempt in ("fresh", "warm"):
+        result = run_nox(
+            sample, "-s", SESSION, "--install-only", "--", "--affected", envdir=tmp_path / "e"
+        )
+        assert result.returncode == 0, (attempt, result)
+        assert "--install-only: installed; the tests run on the next call" in result.output
+    assert not (sample / "reports" / f"junit-{SESSION}.xml").exists()  # nothing ran
