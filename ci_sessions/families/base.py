@@ -6,7 +6,10 @@ A family module (or a family package's ``family.py``) provides:
   ``SESSIONS``: every session it defines (``register(only=..., exclude=...)`` names these);
 - ``SECTIONS``: its configuration keys (``ci_sessions.config.schema``);
 - ``TOOLS``: the tools it installs, with their pins; ``REPORTS``: the files it writes;
-- ``register(config)``: defines its nox sessions;
+- ``register(config)``: defines its nox sessions; a session's body imports the code that
+  runs it (``from ci_sessions.families.x import session``) when it runs, not at module level:
+  every `nox` start loads every family, and ``tests/unit/test_load_cost.py`` names what a
+  load must not import;
 - ``ci_jobs(config, kit)``: its jobs in the generated workflow;
 - ``checks(config, which)``: what ``doctor`` looks for on this machine.
 
