@@ -35,6 +35,12 @@ def adopt(root: Path) -> None:
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "import")
+    adopt_committed(root)
+
+
+def adopt_committed(root: Path) -> None:
+    """A tree already committed in git (an sdist imported above, a clone's checkout in the
+    history mode) adopted with `init` alone, the adoption committed on top."""
     run([sys.executable, "-m", "ci_sessions", "init"], root)
     git(root, "add", "-A")
     git(root, "commit", "-qm", "adopt ci-sessions")

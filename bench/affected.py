@@ -4,6 +4,17 @@ projects: does the selected run fail whenever the whole suite fails, and how muc
 Usage (from the repository root):
 
     scripts/bench.sh affected [--projects werkzeug,jinja2] [--max-changes 20] [--out results.json]
+    scripts/bench.sh affected --history PATH[:SOURCE[:TESTS]],... [--commits 30] [--mutants 2]
+
+History mode (--history, issue #30): local clones with full history instead of PyPI (no
+network). Per clone, the last --commits commits on the first-parent history (from --start)
+that touch .py files of the package or its tests (bench/_history.py), oldest first. The
+first one's parent is checked out in a scratch clone, adopted with `init` alone and mapped;
+each commit is then replayed on its parent's tree with the parent's map (its files below the
+package and the tests written over it, kind `commit`), followed by --mutants mutants of the
+functions it touched, injected into the parent's version (the mutations below); then the
+commit is committed as the next base and a fresh map is taken on it, as CI's run on main
+keeps one. The measurement and the verdicts are those of the release mode below.
 
 Projects: pure-Python sdists from PyPI at pinned, consecutive releases (PROJECTS), each
 adopted with `python -m ci_sessions init` alone, in a fresh git repository.
@@ -46,16 +57,25 @@ import argparse
 import itertools
 import json
 import re
-import shutil
-import sys
 import tempfile
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from _changes import Change, mutations, pick, real_changes
-from _common import NOX, REPO, clean_env, fresh_dir, git, median, run, table
-from _trees import SESSION, adopt, affected_line, download, junit_cases, map_file, reports, unpack
+from _changes import mutations, pick, real_changes
+from _common import REPO, fresh_dir, median, table
+from _history import (
+    Repository,
+    commit_on_base,
+    commit_where,
+    commits,
+    file_changes,
+    locate,
+    mutable,
+    scratch_clone,
+)
+from _measure import Base, Outcome, Result, measure, restore, take_map
+from _trees import adopt, adopt_committed, download, map_file, unpack
 
 GOAL_RATIO = 0.25
 
@@ -80,116 +100,11 @@ PROJECTS = {
 }
 
 
-@dataclass
-class Outcome:
-    seconds: float
-    exit_code: int
-    failed: list[str]  # failing test IDs not failing at base
-    ran: int  # test cases in the JUnit report
-    affected: str = ""  # the summary's `Affected tests:` line (selected runs)
-
-
-@dataclass
-class Result:
-    project: str
-    release: str  # "A -> B"
-    kind: str
-    where: str
-    full: Outcome
-    selected: Outcome
-    first: str  # which run went first
-    missing: list[str] = field(default_factory=list)  # failed in full, not run in selected
-
-    @property
-    def full_fails(self) -> bool:
-        return bool(self.full.failed)
-
-    @property
-    def miss(self) -> bool:
-        return self.full_fails and not self.selected.failed
-
-
-def nox(root: Path, *args: str, event: str = "") -> Outcome:
-    """One timed nox run of the tests session; its verdict from its own reports."""
-    (reports(root) / f"junit-{SESSION}.xml").unlink(missing_ok=True)
-    (reports(root) / f"summary-{SESSION}.md").unlink(missing_ok=True)
-    extra = {"GITHUB_EVENT_NAME": event} if event else {}
-    seconds, done = run([*NOX, *args], root, clean_env(extra), check=False)
-    cases = junit_cases(root)
-    if cases is None:
-        # No report: pytest never ran to the end (or did not start): the run as a whole.
-        failed, count = ([] if done.returncode == 0 else ["<no JUnit report>"]), 0
-    else:
-        failed, count = [test for test, bad in cases.items() if bad], len(cases)
-    return Outcome(seconds, done.returncode, failed, count, affected_line(root))
-
-
-@dataclass
-class Base:
-    root: Path
-    saved_map: Path
-    failures: set[str]
-    tests: int
-
-
 def make_base(project: Project, version: str, sdists: Path, work: Path) -> Base:
     root = unpack(sdists, project.sdist(version), fresh_dir(work / project.sdist(version)))
     adopt(root)
-    # The map, and the base's failing tests, from one whole-suite run (untimed).
-    first = nox(root, "-s", SESSION, "--", "--affected")
-    if not map_file(root).is_file():
-        sys.exit(f"bench: no map written in {root}:\n{first}")
     saved = work / f"{project.sdist(version)}.map.json"
-    shutil.copy2(map_file(root), saved)
-    print(
-        f"{project.sdist(version)}: map of {first.ran} tests; failing at base: "
-        f"{len(first.failed)} {first.failed[:6]}",
-        flush=True,
-    )
-    return Base(root, saved, set(first.failed), first.ran)
-
-
-def restore(base: Base) -> None:
-    """The base tree as committed, venv and reports kept, the base's map put back."""
-    git(base.root, "checkout", "-q", "--", ".")
-    git(base.root, "clean", "-fdq")  # not -x: .nox/ and reports/ are git-ignored, kept
-    map_file(base.root).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(base.saved_map, map_file(base.root))
-
-
-def apply(base: Base, change: Change) -> None:
-    target = base.root / change.path
-    if change.text is None:
-        target.unlink()
-    else:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(change.text, encoding="utf-8")
-
-
-def measure(base: Base, change: Change, selected_first: bool) -> tuple[Outcome, Outcome, list[str]]:
-    """(full, selected, the tests failing in full that the selected run did not run)."""
-    restore(base)
-    apply(base, change)
-    # Untimed: install the changed project into the reused venv (see the docstring).
-    run([*NOX, "-r", "-s", SESSION, "--install-only"], base.root, clean_env(), check=False)
-    runs = {
-        "selected": ("-R", "-s", SESSION, "--", "--affected"),
-        "full": ("-R", "-s", SESSION),
-    }
-    order = ["selected", "full"] if selected_first else ["full", "selected"]
-    outcomes = {}
-    ran: set[str] = set()
-    for which in order:
-        # The selected run as a pull request's job runs it: no map made (none is kept).
-        outcome = nox(base.root, *runs[which], event="pull_request" if which == "selected" else "")
-        outcome.failed = sorted(set(outcome.failed) - base.failures)
-        outcomes[which] = outcome
-        if which == "selected":
-            ran = set(junit_cases(base.root) or {})
-        # The full run must not touch the map; a whole-suite selected run may replace it.
-        shutil.copy2(base.saved_map, map_file(base.root))
-    full = outcomes["full"]
-    return full, outcomes["selected"], sorted(t for t in full.failed if t not in ran)
+    return take_map(root, saved, project.sdist(version))
 
 
 # --- the project's replay and the tables ----------------------------------------------
@@ -230,13 +145,54 @@ def bench_project(project: Project, cap: int, sdists: Path, work: Path) -> list[
         for change in chosen:
             selected_first = count % 2 == 0  # alternate, so neither run always warms the other
             count += 1
-            full, selected, missing = measure(base, change, selected_first)
+            full, selected, missing = measure(base, [change], selected_first)
             result = Result(
                 project.name, f"{a} -> {b}", change.kind, change.where, full, selected,
                 "selected" if selected_first else "full", missing,
             )  # fmt: skip
             results.append(result)
             print(f"  {row(result, base.tests)}", flush=True)
+    return results
+
+
+def bench_history(
+    repo: Repository, count: int, start: str, per_commit: int, work: Path
+) -> list[Result]:
+    """The last `count` commits touching code, each replayed on its parent's tree with the
+    parent's map, then `per_commit` mutants of the functions it touched on the same base;
+    then the commit becomes the base, with a fresh map (CI's run on main refreshes it)."""
+    history = commits(repo, count, start)
+    print(f"{repo.name}: {len(history)} commits touching {' '.join(repo.pathspecs)}", flush=True)
+    if not history:
+        return []
+    root = scratch_clone(repo, work / f"{repo.name}-history", history[0].parent)
+    adopt_committed(root)
+    maps = fresh_dir(work / f"{repo.name}-maps")
+    label = f"{repo.name} {history[0].parent[:8]}"
+    base = take_map(root, maps / f"{history[0].parent[:8]}.json", label)
+    results: list[Result] = []
+    turn = 0
+    for commit in history:
+        changes = file_changes(repo, commit)
+        # Read from the base tree (the parent's files) before any change is applied.
+        mutants = mutations(root, mutable(repo, root, changes))[:per_commit]
+        where = commit_where(repo, commit, changes) if changes else commit.short
+        replays = [("commit", where, changes)] + [(m.kind, m.where, [m]) for m in mutants]
+        for kind, shown, applied in replays:
+            selected_first = turn % 2 == 0  # alternate, so neither run always warms the other
+            turn += 1
+            full, selected, missing = measure(base, applied, selected_first)
+            result = Result(
+                repo.name, f"{commit.parent[:8]} -> {commit.short}", kind, shown, full,
+                selected, "selected" if selected_first else "full", missing,
+            )  # fmt: skip
+            results.append(result)
+            print(f"  {row(result, base.tests)}", flush=True)
+        restore(base)
+        commit_on_base(root, changes, f"replay {commit.short}: {commit.subject}")
+        # No map: the run is a whole-suite one, as on main; -r: the venv kept, reinstalled.
+        map_file(root).unlink(missing_ok=True)
+        base = take_map(root, maps / f"{commit.short}.json", f"{repo.name} {commit.short}", "-r")
     return results
 
 
@@ -281,9 +237,12 @@ def summary_rows(results: list[Result]) -> list[list[str]]:
         ]
         full_median = median([r.full.seconds for r in mine])
         selected_median = median([r.selected.seconds for r in mine])
+        releases = list(dict.fromkeys(r.release for r in mine))
+        if len(releases) > 2:  # a commit history: its span, not every commit
+            releases = [f"{releases[0].split()[0]} .. {releases[-1].split()[-1]} ({len(releases)})"]
         rows.append(
             [
-                f"{name} {', '.join(dict.fromkeys(r.release for r in mine))}",
+                f"{name} {', '.join(releases)}",
                 str(len(mine)),
                 str(sum(r.full_fails for r in mine)),
                 f"{sum(r.miss for r in mine)} (strict {sum(bool(r.missing) for r in mine)})",
@@ -319,19 +278,37 @@ def main() -> None:
     parser.add_argument("--max-changes", type=int, default=20, help="per project")
     parser.add_argument("--out", type=Path, default=Path("affected-results.json"))
     parser.add_argument("--work", type=Path, help="scratch folder (default: a new temporary one)")
+    parser.add_argument(
+        "--history", metavar="REPO[:SOURCE[:TESTS]],...",
+        help="replay local clones' commits instead of PyPI releases (no network)",
+    )  # fmt: skip
+    parser.add_argument("--commits", type=int, default=30, help="per repository (--history)")
+    parser.add_argument("--start", default="HEAD", help="the newest commit (--history)")
+    parser.add_argument("--mutants", type=int, default=2, help="per commit (--history)")
     args = parser.parse_args()
     work = fresh_dir(args.work) if args.work else Path(tempfile.mkdtemp(prefix="bench-affected-"))
-    projects = [PROJECTS[name] for name in args.projects.split(",")]
-    sdists = fresh_dir(work / "sdists")
-    download([f"{p.name}=={v}" for p in projects for v in p.versions], sdists)
     results: list[Result] = []
-    for project in projects:
-        results += bench_project(project, args.max_changes, sdists, work)
+
+    def save() -> None:
         # Written after every project: a long run interrupted keeps what it measured.
         args.out.write_text(
             json.dumps([{**asdict(r), "miss": r.miss} for r in results], indent=1),
             encoding="utf-8",
         )
+
+    if args.history:
+        for spec in args.history.split(","):
+            path, _, folders = spec.partition(":")
+            repo = locate(Path(path), folders)
+            results += bench_history(repo, args.commits, args.start, args.mutants, work)
+            save()
+    else:
+        projects = [PROJECTS[name] for name in args.projects.split(",")]
+        sdists = fresh_dir(work / "sdists")
+        download([f"{p.name}=={v}" for p in projects for v in p.versions], sdists)
+        for project in projects:
+            results += bench_project(project, args.max_changes, sdists, work)
+            save()
     print()
     header = ["project", "changes", "full fails", "misses", "whole suite (why)",
               "median tests selected", "median full", "median selected time", "ratio"]  # fmt: skip
@@ -343,8 +320,11 @@ def main() -> None:
         [r.full.seconds for r in results]
     )
     misses = sum(r.miss for r in results)
+    real = [r for r in results if r.kind == "commit"]
+    whole = sum(r.selected.affected.startswith("whole suite") for r in real)
+    fallbacks = f", whole suite on {whole} of {len(real)} commits (goal: 1/4)" if real else ""
     print(
-        f"\n{len(results)} changes, {misses} misses, ratio {overall:.2f}x "
+        f"\n{len(results)} changes, {misses} misses{fallbacks}, ratio {overall:.2f}x "
         f"(goal: 0 misses, at most {GOAL_RATIO}x); raw results: {args.out}; "
         f"scratch folder: {work}; ci-sessions at {REPO}; 2 cores"
     )

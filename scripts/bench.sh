@@ -7,7 +7,8 @@
 #   scripts/bench.sh benchmark_rounds collect|replay walltime rounds recorded, the decision replayed
 #   scripts/bench.sh fixed_cost [--runs 7]           a tests session's fixed cost
 #   scripts/bench.sh phases [--runs 5]               where a warm tests session's time goes
-#   scripts/bench.sh affected [--max-changes 17]     affected-test selection on real history
+#   scripts/bench.sh affected [--max-changes 17]     affected-test selection on real releases
+#   scripts/bench.sh affected --history CLONE[,...]  ... on a clone's consecutive commits
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 script="${1:?usage: scripts/bench.sh <benchmark_compare|pipeline|fixed_cost|affected|...> [options]}"
