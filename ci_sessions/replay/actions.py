@@ -11,6 +11,7 @@ import glob
 import os
 import shutil
 import sys
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,14 +76,22 @@ def uvx_shim(python: str, envdir: Path | None, uvx: str) -> str:
     )
 
 
+# Held while an executable is written and while a step's process starts. Jobs replay in
+# threads: a process another thread forks while a shim is open for writing holds that file
+# open until its exec, and the shim's own exec then fails with "Text file busy" (ETXTBSY;
+# seen in CI: a changes job's `uvx` exited 126). Go's ForkLock does the same.
+WRITE_OR_START = threading.Lock()
+
+
 def _setup_uv(place: Place, inputs: Mapping[str, str], path: list[str]) -> ActionResult:
     uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
     if not Path(uv).is_file():
         return ActionResult(False, "uv is not on this machine: pip install uv")
     place.shims.mkdir(parents=True, exist_ok=True)
     shim = place.shims / "uvx"
-    shim.write_text(uvx_shim(sys.executable, place.envdir, str(Path(uv).parent / "uvx")))
-    shim.chmod(0o755)
+    with WRITE_OR_START:
+        shim.write_text(uvx_shim(sys.executable, place.envdir, str(Path(uv).parent / "uvx")))
+        shim.chmod(0o755)
     if str(place.shims) not in path:
         path.insert(0, str(place.shims))
     return ActionResult(True)

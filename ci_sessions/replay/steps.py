@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from ci_sessions import masking
-from ci_sessions.replay.actions import Place, perform
+from ci_sessions.replay.actions import WRITE_OR_START, Place, perform
 from ci_sessions.workflow.expressions import ExpressionError, Status, condition, render
 
 SHELLS = {
@@ -206,16 +206,17 @@ class JobRun:
         """Run a step's process in its own group, its output redacted into the log. The
         group is ended when the step's process ends (a server it left would hold the
         output open), on the job's timeout, and on a cancel. None: timed out."""
-        process = subprocess.Popen(
-            command,
-            cwd=folder,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            errors="replace",
-            start_new_session=True,
-        )
+        with WRITE_OR_START:  # no shim half-written while this fork holds its fds
+            process = subprocess.Popen(
+                command,
+                cwd=folder,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                errors="replace",
+                start_new_session=True,
+            )
         with _RUNNING_LOCK:
             _RUNNING.add(process)
         tail: list[str] = []

@@ -31,7 +31,8 @@ LEAKY_PREFIXES = ("NOX_", "PYTEST_", "COVERAGE_", "VIRTUAL_ENV", "UV_PYTHON", "G
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Deselect (visibly) the newest_python tests when this is not the newest Python.
+    """Deselect (visibly) the tests that do not run under this Python: newest_python ones
+    on the older Pythons, a one_python module under any but its own.
 
     Most sessions run on the newest Python whatever Python runs nox (lint, coverage,
     security, benchmark-compare, ...), and the generated workflow and its replay do not
@@ -41,9 +42,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     build, under that Python). The count shows in pytest's "deselected".
     """
     newest = load_config(REPO_ROOT / "pyproject.toml").newest_python
-    if f"{sys.version_info.major}.{sys.version_info.minor}" == newest:
-        return
-    kept = [item for item in items if item.get_closest_marker("newest_python") is None]
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+
+    def runs_here(item: pytest.Item) -> bool:
+        # one_python("3.12"): a module that would otherwise be newest_python, moved to an
+        # older Python so that the three tests sessions (side by side in CI) take about
+        # the same time; what it drives does not depend on the Python that runs nox.
+        one = item.get_closest_marker("one_python")
+        if one is not None:
+            return bool(here == one.args[0])
+        return here == newest or item.get_closest_marker("newest_python") is None
+
+    kept = [item for item in items if runs_here(item)]
     if len(kept) < len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept

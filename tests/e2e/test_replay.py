@@ -21,7 +21,8 @@ from ci_sessions.workflow.triggers import evaluate
 from tests.e2e.conftest import clean_env, coverage_of_subprocess
 from tests.e2e.test_pipelines import BASES, pipeline_project
 
-pytestmark = [pytest.mark.e2e, pytest.mark.newest_python]
+# On 3.12: the longest e2e module (about 8 minutes), beside tests-3.13 in CI (nox -j 3).
+pytestmark = [pytest.mark.e2e, pytest.mark.one_python("3.12")]
 
 OFFLINE_DB = {
     "CI_SESSIONS_VULN_DB": str(Path(__file__).parents[3] / "shared" / "advisory-db" / "vulns")
