@@ -127,15 +127,13 @@ class _Recording:
             found = self.listed
         else:
             return
-        path = args[0] if args else None
-        if path is None and event in _LISTS:
-            path = "."
-        if isinstance(path, bytes):
-            path = os.fsdecode(path)
-        if not isinstance(path, str) or path.endswith((".py", ".pyc")):
-            return  # a file descriptor, or code (the coverage contexts see it)
-        full = os.path.abspath(path)
-        if not os.path.join(full, "").startswith(self.roots):
+        try:
+            full = _path_of(event, args)
+        except Exception:
+            # A hook that raises fails the test's own call: never (say, a relative path
+            # after the test removed its working directory).
+            return
+        if full is None or not os.path.join(full, "").startswith(self.roots):
             return
         if found is self.listed and _by_pytest(sys._getframe(1)):
             return  # collection walking the test folders: pytest's, not the tests'
@@ -222,6 +220,19 @@ def _deselect(config: pytest.Config, items: list[pytest.Item], target: str) -> N
         config.hook.pytest_deselected(items=left_out)
     counts = {"selected": len(items), "deselected": len(left_out)}
     Path(target + ".counts").write_text(json.dumps(counts), encoding="utf-8")
+
+
+def _path_of(event: str, args: tuple[Any, ...]) -> str | None:
+    """The absolute path an audit event names; None for a file descriptor or for code
+    (Python sources: the coverage contexts see them)."""
+    path = args[0] if args else None
+    if path is None and event in _LISTS:
+        path = "."
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if not isinstance(path, str) or path.endswith((".py", ".pyc")):
+        return None
+    return os.path.abspath(path)
 
 
 def _by_pytest(frame: Any) -> bool:
