@@ -30,15 +30,25 @@ from ci_sessions.families.tests.affected_map import (
     from_document,
     to_document,
 )
+from ci_sessions.families.tests.affected_option import OPTION, take_option
 from ci_sessions.families.tests.changed_tests import changed_tests, node_key
 from ci_sessions.families.tests.classes import added_method
 from ci_sessions.families.tests.fingerprints import FileFingerprint, fingerprint
 from ci_sessions.families.tests.imports import imports_of
 from ci_sessions.families.tests.reads import data_change, reach
 
-__all__ = ["FORMAT", "Now", "Plan", "SourceMap", "TestMap", "from_document", "to_document"]
+__all__ = [
+    "FORMAT",
+    "OPTION",
+    "Now",
+    "Plan",
+    "SourceMap",
+    "TestMap",
+    "from_document",
+    "take_option",
+    "to_document",
+]
 
-OPTION = "--affected"
 # Files no test reads, whatever the project: their change runs nothing.
 DEFAULT_IGNORE = (
     "*.md",
@@ -58,12 +68,6 @@ KINDS = (
     (("*.c", "*.h", "*.cc", "*.cpp", "*.pyx", "*.pxd", "*.rs"), "a C (or Rust) extension"),
     (("pytest.ini", "tox.ini", "noxfile.py", ".coveragerc"), "the test settings"),
 )
-
-
-def take_option(posargs: Sequence[str]) -> tuple[bool, list[str]]:
-    """(--affected given, the posargs left for pytest)."""
-    rest = [arg for arg in posargs if arg != OPTION]
-    return len(rest) != len(posargs), rest
 
 
 def default_ignore(pytest_options: str) -> tuple[str, ...]:

@@ -139,12 +139,6 @@ def map_path(config: Config, python: str) -> Path:
     return reports_dir(config) / MAP_DIR / f"py{python}" / "map.json"
 
 
-def enabled(config: Config) -> bool:
-    """Whether every full run measures per test and keeps a map: a tier selects (locally,
-    `--affected` turns it on for that run alone)."""
-    return any(narrowing.affected for _, narrowing in config.of(MatrixConfig).narrow)
-
-
 def _pytest_options(config: Config) -> str:
     addopts = config.pytest_ini.get("addopts", "")
     listed = addopts if isinstance(addopts, list) else [addopts]

@@ -7,7 +7,7 @@ from typing import Any
 
 from ci_sessions.config import Config
 from ci_sessions.families.base import Check, CiJob, CiKit, Which
-from ci_sessions.families.tests import narrow, session
+from ci_sessions.families.tests import affected_option, narrow, session
 from ci_sessions.families.tests.settings import TESTS, MatrixConfig
 from ci_sessions.workflow.kit import nox_step
 
@@ -63,9 +63,9 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
                 + f" || fromJSON('{full}') }}}}"
             )
     body["strategy"] = {"fail-fast": False, "matrix": matrix}
-    from ci_sessions.families.tests import affected_run  # the workflow's, not the load's
+    if affected_option.enabled(config):
+        from ci_sessions.families.tests import affected_run  # the workflow's, not the load's
 
-    if affected_run.enabled(config):
         # Affected selection: main's map, restored for the pull requests, saved on main.
         kit.keep_main_figures(body, affected_run.MAP_DIR, None, part="py${{ matrix.python }}-")
     # collect (smoke) gets a job only where a trigger runs its tier: a quick gate that

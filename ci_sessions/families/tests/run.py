@@ -14,7 +14,7 @@ import nox
 from ci_sessions import coverage_data
 from ci_sessions.config import Config
 from ci_sessions.families.base import pins
-from ci_sessions.families.tests import affected, affected_run, narrow, shards, unittest_protocol
+from ci_sessions.families.tests import affected_option, narrow, shards, unittest_protocol
 from ci_sessions.families.tests.session import TOOLS, durations_path, xdist_args
 from ci_sessions.families.tests.settings import MatrixConfig
 from ci_sessions.glue.nox_mode import installing_only
@@ -39,7 +39,7 @@ def tests(session: nox.Session, config: Config) -> None:
         shard, posargs = shards.take_shard(session.posargs)
     except ValueError as exc:
         session.error(str(exc))
-    asked, posargs = affected.take_option(posargs)
+    asked, posargs = affected_option.take_option(posargs)
     extra_tools = (["pytest-split"] if shard else []) + (["pytest-xdist"] if matrix.xdist else [])
     if extra_tools:
         install_tools(session, config, *pins(TOOLS, *extra_tools))
@@ -60,23 +60,27 @@ def tests(session: nox.Session, config: Config) -> None:
     wanted = asked or bool(narrowed and narrowed[1].affected)
     if wanted and shard is not None:
         session.error(
-            f"tests: {affected.OPTION} and --shard cannot be combined (one map "
+            f"tests: {affected_option.OPTION} and --shard cannot be combined (one map "
             "per Python, not per shard)"
         )
     markers = narrowed[1].expression(config.slow_marker) if narrowed else None
     main_branch = config.of(WorkflowConfig).main
-    selection = affected_run.prepare(
-        session,
-        config,
-        wanted=wanted,
-        # A tier's -m run may map too: the tests it did not run are unknown to the map,
-        # and a test the map does not know always runs.
-        records=(wanted or affected_run.enabled(config))
-        and shard is None
-        and not posargs
-        and affected_run.keeps_map(os.environ, main_branch),
-        occasion=affected_run.occasion(os.environ, main_branch),
-    )
+    selection = None
+    if wanted or affected_option.enabled(config):
+        # Only then: the map, the fingerprints and the plan cost a run that uses none.
+        from ci_sessions.families.tests import affected_run
+
+        selection = affected_run.prepare(
+            session,
+            config,
+            wanted=wanted,
+            # A tier's -m run may map too: the tests it did not run are unknown to the map,
+            # and a test the map does not know always runs.
+            records=shard is None
+            and not posargs
+            and affected_run.keeps_map(os.environ, main_branch),
+            occasion=affected_run.occasion(os.environ, main_branch),
+        )
     run = PytestRun(
         name=f"tests-{python}" + ("" if shard is None else f"-{shard.suffix}"),
         paths=config.test_paths,
