@@ -31,9 +31,7 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
         CiJob(
             "build",
             "build",
-            kit.job(
-                "build", kit.upload("dist", f"{kit.reports}/dist/"), python=kit.single("build")
-            ),
+            kit.job("build", kit.upload("dist", f"{kit.reports}/dist/")),
         )
     ]
 

@@ -231,7 +231,7 @@ def release(config: Config, pins: Mapping[str, str] | None = None) -> dict[str, 
     cache-poisoning audit), and the OIDC token for the publishing job alone. The tag's
     commit is the one main's CI passed."""
     kit = CiKit.of(config, pins)
-    setup = kit.setup(python=kit.single("build"))
+    setup = kit.setup(python=config.python_of("build"))
     setup[2] = {**setup[2], "with": {"enable-cache": False}}
     build = {
         "runs-on": "ubuntu-latest",

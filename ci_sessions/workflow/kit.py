@@ -113,12 +113,9 @@ class CiKit:
         """Where the coverage data files go (and CI artifacts are downloaded to)."""
         return f"{self.config.reports_dir}/coverage-data"
 
-    def setup(
-        self, *, full_history: bool = False, python: str | None = None
-    ) -> list[dict[str, Any]]:
-        """Check out, set up Python and uv. `python`: the one the job's session runs on
-        (a version, or `${{ matrix.python }}`); None sets up the whole matrix (a job
-        whose session's Pythons are not known here: the project's own)."""
+    def setup(self, *, python: str, full_history: bool = False) -> list[dict[str, Any]]:
+        """Check out, set up Python and uv. `python`: what the job's session runs on (a
+        version, `${{ matrix.python }}`, or every_python where that is not known here)."""
         checkout: dict[str, Any] = {"persist-credentials": False}
         if full_history:
             checkout["fetch-depth"] = 0  # a baseline or compare branch of the main branch
@@ -126,7 +123,7 @@ class CiKit:
             {"uses": self.uses("actions/checkout"), "with": checkout},
             {
                 "uses": self.uses("actions/setup-python"),
-                "with": {"python-version": python or "\n".join(self.config.python)},
+                "with": {"python-version": python},
             },
             {
                 "uses": self.uses("astral-sh/setup-uv"),
@@ -161,7 +158,10 @@ class CiKit:
             "runs-on": "ubuntu-latest",
             "timeout-minutes": 10,
             "outputs": {name: f"${{{{ steps.nox.outputs.{name} }}}}" for name in outputs},
-            "steps": [*self.setup(full_history=True, python=self.single(session)), step],
+            "steps": [
+                *self.setup(full_history=True, python=self.config.python_of(session)),
+                step,
+            ],
         }
 
     def upload(self, name: str, path: str, *, hidden: bool = False) -> dict[str, Any]:
@@ -190,21 +190,26 @@ class CiKit:
         env: Mapping[str, str] | None = None,
         python: str | None = None,
     ) -> dict[str, Any]:
-        """A job body: set-up, the nox step, then the extra steps (uploads). `python`:
-        the Python the session runs on, which alone is set up (None: every one)."""
+        """A job body: set-up, the nox step, then the extra steps (uploads). `python`: what
+        to set up, by default the one Python the session runs on (its session-python);
+        a matrix job passes `${{ matrix.python }}`, the project's own sessions
+        every_python."""
         return {
             "runs-on": "ubuntu-latest",
             "timeout-minutes": 30,
             "steps": [
-                *self.setup(full_history=full_history, python=python),
+                *self.setup(
+                    full_history=full_history, python=python or self.config.python_of(session)
+                ),
                 self.nox_step(session, env),
                 *extra,
             ],
         }
 
-    def single(self, session: str) -> str:
-        """The one Python a single-Python session runs on, as the job sets it up."""
-        return self.config.python_of(session)
+    @property
+    def every_python(self) -> str:
+        """The whole matrix, for a job whose session's Pythons are not known here."""
+        return "\n".join(self.config.python)
 
     def keep_main_figures(
         self, body: dict[str, Any], name: str, produced: str | None, *, part: str = ""

@@ -95,7 +95,7 @@ def coverage_all_job(
         "runs-on": "ubuntu-latest",
         "timeout-minutes": 10,
         "steps": [
-            *kit.setup(python=kit.single("coverage")),
+            *kit.setup(python=kit.config.python_of("coverage")),
             *guarded,
             kit.nox_step("coverage-all", {"CI_SESSIONS_MEMBERS": f"${{{{ {MEMBERS_OUTPUT} }}}}"}),
         ],

@@ -100,9 +100,9 @@ def own_jobs(own: Sequence[OwnSession], tiers: Iterable[str], kit: CiKit) -> lis
         if not placed:
             continue
         if len(session.sessions) == 1:
-            body = kit.job(session.sessions[0])
+            body = kit.job(session.sessions[0], python=kit.every_python)
         else:
-            body = kit.job("${{ matrix.session }}")
+            body = kit.job("${{ matrix.session }}", python=kit.every_python)
             body["strategy"] = {"fail-fast": False, "matrix": {"session": list(session.sessions)}}
         jobs.append(CiJob(session.name, session.name, body, tiers=placed, records=False))
     return jobs

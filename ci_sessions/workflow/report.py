@@ -47,7 +47,9 @@ def pipeline_job(kit: CiKit, needs: Sequence[str]) -> dict[str, Any]:
         "runs-on": "ubuntu-latest",
         "timeout-minutes": 10,
         "steps": [
-            *kit.setup(python=kit.single("report")),  # nox's own Python: the report runs none
+            *kit.setup(
+                python=kit.config.python_of("report")
+            ),  # nox's own Python: the report runs none
             kit.download(records, pattern="pipeline-*"),
             kit.nox_step("report", {"CI_SESSIONS_JOBS": "${{ toJSON(needs) }}"}),
             kit.upload("pipeline-report", f"{kit.reports}/pipeline.*"),

@@ -58,9 +58,7 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
         return []
     # Full history: without a stored result the baseline is a revision of the main branch.
     upload = kit.upload("reports-benchmark", f"{kit.reports}/benchmark-compare.*")
-    body = kit.job(
-        "benchmark-compare", upload, full_history=True, python=kit.single("benchmark-compare")
-    )
+    body = kit.job("benchmark-compare", upload, full_history=True)
     _stored_baseline(body, kit)
     settings = config.of(BenchmarkConfig)
     linux_only = "instructions mode counts with valgrind" if settings.mode == INSTRUCTIONS else ""

@@ -47,7 +47,7 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
     is named rather than the job skipped."""
     settings = config.of(CoverageConfig)
     steps = kit.setup(
-        full_history=settings.patch_fail_under is not None, python=kit.single("coverage")
+        full_history=settings.patch_fail_under is not None, python=config.python_of("coverage")
     )
     # The matrix' data (3.12, 3.13t, pypy3.11), not the integration job's.
     steps.append(kit.download(kit.data, pattern="coverage-data-[3p]*"))

@@ -29,7 +29,7 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
         CiJob(
             "docs",
             "docs",
-            kit.job("docs", kit.upload("docs", f"{kit.reports}/docs/"), python=kit.single("docs")),
+            kit.job("docs", kit.upload("docs", f"{kit.reports}/docs/")),
         )
     ]
 

@@ -30,7 +30,5 @@ def register(config: Config) -> None:
 
 
 def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
-    body = kit.job(
-        "flaky", kit.upload("reports-flaky", f"{kit.reports}/"), python=kit.single("flaky")
-    )
+    body = kit.job("flaky", kit.upload("reports-flaky", f"{kit.reports}/"))
     return [CiJob("flaky", "flaky", body)]

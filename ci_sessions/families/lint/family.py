@@ -32,7 +32,7 @@ checks = no_checks
 
 def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
     # Light: a documentation-only change is still linted (the workflow too).
-    return [CiJob("lint", "lint", kit.job("lint", python=kit.single("lint")), light=True)]
+    return [CiJob("lint", "lint", kit.job("lint"), light=True)]
 
 
 def register(config: Config) -> None:

@@ -46,7 +46,7 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
     extra = [kit.upload("reports-security", f"{kit.reports}/")]
     if config.of(SecurityConfig).code_scanning and "bandit" in config.of(SecurityConfig).scanners:
         extra.append(code_scanning_step(kit))
-    body = kit.job("security", *extra, python=kit.single("security"))
+    body = kit.job("security", *extra)
     if len(extra) > 1:
         from ci_sessions.workflow.emit import Commented
 

@@ -72,7 +72,7 @@ def ci_jobs(config: Config, kit: CiKit) -> list[CiJob]:
     # every test module imports, for the stages after it to wait on.
     return [
         CiJob("tests", "tests", body),
-        CiJob("collect", "collect", kit.job("collect", python=kit.single("collect"))),
+        CiJob("collect", "collect", kit.job("collect")),
     ]
 
 
