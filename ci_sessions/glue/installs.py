@@ -97,7 +97,8 @@ def file_states(root: Path, paths: Iterable[str], known: Known | None = None) ->
                 digest = recorded[2]
             else:
                 digest = hashlib.blake2b((root / path).read_bytes(), digest_size=12).hexdigest()
-        except (FileNotFoundError, IsADirectoryError):  # tracked, deleted in the work tree
+        # Tracked and deleted in the work tree, or a folder git lists (a submodule).
+        except (FileNotFoundError, IsADirectoryError):
             states.append((path, -1, -1, ""))
         else:
             states.append((path, size, mtime, digest))

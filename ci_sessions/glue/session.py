@@ -156,8 +156,9 @@ def install(
         *requirements.lock_constraints(session, config),
     ]
     marker = _marker(session, "project")
-    recorded, written = installs.read_marker(_read(marker))
-    files = _ProjectFiles(config, written, installs.read_known(_read(marker)))
+    last = _read(marker)
+    recorded, written = installs.read_marker(last)
+    files = _ProjectFiles(config, written, installs.read_known(last))
     before = files.states()
     key = None if before is None else installs.install_key(args, str(config.root), before)
     if key is not None and key == recorded:
