@@ -100,6 +100,22 @@ def coverage_of_subprocess() -> tuple[list[str], dict[str, str]]:
     )
 
 
+def ci_sessions(
+    project: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m ci_sessions ARGS` in the project (measured, when this run is)."""
+    measure, measure_env = coverage_of_subprocess()
+    return subprocess.run(
+        [*measure, "-m", "ci_sessions", *args],
+        cwd=project,
+        env=clean_env({**(env or {}), **measure_env}),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1500,
+    )
+
+
 class NoxRun:
     def __init__(self, completed: subprocess.CompletedProcess[str]) -> None:
         self.returncode = completed.returncode

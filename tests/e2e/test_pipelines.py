@@ -21,8 +21,8 @@ from ci_sessions.families.tests.settings import MatrixConfig
 from ci_sessions.registry import load_config
 from ci_sessions.workflow import DEPENDABOT_PATH, WORKFLOW_PATH, sessions_run
 from ci_sessions.workflow.kit import placed_triggers
-from tests.e2e.conftest import FIXTURES, RunNox, new_copy
-from tests.e2e.test_workflow import ci_sessions, tool
+from tests.e2e.conftest import FIXTURES, RunNox, ci_sessions, new_copy
+from tests.e2e.test_workflow import tool
 
 pytestmark = [pytest.mark.e2e, pytest.mark.newest_python]
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ADVISORY_DB, RunNox, clean_env, set_keys
+from tests.e2e.conftest import ADVISORY_DB, RunNox, ci_sessions, clean_env, set_keys
 from tests.e2e.test_adoption import uv
 
 pytestmark = [pytest.mark.e2e, pytest.mark.newest_python]
@@ -140,14 +139,7 @@ def test_a_real_project_adopts_with_init_alone(
     project: RealProject, sdists: Path, tmp_path: Path, run_nox: RunNox
 ) -> None:
     root = unpacked(sdists, project, tmp_path)
-    init = subprocess.run(
-        [sys.executable, "-m", "ci_sessions", "init"],
-        cwd=root,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    init = ci_sessions(root, "init")
     assert init.returncode == 0, init.stdout + init.stderr
     assert "[tool.ci_sessions]" in (root / "pyproject.toml").read_text()
 
@@ -185,13 +177,8 @@ def test_a_real_project_s_dependencies_are_scanned(
     project: RealProject, sdists: Path, tmp_path: Path, run_nox: RunNox
 ) -> None:
     root = unpacked(sdists, project, tmp_path)
-    init = subprocess.run(
-        [sys.executable, "-m", "ci_sessions", "init"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    init = ci_sessions(root, "init")
+    assert init.returncode == 0, init.stdout + init.stderr
     # Flask does not run bandit: init runs it once and accepts what is there (its exec,
     # eval and SHA1), listing each finding, in a baseline the security table names.
     assert "bandit finding(s) the code has today, accepted" in init.stdout, init.stdout

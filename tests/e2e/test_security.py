@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from tests.e2e.conftest import (
     FIXTURES,
     RunNox,
     add_config,
-    clean_env,
+    ci_sessions,
     new_copy,
     set_keys,
 )
@@ -295,14 +294,7 @@ def test_init_accepts_the_findings_the_code_has_and_a_new_one_fails(
         subprocess.run(
             ["git", "-c", "user.name=t", "-c", "user.email=t@e", *command], cwd=sample, check=True
         )
-    init = subprocess.run(
-        [sys.executable, "-m", "ci_sessions", "init"],
-        cwd=sample,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    init = ci_sessions(sample, "init")
     assert init.returncode == 0, init.stdout + init.stderr
     assert "1 bandit finding(s) the code has today, accepted" in init.stdout, init.stdout
     assert "src/sample/legacy.py:2: B307" in init.stdout

@@ -12,21 +12,10 @@ import pytest
 import yaml
 
 from ci_sessions.workflow import RELEASE_PATH, WORKFLOW_PATH, sessions_run
-from tests.e2e.conftest import FIXTURES, RunNox, add_config, clean_env, new_copy
+from tests.e2e.conftest import FIXTURES, RunNox, add_config, ci_sessions, new_copy
 from tests.e2e.test_coverage import git
 
 pytestmark = [pytest.mark.e2e, pytest.mark.newest_python]
-
-
-def ci_sessions(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ci_sessions", *args],
-        cwd=project,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def tool(name: str) -> str:

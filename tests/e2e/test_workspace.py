@@ -4,35 +4,23 @@ ws-cli stands alone. Real nox at the root, as a user types it."""
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import FIXTURES, clean_env, coverage_of_subprocess, new_copy, typed
+from tests.e2e.conftest import (
+    FIXTURES,
+    ci_sessions,
+    new_copy,
+    typed,
+)
 from tests.e2e.test_coverage import git
 from tests.e2e.test_workflow import validate
 
 pytestmark = [pytest.mark.e2e, pytest.mark.newest_python]
 
 MEMBERS = ("ws-app", "ws-cli", "ws-core")
-
-
-def ci_sessions(
-    project: Path, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """`python -m ci_sessions ARGS` in the project (measured, when this run is)."""
-    measure, measure_env = coverage_of_subprocess()
-    return subprocess.run(
-        [*measure, "-m", "ci_sessions", *args],
-        cwd=project,
-        env=clean_env({**(env or {}), **measure_env}),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=1500,
-    )
 
 
 PIPELINE = [
