@@ -35,7 +35,7 @@ from ci_sessions.families.tests.changed_tests import changed_tests, node_key
 from ci_sessions.families.tests.classes import added_method
 from ci_sessions.families.tests.fingerprints import FileFingerprint, fingerprint
 from ci_sessions.families.tests.imports import imports_of
-from ci_sessions.families.tests.reads import data_change, reach
+from ci_sessions.families.tests.reads import data_change, reach, sharers
 
 __all__ = [
     "FORMAT",
@@ -114,10 +114,7 @@ def build(
     that started a process, whose code no context covers. `opened` and `listed`: the
     project files each test opened and the folders it listed (None: not recorded)."""
     index = {test: number for number, test in enumerate(tests)}
-    sharing: dict[str, set[str]] = {}
-    for test, names in (fixtures or {}).items():
-        for name in names:
-            sharing.setdefault(name, set()).add(test)
+    sharing = sharers(fixtures)
     sources = {}
     for path, text in texts.items():
         found = fingerprint(text)

@@ -42,10 +42,7 @@ def reach(
     A set-up's or tear-down's reads reach every test sharing one of that test's wider
     fixtures (a session fixture reads its file once, for all of them); with the fixtures
     unknown, they count as outside any test."""
-    sharing: dict[str, set[str]] = {}
-    for test, names in (fixtures or {}).items():
-        for name in names:
-            sharing.setdefault(name, set()).add(test)
+    sharing = sharers(fixtures)
     outside: set[str] = set()
 
     def by_path(records: Mapping[str, Sequence[str]]) -> dict[str, frozenset[int]]:
@@ -65,6 +62,15 @@ def reach(
         return {path: frozenset(tests) for path, tests in sorted(found.items())}
 
     return Reads(by_path(opened), by_path(listed), frozenset(outside))
+
+
+def sharers(fixtures: Mapping[str, Sequence[str]] | None) -> dict[str, set[str]]:
+    """Each wider fixture -> the tests that use it (from each test's wider fixtures)."""
+    sharing: dict[str, set[str]] = {}
+    for test, names in (fixtures or {}).items():
+        for name in names:
+            sharing.setdefault(name, set()).add(test)
+    return sharing
 
 
 def data_change(
